@@ -1,0 +1,49 @@
+# Two commands do everything on a fresh Debian 12 machine, and are safe to rerun:
+#   make demo   set up, then run one mail collection on the sandbox and show the result
+#   make test   set up, then run the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+APT_PACKAGES := chromium dovecot-imapd dovecot-lmtpd fonts-dejavu-core
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+STAMP := $(VENV)/.installed
+
+.PHONY: setup system-packages demo test lint typecheck bench clean
+
+setup: system-packages $(STAMP)
+
+# apt only when something is missing: a rerun costs nothing.
+system-packages:
+	@if ! command -v chromium >/dev/null || ! command -v dovecot >/dev/null \
+	    || ! dpkg -s dovecot-lmtpd fonts-dejavu-core >/dev/null 2>&1; then \
+	  echo "Installing Debian packages: $(APT_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	fi
+
+$(STAMP): pyproject.toml
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+demo: setup
+	$(BIN)/python -m sandbox.demo
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+typecheck: setup
+	$(BIN)/mypy
+
+test: setup lint
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+bench: setup
+	$(BIN)/python bench/collect.py --messages 1000
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

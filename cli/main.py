@@ -1,0 +1,109 @@
+"""``cabinet-robot``: the command line (typer + rich)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from robots.errors import ConfigurationError, RobotError
+
+app = typer.Typer(
+    name="cabinet-robot",
+    help="Collects telecom operators' documents into Tarifer.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help="Configuration file [default: $CABINET_ROBOT_CONFIG, else ./cabinet-robot.toml]",
+        dir_okay=False,
+    ),
+]
+
+
+def _fail(exc: RobotError) -> NoReturn:
+    """One line on stderr and a non-zero exit: 2 for configuration, 1 for the rest."""
+    typer.echo(f"cabinet-robot: {exc}", err=True)
+    raise typer.Exit(2 if isinstance(exc, ConfigurationError) else 1)
+
+
+def _setup_logging(interactive: bool, verbose: bool) -> None:
+    level = logging.DEBUG if verbose else logging.INFO
+    if interactive:
+        from rich.logging import RichHandler
+
+        handler: logging.Handler = RichHandler(show_path=False, rich_tracebacks=False)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    for noisy in ("imapclient", "httpx", "httpcore", "pypdf"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+@app.command()
+def collect(
+    config: ConfigOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Collect the operators' mail into Tarifer's import folder, once."""
+    from cli.progress import progress_reporter
+    from config.loader import load_config
+    from robots.mail.collector import Collector
+
+    interactive = sys.stderr.isatty()
+    _setup_logging(interactive, verbose)
+    try:
+        settings = load_config(config)
+        with progress_reporter(interactive, "Collecting mail") as report:
+            summary = Collector(settings, progress=report).run()
+    except RobotError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps(summary.as_json()))
+        return
+    from rich.console import Console
+
+    console = Console()
+    console.print(
+        f"messages {summary.messages}: delivered {summary.delivered} file(s), "
+        f"{summary.duplicates} duplicate(s), {summary.quarantined} quarantined, "
+        f"{summary.ignored} not the robot's, {summary.errors} to retry"
+    )
+    for path in summary.delivered_paths:
+        console.print(f"  {settings.tarifer.inbox / path}", highlight=False)
+
+
+@config_app.command("check")
+def config_check(config: ConfigOption = None) -> None:
+    """Validate the configuration and print a summary, secrets masked."""
+    from cli.summary import config_summary
+    from config.loader import config_path, load_config
+
+    try:
+        settings = load_config(config)
+    except ConfigurationError as exc:
+        _fail(exc)
+    typer.echo(config_summary(settings, config_path(config)))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Configuration: pydantic models of cabinet-robot.toml and the loader."""

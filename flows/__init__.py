@@ -1,0 +1,1 @@
+"""Prefect flows: when and in what order. Thin: they only call the robots."""

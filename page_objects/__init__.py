@@ -1,0 +1,1 @@
+"""Page objects, one package per operator cabinet; one class per screen."""

@@ -1,0 +1,1 @@
+"""The robot: domain models, errors, the mail collector, recognition, the ledger, delivery."""

@@ -1,0 +1,177 @@
+"""Delivery into Tarifer's import point: files written atomically, and a manifest.
+
+Layout: ``<inbox>/<operator>/<account>/<YYYY-MM>/<file>`` and one JSON line per
+delivered file appended to ``<inbox>/manifest.jsonl``. File names are built from the
+recognised document, never from the name the sender gave it, so a hostile name
+(``../../x``) cannot steer a write, and Tarifer sees stable, telling names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from robots.domain import Document
+from robots.ledger import DocumentRecord
+
+MANIFEST = "manifest.jsonl"
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """One delivered file, as one line of the manifest."""
+
+    document: Document
+    path: str  # relative to the inbox, with "/" separators
+    sha256: str
+    size: int
+    source: str
+    received_at: dt.datetime
+    supersedes: str | None  # the path of the version this one replaces
+    supersedes_sha256: str | None
+    version: int
+    original_name: str | None
+
+    def to_json(self) -> str:
+        doc = self.document
+        return json.dumps(
+            {
+                "id": doc.id,
+                "operator": str(doc.operator),
+                "account": doc.account,
+                "period": str(doc.period),
+                "kind": str(doc.kind),
+                "format": str(doc.format),
+                "numbers": list(doc.numbers),
+                "path": self.path,
+                "sha256": self.sha256,
+                "size": self.size,
+                "version": self.version,
+                "supersedes": self.supersedes,
+                "supersedes_sha256": self.supersedes_sha256,
+                "source": self.source,
+                "original_name": self.original_name,
+                "received_at": self.received_at.isoformat(timespec="seconds"),
+            },
+            ensure_ascii=False,
+        )
+
+    def record(self) -> DocumentRecord:
+        return DocumentRecord(
+            sha256=self.sha256,
+            doc_id=self.document.id,
+            version=self.version,
+            path=self.path,
+            size=self.size,
+            source=self.source,
+            received_at=self.received_at,
+            supersedes=self.supersedes_sha256,
+        )
+
+
+def relative_path(document: Document, version: int) -> str:
+    """``mts/277012345678/2026-10/call_details_277012345678_2026-10_79161234567.xml``."""
+    stem = f"{document.kind}_{document.account}_{document.period}"
+    if document.numbers:
+        stem += "_" + document.id.rsplit("/", 1)[-1]
+    if version > 1:
+        stem += f"_v{version}"
+    folder = f"{document.operator}/{document.account}/{document.period}"
+    return f"{folder}/{stem}.{document.format}"
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class TariferInbox:
+    """Tarifer's import folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.manifest = root / MANIFEST
+
+    def prepare(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def write_files(self, files: list[tuple[str, bytes]]) -> None:
+        """Write each file atomically: a temporary file beside it, fsync, rename.
+
+        A reader never sees a half-written file under its final name, and after this
+        returns every file is on disk (directories fsynced too) so the manifest line
+        that follows can only ever point at a complete file.
+        """
+        touched: set[Path] = set()
+        for rel, data in files:
+            target = self.root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=target.parent)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    out.write(data)
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            touched.add(target.parent)
+        for directory in touched:
+            _fsync_dir(directory)
+
+    def append_manifest(self, entries: list[ManifestEntry]) -> int:
+        """Append the entries in one write and fsync; return the manifest's new size."""
+        payload = "".join(entry.to_json() + "\n" for entry in entries).encode()
+        fd = os.open(self.manifest, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            if payload:
+                os.write(fd, payload)
+                os.fsync(fd)
+            return os.fstat(fd).st_size
+        finally:
+            os.close(fd)
+
+    def repair_manifest(self) -> int:
+        """Cut a torn last line (a crash mid-write) and return the manifest's size."""
+        if not self.manifest.exists():
+            return 0
+        with open(self.manifest, "rb+") as f:
+            size = f.seek(0, os.SEEK_END)
+            if size == 0:
+                return 0
+            f.seek(max(0, size - 1))
+            if f.read(1) == b"\n":
+                return size
+            # Find the last complete line: scan back in blocks.
+            position = size
+            while position > 0:
+                start = max(0, position - 65536)
+                f.seek(start)
+                block = f.read(position - start)
+                newline = block.rfind(b"\n")
+                if newline >= 0:
+                    keep = start + newline + 1
+                    break
+                position = start
+            else:
+                keep = 0
+            f.truncate(keep)
+            f.flush()
+            os.fsync(f.fileno())
+            return keep
+
+    def read_manifest_from(self, offset: int) -> list[dict[str, object]]:
+        """The manifest's entries after byte ``offset`` (complete lines only)."""
+        if not self.manifest.exists():
+            return []
+        with open(self.manifest, "rb") as f:
+            f.seek(offset)
+            return [json.loads(line) for line in f if line.strip()]

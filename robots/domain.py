@@ -1,0 +1,163 @@
+"""Domain models shared by every operator, the collector and the flows.
+
+All models are frozen: they are values that travel between layers, never mutated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+
+class Operator(StrEnum):
+    """A telecom operator whose corporate cabinet the robot works with."""
+
+    SIP = "sip"
+    MTS = "mts"
+    KCELL = "kcell"
+    A1 = "a1"
+
+
+class DocumentKind(StrEnum):
+    """What a document is, independent of its file format."""
+
+    INVOICE = "invoice"
+    CALL_DETAILS = "call_details"
+    RECONCILIATION_ACT = "reconciliation_act"
+    CHARGES = "charges"  # current-period charges
+    WORK_ACT = "work_act"  # акт выполненных работ и расшифровка
+    INVOICE_REGISTER = "invoice_register"  # реестр счетов-фактур
+    PAYMENTS_REPORT = "payments_report"
+    NUMBERS_REPORT = "numbers_report"
+
+
+class DocumentFormat(StrEnum):
+    """The file format a document is delivered in."""
+
+    PDF = "pdf"
+    XLS = "xls"
+    XLSX = "xlsx"
+    XML = "xml"
+    HTML = "html"
+    TXT = "txt"
+    ZIP = "zip"
+
+
+_PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+# Account ids and phone numbers become path components in Tarifer's inbox: keep them
+# to characters that can never form a path separator or a relative step.
+AccountId = Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z][0-9A-Za-z_-]{0,63}$")]
+PhoneNumber = Annotated[str, StringConstraints(pattern=r"^[0-9]{10,15}$")]
+
+
+class Period(BaseModel):
+    """One calendar month, written ``YYYY-MM``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    year: int = Field(ge=2000, le=2100)
+    month: int = Field(ge=1, le=12)
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """Parse ``YYYY-MM``; raise ValueError with the offending text otherwise."""
+        match = _PERIOD_RE.match(text.strip())
+        if not match:
+            raise ValueError(f"period must be YYYY-MM, got {text!r}")
+        return cls(year=int(match[1]), month=int(match[2]))
+
+    @classmethod
+    def of(cls, day: dt.date) -> Period:
+        """The month that contains ``day``."""
+        return cls(year=day.year, month=day.month)
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.next().first_day - dt.timedelta(days=1)
+
+    def next(self) -> Period:
+        if self.month == 12:
+            return Period(year=self.year + 1, month=1)
+        return Period(year=self.year, month=self.month + 1)
+
+    def previous(self) -> Period:
+        if self.month == 1:
+            return Period(year=self.year - 1, month=12)
+        return Period(year=self.year, month=self.month - 1)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def __lt__(self, other: Period) -> bool:
+        return (self.year, self.month) < (other.year, other.month)
+
+
+class Account(BaseModel):
+    """A personal account (лицевой счет) at an operator, with its subscriber numbers."""
+
+    model_config = ConfigDict(frozen=True)
+
+    operator: Operator
+    id: AccountId
+    numbers: tuple[PhoneNumber, ...] = ()
+
+
+class Order(BaseModel):
+    """A request placed in a cabinet: this document, for this account and month."""
+
+    model_config = ConfigDict(frozen=True)
+
+    cabinet: str
+    operator: Operator
+    account: AccountId
+    period: Period
+    kind: DocumentKind
+    format: DocumentFormat
+    numbers: tuple[PhoneNumber, ...] = ()  # empty: the whole account
+    email: str | None = None  # None: the file is downloaded, not e-mailed
+
+
+class Document(BaseModel):
+    """A recognised operator document.
+
+    ``numbers`` narrows a document to some subscribers (per-number call details);
+    empty means it covers the whole account. The stable id is built from the
+    fields that say *which* document this is, never from its bytes, so a corrected
+    re-issue of the same document gets the same id and supersedes the first.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    operator: Operator
+    account: AccountId
+    period: Period
+    kind: DocumentKind
+    format: DocumentFormat
+    numbers: tuple[PhoneNumber, ...] = ()
+
+    @model_validator(mode="after")
+    def _numbers_sorted(self) -> Self:
+        if list(self.numbers) != sorted(set(self.numbers)):
+            raise ValueError("numbers must be sorted and unique")
+        return self
+
+    @property
+    def id(self) -> str:
+        """Stable composite id, e.g. ``mts/277012345678/2026-10/call_details/xml``."""
+        base = f"{self.operator}/{self.account}/{self.period}/{self.kind}/{self.format}"
+        if not self.numbers:
+            return base
+        if len(self.numbers) == 1:
+            return f"{base}/{self.numbers[0]}"
+        digest = hashlib.sha256(",".join(self.numbers).encode()).hexdigest()[:12]
+        return f"{base}/n{len(self.numbers)}-{digest}"

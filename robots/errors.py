@@ -1,0 +1,80 @@
+"""Errors, grouped by what the caller must do about them.
+
+::
+
+    RobotError                       base: everything the robot raises on purpose
+    ├── ConfigurationError           the configuration is wrong: fix it, nothing is retried
+    ├── CredentialsError             a cabinet or the mailbox refused the login: alert, never retry
+    ├── HumanActionRequired          a person must act in the cabinet (contract, consent, lock)
+    │   └── InteractionRequired      an SMS code or captcha is needed and no source gave one
+    ├── TransientError               try again later, the same way
+    │   ├── CabinetUnavailable       HTTP 5xx, timeouts, the cabinet's maintenance page
+    │   ├── DocumentNotReady         ordered, not generated yet: poll later
+    │   └── MailUnavailable          the mail server cannot be reached right now
+    ├── SessionExpired               log in again and resume where the robot was
+    ├── UnexpectedScreen             the cabinet changed or a parse failed: keep evidence
+    │   └── ParseError               a document or page could not be read as expected
+    ├── OrderRefused                 the cabinet refused the order (date rules, limits)
+    └── MailError                    the mailbox is not usable (folder missing, protocol error)
+
+Library exceptions (Playwright, imapclient, socket, zipfile, pypdf) never leave the
+layer that called the library: they are translated into one of these.
+"""
+
+from __future__ import annotations
+
+
+class RobotError(Exception):
+    """Base of every error the robot raises on purpose."""
+
+
+class ConfigurationError(RobotError):
+    """The configuration is invalid or incomplete; the message names the key and file."""
+
+
+class CredentialsError(RobotError):
+    """A login was refused: do not retry, alert a person."""
+
+
+class HumanActionRequired(RobotError):
+    """Something only a person can do in the cabinet."""
+
+
+class InteractionRequired(HumanActionRequired):
+    """An SMS code or captcha is needed and no configured source supplied it."""
+
+
+class TransientError(RobotError):
+    """Retry later, the same way."""
+
+
+class CabinetUnavailable(TransientError):
+    """The cabinet does not answer, answers 5xx, or shows its maintenance page."""
+
+
+class DocumentNotReady(TransientError):
+    """The document is ordered but not generated yet."""
+
+
+class MailUnavailable(TransientError):
+    """The mail server cannot be reached right now."""
+
+
+class SessionExpired(RobotError):
+    """The cabinet session ended: log in again and resume."""
+
+
+class UnexpectedScreen(RobotError):
+    """The page or document is not what the robot expects: the site changed."""
+
+
+class ParseError(UnexpectedScreen):
+    """A document or page could not be read as expected."""
+
+
+class OrderRefused(RobotError):
+    """The cabinet refused the order with its own message (date rules, limits)."""
+
+
+class MailError(RobotError):
+    """The mailbox cannot be used as configured (missing folder, protocol error)."""

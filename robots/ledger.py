@@ -1,0 +1,335 @@
+"""The ledger: what the robot has seen and delivered, in a SQL database (SQLite by default).
+
+Messages are keyed by (mailbox, UIDVALIDITY, UID), so a rerun never processes a
+message twice; documents are keyed by their SHA-256, so a file is delivered once.
+The database is reached through SQLAlchemy so that a Postgres URL can replace the
+SQLite file without code changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+
+class Outcome(StrEnum):
+    """What became of a message."""
+
+    PROCESSED = "processed"  # its documents are delivered (or were duplicates)
+    QUARANTINED = "quarantined"  # the robot's, but something in it was unusable
+    IGNORED = "ignored"  # not the robot's mail: left exactly as it was
+    RETRY = "retry"  # a transient failure (a link did not answer): try again next run
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class MessageRow(_Base):
+    __tablename__ = "messages"
+    __table_args__ = (UniqueConstraint("mailbox", "uidvalidity", "uid"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mailbox: Mapped[str] = mapped_column(String(255))
+    uidvalidity: Mapped[int] = mapped_column(Integer)
+    uid: Mapped[int] = mapped_column(Integer)
+    message_id: Mapped[str | None] = mapped_column(String(998))
+    sender: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    target_folder: Mapped[str | None] = mapped_column(String(255))
+    moved: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DocumentRow(_Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    doc_id: Mapped[str] = mapped_column(String(255), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    supersedes: Mapped[str | None] = mapped_column(String(64))
+
+
+class FolderRow(_Base):
+    """How far the robot has read a folder: every UID up to last_uid is in the ledger."""
+
+    __tablename__ = "folders"
+
+    mailbox: Mapped[str] = mapped_column(String(255), primary_key=True)
+    uidvalidity: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_uid: Mapped[int] = mapped_column(Integer)
+
+
+class StateRow(_Base):
+    __tablename__ = "state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+@dataclass(frozen=True)
+class LatestVersion:
+    sha256: str
+    version: int
+    path: str
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    """A message outcome, as written by a batch commit."""
+
+    uid: int
+    message_id: str | None
+    sender: str | None
+    subject: str | None
+    outcome: Outcome
+    reason: str | None
+    target_folder: str | None
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """A delivered document, as written by a batch commit (also read back from the manifest)."""
+
+    sha256: str
+    doc_id: str
+    version: int
+    path: str
+    size: int
+    source: str
+    received_at: dt.datetime
+    supersedes: str | None
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers (status) never block the collector
+    cursor.execute("PRAGMA synchronous=FULL")  # a commit survives a crash of the machine
+    cursor.close()
+
+
+class Ledger:
+    """Access to the ledger database; every write is one short transaction."""
+
+    def __init__(self, url: str) -> None:
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self._engine: Engine = create_engine(url)
+        if self._engine.dialect.name == "sqlite":
+            event.listen(self._engine, "connect", _sqlite_pragmas)
+        _Base.metadata.create_all(self._engine)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with Session(self._engine) as session, session.begin():
+            yield session
+
+    # -- folders and messages ---------------------------------------------------------
+
+    def last_uid(self, mailbox: str, uidvalidity: int) -> int:
+        with self._session() as s:
+            row = s.get(FolderRow, (mailbox, uidvalidity))
+            return row.last_uid if row else 0
+
+    def retry_uids(self, mailbox: str, uidvalidity: int) -> list[int]:
+        with self._session() as s:
+            rows = s.scalars(
+                select(MessageRow.uid).where(
+                    MessageRow.mailbox == mailbox,
+                    MessageRow.uidvalidity == uidvalidity,
+                    MessageRow.outcome == Outcome.RETRY,
+                )
+            )
+            return sorted(rows)
+
+    def attempts(self, mailbox: str, uidvalidity: int, uid: int) -> int:
+        with self._session() as s:
+            row = s.scalar(
+                select(MessageRow.attempts).where(
+                    MessageRow.mailbox == mailbox,
+                    MessageRow.uidvalidity == uidvalidity,
+                    MessageRow.uid == uid,
+                )
+            )
+            return row or 0
+
+    def pending_moves(self, mailbox: str, uidvalidity: int) -> dict[str, list[int]]:
+        """Messages recorded as processed or quarantined whose move did not happen yet."""
+        with self._session() as s:
+            rows = s.execute(
+                select(MessageRow.target_folder, MessageRow.uid).where(
+                    MessageRow.mailbox == mailbox,
+                    MessageRow.uidvalidity == uidvalidity,
+                    MessageRow.target_folder.is_not(None),
+                    MessageRow.moved.is_(False),
+                )
+            )
+            pending: dict[str, list[int]] = {}
+            for folder, uid in rows:
+                pending.setdefault(folder, []).append(uid)
+            return pending
+
+    def mark_moved(self, mailbox: str, uidvalidity: int, uids: Iterable[int]) -> None:
+        uid_list = list(uids)
+        if not uid_list:
+            return
+        with self._session() as s:
+            s.execute(
+                update(MessageRow)
+                .where(
+                    MessageRow.mailbox == mailbox,
+                    MessageRow.uidvalidity == uidvalidity,
+                    MessageRow.uid.in_(uid_list),
+                )
+                .values(moved=True)
+            )
+
+    # -- documents ----------------------------------------------------------------
+
+    def has_sha(self, sha256: str) -> bool:
+        with self._session() as s:
+            return s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha256)) is not None
+
+    def latest_version(self, doc_id: str) -> LatestVersion | None:
+        with self._session() as s:
+            row = s.scalars(
+                select(DocumentRow)
+                .where(DocumentRow.doc_id == doc_id)
+                .order_by(DocumentRow.version.desc())
+                .limit(1)
+            ).first()
+            return LatestVersion(row.sha256, row.version, row.path) if row else None
+
+    def document_count(self) -> int:
+        with self._session() as s:
+            return s.scalar(select(func.count(DocumentRow.id))) or 0
+
+    # -- the batch commit -----------------------------------------------------------
+
+    def commit_batch(
+        self,
+        *,
+        mailbox: str,
+        uidvalidity: int,
+        messages: list[MessageRecord],
+        documents: list[DocumentRecord],
+        manifest_offset: int,
+        last_uid: int | None,
+    ) -> None:
+        """Record a batch in one transaction: its messages, documents and the manifest size.
+
+        Called after the batch's files and manifest lines are durably written, and
+        before its messages are moved: a crash on either side of this commit is
+        recovered from (see the collector).
+        """
+        now = dt.datetime.now(dt.UTC)
+        with self._session() as s:
+            self._insert_documents(s, documents)
+            for record in messages:
+                existing = s.scalars(
+                    select(MessageRow).where(
+                        MessageRow.mailbox == mailbox,
+                        MessageRow.uidvalidity == uidvalidity,
+                        MessageRow.uid == record.uid,
+                    )
+                ).first()
+                if existing is None:
+                    s.add(
+                        MessageRow(
+                            mailbox=mailbox,
+                            uidvalidity=uidvalidity,
+                            uid=record.uid,
+                            message_id=record.message_id,
+                            sender=record.sender,
+                            subject=record.subject,
+                            outcome=record.outcome,
+                            reason=record.reason,
+                            target_folder=record.target_folder,
+                            moved=False,
+                            attempts=1,
+                            seen_at=now,
+                        )
+                    )
+                else:
+                    existing.outcome = record.outcome
+                    existing.reason = record.reason
+                    existing.target_folder = record.target_folder
+                    existing.attempts += 1
+                    existing.seen_at = now
+            self._set_state(s, "manifest_offset", str(manifest_offset))
+            if last_uid is not None:
+                folder = s.get(FolderRow, (mailbox, uidvalidity))
+                if folder is None:
+                    s.add(FolderRow(mailbox=mailbox, uidvalidity=uidvalidity, last_uid=last_uid))
+                elif last_uid > folder.last_uid:
+                    folder.last_uid = last_uid
+
+    @staticmethod
+    def _insert_documents(s: Session, documents: list[DocumentRecord]) -> None:
+        for doc in documents:
+            if s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == doc.sha256)) is None:
+                s.add(
+                    DocumentRow(
+                        sha256=doc.sha256,
+                        doc_id=doc.doc_id,
+                        version=doc.version,
+                        path=doc.path,
+                        size=doc.size,
+                        source=doc.source,
+                        received_at=doc.received_at,
+                        supersedes=doc.supersedes,
+                    )
+                )
+            s.flush()
+
+    # -- manifest recovery ------------------------------------------------------------
+
+    def manifest_offset(self) -> int:
+        with self._session() as s:
+            row = s.get(StateRow, "manifest_offset")
+            return int(row.value) if row else 0
+
+    def import_manifest_tail(self, documents: list[DocumentRecord], new_offset: int) -> None:
+        """Adopt manifest lines written before a crash but never committed here."""
+        with self._session() as s:
+            self._insert_documents(s, documents)
+            self._set_state(s, "manifest_offset", str(new_offset))
+
+    @staticmethod
+    def _set_state(s: Session, key: str, value: str) -> None:
+        row = s.get(StateRow, key)
+        if row is None:
+            s.add(StateRow(key=key, value=value))
+        else:
+            row.value = value

@@ -1,0 +1,1 @@
+"""Mail collection: IMAP intake, extraction, delivery to Tarifer, the ledger."""

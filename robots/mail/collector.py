@@ -1,0 +1,472 @@
+"""The mail collector: intake → recognition → delivery → move → ledger.
+
+One run reads the messages that arrived since the last run, in batches:
+
+1. fetch a batch (``BODY.PEEK[]``: nothing is marked seen);
+2. take each message apart and recognise its files (``plan``);
+3. write the new files into Tarifer's inbox (atomic, fsynced), then append their
+   manifest lines (one fsynced write);
+4. commit the batch to the ledger: messages, documents, the manifest's size;
+5. move the batch's messages to the processed or quarantine folder, then mark them
+   moved in the ledger.
+
+A kill at any point is recovered by the next run: files written but not in the
+manifest are written again under the same name; manifest lines not in the ledger
+are adopted from the manifest's tail (``recover``); messages committed but not moved
+are moved first thing (``_finish_moves``); messages not committed are processed
+again, and their documents are then duplicates of what was delivered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import httpx
+
+from config.models import CabinetSettings, RobotConfig
+from robots.delivery import ManifestEntry, TariferInbox, relative_path
+from robots.domain import Document, DocumentKind, Operator
+from robots.errors import TransientError
+from robots.ledger import DocumentRecord, LatestVersion, Ledger, MessageRecord, Outcome
+from robots.mail.files import FoundFile, Refusal, megabytes
+from robots.mail.imap import FolderInfo, Mailbox, open_mailbox
+from robots.mail.links import LinkUnavailable, fetch_link, host_allowed
+from robots.mail.message import ParsedMessage, parse_message, sender_address
+from robots.recognition import CorruptDocument, NotAnOperatorDocument, Recognition, recognise
+from robots.recognition.common import sniff_format
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int], None]
+_MAX_BATCH_MESSAGES = 200
+
+
+@dataclass
+class CollectSummary:
+    """What one collection found; ``errors`` counts messages left for a later run."""
+
+    messages: int = 0
+    delivered: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    ignored: int = 0
+    errors: int = 0
+    delivered_paths: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, int]:
+        data = asdict(self)
+        data.pop("delivered_paths")
+        return data
+
+
+class NumberIndex:
+    """Which configured account a subscriber number is on."""
+
+    def __init__(self, cabinets: tuple[CabinetSettings, ...]) -> None:
+        self._accounts: dict[str, tuple[Operator, str]] = {}
+        for cabinet in cabinets:
+            for account in cabinet.accounts:
+                for number in account.numbers:
+                    self._accounts[number] = (cabinet.operator, account.id)
+
+    def account_for(self, operator: Operator, numbers: tuple[str, ...]) -> str | None:
+        """The one account all ``numbers`` are on; None if unknown or several."""
+        accounts = {self._accounts.get(n) for n in numbers}
+        if len(accounts) != 1:
+            return None
+        found = accounts.pop()
+        return found[1] if found and found[0] is operator else None
+
+
+@dataclass
+class _Delivery:
+    document: Document
+    data: bytes
+    sha256: str
+    origin: str
+    name: str | None
+
+
+@dataclass
+class _Plan:
+    """What to do with one message."""
+
+    uid: int
+    parsed: ParsedMessage
+    outcome: Outcome
+    reason: str | None = None
+    deliveries: list[_Delivery] = field(default_factory=list)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Collector:
+    """Collect the robot's mail into Tarifer's inbox. One instance, one run."""
+
+    def __init__(self, config: RobotConfig, progress: ProgressCallback | None = None) -> None:
+        self._config = config
+        self._limits = config.limits
+        self._mail = config.mail
+        self._progress = progress or (lambda done, total: None)
+        self._inbox = TariferInbox(config.tarifer.inbox)
+        self._numbers = NumberIndex(config.cabinets)
+        self._summary = CollectSummary()
+
+    # -- the run ------------------------------------------------------------------------
+
+    def run(self) -> CollectSummary:
+        """Collect once; raise MailError, MailUnavailable or CredentialsError if it cannot."""
+        self._config.state.dir.mkdir(parents=True, exist_ok=True)
+        with _exclusive(self._config.state.dir / "collect.lock"):
+            self._inbox.prepare()
+            ledger = Ledger(self._config.state.ledger_url)
+            try:
+                recover(ledger, self._inbox)
+                with open_mailbox(self._mail) as mailbox, httpx.Client() as http:
+                    self._collect(mailbox, ledger, http)
+            finally:
+                ledger.close()
+        return self._summary
+
+    def _collect(self, mailbox: Mailbox, ledger: Ledger, http: httpx.Client) -> None:
+        for folder in (self._mail.processed_folder, self._mail.quarantine_folder):
+            mailbox.ensure_folder(folder)
+        folder = mailbox.select(self._mail.folder)
+        self._finish_moves(mailbox, ledger, folder)
+        retry = sorted(mailbox.existing(ledger.retry_uids(folder.name, folder.uidvalidity)))
+        uids = retry + mailbox.uids_after(ledger.last_uid(folder.name, folder.uidvalidity))
+        total = len(uids)
+        self._progress(0, total)
+        if not uids:
+            return
+        sizes = mailbox.sizes(uids)
+        done = 0
+        for batch in _batches(uids, sizes, self._mail.fetch_batch_mb * 1_000_000):
+            plans = self._plan_batch(mailbox, ledger, http, folder, batch, sizes)
+            self._commit(mailbox, ledger, folder, plans)
+            done += len(batch)
+            self._progress(done, total)
+
+    def _finish_moves(self, mailbox: Mailbox, ledger: Ledger, folder: FolderInfo) -> None:
+        """Move what a crashed run committed but did not move."""
+        for target, uids in ledger.pending_moves(folder.name, folder.uidvalidity).items():
+            still_here = mailbox.existing(uids)
+            mailbox.move(sorted(still_here), target)
+            ledger.mark_moved(folder.name, folder.uidvalidity, uids)
+            log.info("moved %d message(s) left over by an interrupted run to %s", len(still_here), target)
+
+    # -- planning -------------------------------------------------------------------------
+
+    def _plan_batch(
+        self,
+        mailbox: Mailbox,
+        ledger: Ledger,
+        http: httpx.Client,
+        folder: FolderInfo,
+        batch: list[int],
+        sizes: dict[int, int],
+    ) -> list[_Plan]:
+        limit = self._message_limit()
+        small = [uid for uid in batch if sizes.get(uid, 0) <= limit]
+        large = [uid for uid in batch if sizes.get(uid, 0) > limit]
+        raw = mailbox.fetch_raw(small) if small else {}
+        plans = [self._plan_oversized(uid, sizes[uid], header) for uid, header in mailbox.senders(large).items()] if large else []
+        for uid in small:
+            if uid not in raw:  # expunged by someone else meanwhile
+                continue
+            attempts = ledger.attempts(folder.name, folder.uidvalidity, uid)
+            plans.append(self._plan(uid, raw.pop(uid), http, attempts))
+        plans.sort(key=lambda p: p.uid)
+        return plans
+
+    def _message_limit(self) -> int:
+        # An attachment at the limit, base64-encoded, plus room for the rest of the message.
+        return int(self._limits.max_attachment_mb * 1_000_000 * 1.4) + 1_000_000
+
+    def _plan_oversized(self, uid: int, size: int, header: bytes) -> _Plan:
+        import email
+        from email import policy
+
+        sender = sender_address(email.message_from_bytes(header, policy=policy.default))
+        parsed = ParsedMessage(sender=sender, subject=None, message_id=None)
+        if self._cabinet_for(sender) is None:
+            return _Plan(uid, parsed, Outcome.IGNORED)
+        return _Plan(
+            uid,
+            parsed,
+            Outcome.QUARANTINED,
+            f"message is {megabytes(size)}, over the {self._limits.max_attachment_mb:g} MB attachment limit",
+        )
+
+    def _cabinet_for(self, sender: str | None) -> CabinetSettings | None:
+        if not sender:
+            return None
+        for cabinet in self._config.cabinets:
+            for pattern in cabinet.mail_from:
+                pattern = pattern.lower()
+                if sender == pattern or (pattern.startswith("@") and sender.endswith(pattern)):
+                    return cabinet
+        return None
+
+    def _plan(self, uid: int, raw: bytes, http: httpx.Client, attempts: int) -> _Plan:
+        try:
+            parsed = parse_message(raw, self._limits)
+        except Exception as exc:  # the email package is lenient; a crash here is a bug in the mail
+            parsed = ParsedMessage(sender=None, subject=None, message_id=None)
+            parsed.refusals.append(Refusal("message", f"cannot parse MIME: {exc}"))
+        cabinet = self._cabinet_for(parsed.sender)
+        files = list(parsed.files)
+        refusals = list(parsed.refusals)
+        transient: str | None = None
+        if cabinet is not None:
+            for url in parsed.links:
+                if not host_allowed(url, cabinet.link_hosts):
+                    continue
+                try:
+                    fetched = fetch_link(url, cabinet.link_hosts, self._limits, http)
+                except LinkUnavailable as exc:
+                    transient = str(exc)
+                    continue
+                if isinstance(fetched, Refusal):
+                    refusals.append(Refusal(fetched.origin, fetched.reason, unsafe=False))
+                else:
+                    files.append(fetched)
+        plan = _Plan(uid, parsed, Outcome.IGNORED)
+        for found in files:
+            delivery = self._recognise(found, refusals, link=found.origin.startswith("link "))
+            if delivery is not None:
+                plan.deliveries.append(delivery)
+        if cabinet is None and not plan.deliveries:
+            return plan  # not the robot's mail: leave it exactly as it is
+        if transient is not None:
+            if attempts + 1 < self._limits.max_attempts:
+                plan.deliveries.clear()
+                plan.outcome, plan.reason = Outcome.RETRY, transient
+                return plan
+            refusals.append(Refusal("message", f"{transient} (after {attempts + 1} attempts)"))
+        unsafe = [r for r in refusals if r.unsafe]
+        if plan.deliveries and not unsafe:
+            plan.outcome = Outcome.PROCESSED
+            plan.reason = "; ".join(map(str, refusals)) or None
+        else:
+            plan.outcome = Outcome.QUARANTINED
+            plan.reason = "; ".join(map(str, refusals)) or "no attachment or link with an operator document"
+        return plan
+
+    def _recognise(self, found: FoundFile, refusals: list[Refusal], *, link: bool) -> _Delivery | None:
+        try:
+            recognition = recognise(found.data)
+        except CorruptDocument as exc:
+            refusals.append(Refusal(found.origin, f"corrupt: {exc}"))
+            return None
+        except NotAnOperatorDocument as exc:
+            mismatch = _name_mismatch(found)
+            if mismatch:
+                refusals.append(Refusal(found.origin, f"{mismatch}: {exc}"))
+            else:
+                refusals.append(Refusal(found.origin, f"not an operator document: {exc}", unsafe=False))
+            return None
+        except Exception as exc:  # a reader bug must not stop the run: keep the evidence
+            log.exception("recognition failed on %s", found.origin)
+            refusals.append(Refusal(found.origin, f"cannot read: {type(exc).__name__}: {exc}"))
+            return None
+        document = self._document(recognition, found, refusals)
+        if document is None:
+            return None
+        return _Delivery(document, found.data, _sha256(found.data), found.origin, found.name)
+
+    def _document(self, rec: Recognition, found: FoundFile, refusals: list[Refusal]) -> Document | None:
+        account = rec.account or self._numbers.account_for(rec.operator, rec.numbers)
+        if account is None:
+            shown = ", ".join(rec.numbers[:5]) + (" ..." if len(rec.numbers) > 5 else "")
+            refusals.append(
+                Refusal(
+                    found.origin,
+                    f"{rec.operator} {rec.kind} for {rec.period} names no account, and its numbers "
+                    f"({shown or 'none'}) are not on one configured account",
+                )
+            )
+            return None
+        numbers = rec.numbers if rec.kind is DocumentKind.CALL_DETAILS else ()
+        try:
+            return Document(
+                operator=rec.operator,
+                account=account,
+                period=rec.period,
+                kind=rec.kind,
+                format=rec.format,
+                numbers=tuple(sorted(set(numbers))),
+            )
+        except ValueError as exc:
+            refusals.append(Refusal(found.origin, f"unusable identifiers: {exc}"))
+            return None
+
+    # -- delivery and commit ----------------------------------------------------------------
+
+    def _commit(self, mailbox: Mailbox, ledger: Ledger, folder: FolderInfo, plans: list[_Plan]) -> None:
+        now = dt.datetime.now(dt.UTC)
+        files: list[tuple[str, bytes]] = []
+        entries: list[ManifestEntry] = []
+        batch_shas: set[str] = set()
+        batch_latest: dict[str, LatestVersion] = {}
+        for plan in plans:
+            source = self._source(folder, plan)
+            for delivery in plan.deliveries:
+                if delivery.sha256 in batch_shas or ledger.has_sha(delivery.sha256):
+                    self._summary.duplicates += 1
+                    continue
+                batch_shas.add(delivery.sha256)
+                doc_id = delivery.document.id
+                previous = batch_latest.get(doc_id) or ledger.latest_version(doc_id)
+                version = previous.version + 1 if previous else 1
+                rel = relative_path(delivery.document, version)
+                files.append((rel, delivery.data))
+                entries.append(
+                    ManifestEntry(
+                        document=delivery.document,
+                        path=rel,
+                        sha256=delivery.sha256,
+                        size=len(delivery.data),
+                        source=f"{source} {delivery.origin}",
+                        received_at=now,
+                        supersedes=previous.path if previous else None,
+                        supersedes_sha256=previous.sha256 if previous else None,
+                        version=version,
+                        original_name=delivery.name,
+                    )
+                )
+                batch_latest[doc_id] = LatestVersion(delivery.sha256, version, rel)
+        self._inbox.write_files(files)
+        manifest_size = self._inbox.append_manifest(entries)
+        records = [self._record(plan) for plan in plans]
+        ledger.commit_batch(
+            mailbox=folder.name,
+            uidvalidity=folder.uidvalidity,
+            messages=records,
+            documents=[entry.record() for entry in entries],
+            manifest_offset=manifest_size,
+            last_uid=max((p.uid for p in plans), default=None),
+        )
+        self._count(plans, entries)
+        by_folder: dict[str, list[int]] = {}
+        for record in records:
+            if record.target_folder:
+                by_folder.setdefault(record.target_folder, []).append(record.uid)
+        for target, uids in by_folder.items():
+            mailbox.move(uids, target)
+            ledger.mark_moved(folder.name, folder.uidvalidity, uids)
+
+    def _count(self, plans: list[_Plan], entries: list[ManifestEntry]) -> None:
+        summary = self._summary
+        summary.messages += len(plans)
+        summary.delivered += len(entries)
+        summary.delivered_paths.extend(entry.path for entry in entries)
+        for plan in plans:
+            if plan.outcome is Outcome.QUARANTINED:
+                summary.quarantined += 1
+                log.warning("quarantined %s: %s", _describe(plan), plan.reason)
+            elif plan.outcome is Outcome.IGNORED:
+                summary.ignored += 1
+            elif plan.outcome is Outcome.RETRY:
+                summary.errors += 1
+                log.warning("will retry %s: %s", _describe(plan), plan.reason)
+
+    def _record(self, plan: _Plan) -> MessageRecord:
+        target = {
+            Outcome.PROCESSED: self._mail.processed_folder,
+            Outcome.QUARANTINED: self._mail.quarantine_folder,
+        }.get(plan.outcome)
+        return MessageRecord(
+            uid=plan.uid,
+            message_id=plan.parsed.message_id,
+            sender=plan.parsed.sender,
+            subject=plan.parsed.subject,
+            outcome=plan.outcome,
+            reason=plan.reason,
+            target_folder=target,
+        )
+
+    def _source(self, folder: FolderInfo, plan: _Plan) -> str:
+        message_id = plan.parsed.message_id or "(no Message-ID)"
+        return f"imap://{self._mail.username}@{self._mail.host}/{folder.name};UIDVALIDITY={folder.uidvalidity}/;UID={plan.uid} {message_id}"
+
+
+def _describe(plan: _Plan) -> str:
+    return f"UID {plan.uid} from {plan.parsed.sender or 'unknown sender'} ({plan.parsed.subject or 'no subject'})"
+
+
+def _name_mismatch(found: FoundFile) -> str | None:
+    """"named 'x.pdf' but it is an HTML page": a telling reason for a disguised file."""
+    if not found.name or "." not in found.name:
+        return None
+    extension = found.name.rsplit(".", 1)[-1].lower()
+    actual = sniff_format(found.data)
+    if extension in {"pdf", "xls", "xlsx", "xml", "zip"} and actual is not None and actual.value != extension:
+        return f"named {found.name!r} but it is {actual.value.upper()}"
+    return None
+
+
+def _batches(uids: list[int], sizes: dict[int, int], budget: int) -> Iterator[list[int]]:
+    batch: list[int] = []
+    used = 0
+    for uid in uids:
+        size = sizes.get(uid, 0)
+        if batch and (used + size > budget or len(batch) >= _MAX_BATCH_MESSAGES):
+            yield batch
+            batch, used = [], 0
+        batch.append(uid)
+        used += size
+    if batch:
+        yield batch
+
+
+def recover(ledger: Ledger, inbox: TariferInbox) -> int:
+    """Adopt manifest lines a crashed run wrote but did not commit; return how many."""
+    size = inbox.repair_manifest()
+    offset = ledger.manifest_offset()
+    if size == offset:
+        return 0
+    # Smaller than recorded: the manifest was rotated by its reader; read it all.
+    start = offset if size > offset else 0
+    adopted = [
+        DocumentRecord(
+            sha256=str(line["sha256"]),
+            doc_id=str(line["id"]),
+            version=int(str(line.get("version", 1))),
+            path=str(line["path"]),
+            size=int(str(line["size"])),
+            source=str(line["source"]),
+            received_at=dt.datetime.fromisoformat(str(line["received_at"])),
+            supersedes=str(line["supersedes_sha256"]) if line.get("supersedes_sha256") else None,
+        )
+        for line in inbox.read_manifest_from(start)
+    ]
+    ledger.import_manifest_tail(adopted, size)
+    if adopted:
+        log.info("adopted %d manifest line(s) from an interrupted run", len(adopted))
+    return len(adopted)
+
+
+@contextmanager
+def _exclusive(lock_path: Path) -> Iterator[None]:
+    """One collection per state directory at a time."""
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise TransientError(f"another collection is running (lock {lock_path})") from None
+        yield
+    finally:
+        os.close(fd)
+

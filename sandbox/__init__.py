@@ -1,0 +1,1 @@
+"""The simulated world: cabinets, the mail server harness, operator documents."""

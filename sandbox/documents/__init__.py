@@ -1,0 +1,1 @@
+"""Renderers of realistic operator documents (PDF, XLSX, XLS, XML, HTML, TXT)."""

@@ -1,0 +1,349 @@
+"""Operator documents as PDF, laid out the way the operators print them (fpdf2, DejaVu).
+
+Core PDF fonts have no Cyrillic, so DejaVu is embedded. The bytes depend only on the
+spec: the creation date is fixed and fpdf2 derives the file id from the content.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from robots.domain import DocumentKind, Operator, Period
+from sandbox.documents.model import (
+    FIXED_TIMESTAMP,
+    REQUISITES,
+    Call,
+    DocumentSpec,
+    generate_calls,
+    total,
+)
+
+_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+_FONT = "DejaVu"
+_ROW_H = 4.5
+
+MONTHS = (
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+)  # fmt: skip
+
+_SERVICES: dict[Operator, tuple[str, ...]] = {
+    Operator.MTS: (
+        "Абонентская плата по тарифному плану", "Местные вызовы",
+        "Междугородные и международные вызовы", "Мобильный интернет", "SMS/MMS",
+    ),
+    Operator.KCELL: (
+        "Абонентская плата", "Исходящие вызовы внутри сети", "Исходящие вызовы на другие сети",
+        "Мобильный интернет", "SMS", "Роуминг",
+    ),
+    Operator.A1: (
+        "Абонентская плата", "Вызовы внутри сети", "Вызовы на сети других операторов",
+        "Передача данных", "SMS/MMS",
+    ),
+    Operator.SIP: (
+        "Абонентская плата за SIP-соединение", "Местные соединения", "Междугородные соединения",
+        "Международные соединения", "Аренда номера",
+    ),
+}  # fmt: skip
+_VAT_PERCENT = {Operator.MTS: 22, Operator.KCELL: 16, Operator.A1: 20, Operator.SIP: 20}
+
+Column = tuple[str, float, str]  # header, width in mm, alignment
+
+
+def money(amount: Decimal) -> str:
+    """An amount as operators print it: ``1234,50``."""
+    return f"{amount:.2f}".replace(".", ",")
+
+
+def month_phrase(period: Period) -> str:
+    """``октябрь 2026 г.``"""
+    return f"{MONTHS[period.month - 1]} {period.year} г."
+
+
+def range_phrase(period: Period) -> str:
+    """``01.10.2026 - 31.10.2026``"""
+    return f"{period.first_day:%d.%m.%Y} - {period.last_day:%d.%m.%Y}"
+
+
+def services(spec: DocumentSpec) -> list[tuple[str, Decimal]]:
+    """The operator's services billed in the spec's month, with seeded amounts."""
+    rng = spec.rng
+    return [(name, Decimal(rng.randint(500, 250_000)) / 100) for name in _SERVICES[spec.operator]]
+
+
+def vat_included(operator: Operator, gross: Decimal) -> Decimal:
+    """The VAT contained in a gross amount, rounded to kopecks/tiyns."""
+    rate = _VAT_PERCENT[operator]
+    return (gross * rate / (100 + rate)).quantize(Decimal("0.01"))
+
+
+def document_number(spec: DocumentSpec) -> str:
+    """A seeded document number; hyphenated so it never reads as a phone number."""
+    return (
+        f"{spec.period.year % 100:02d}{spec.period.month:02d}-{spec.rng.randint(10**5, 10**6 - 1)}"
+    )
+
+
+class _Sheet:
+    """An A4 page flow with the few primitives operator documents need."""
+
+    def __init__(self) -> None:
+        pdf = FPDF(format="A4")
+        # A naive timestamp would be read in the machine's time zone: pin it to UTC.
+        pdf.set_creation_date(FIXED_TIMESTAMP.replace(tzinfo=dt.UTC))
+        pdf.set_margins(15, 15, 15)
+        pdf.set_auto_page_break(auto=True, margin=15)
+        pdf.add_font(_FONT, "", str(_FONT_DIR / "DejaVuSans.ttf"))
+        bold = _FONT_DIR / "DejaVuSans-Bold.ttf"
+        self.bold_style = "B" if bold.exists() else ""
+        if bold.exists():
+            pdf.add_font(_FONT, "B", str(bold))
+        pdf.add_page()
+        self.pdf = pdf
+
+    def text(self, text: str, *, bold: bool = False, size: float = 9, align: str = "L") -> None:
+        self.pdf.set_font(_FONT, self.bold_style if bold else "", size)
+        self.pdf.multi_cell(0, size * 0.5, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def gap(self, height: float = 3) -> None:
+        self.pdf.ln(height)
+
+    def table(
+        self, columns: Sequence[Column], rows: Sequence[Sequence[str]], footer: str = ""
+    ) -> None:
+        """A bordered table whose header repeats on every page it spans."""
+        self._row([c[0] for c in columns], columns, bold=True)
+        for row in rows:
+            if self.pdf.will_page_break(_ROW_H):
+                self.pdf.add_page()
+                self._row([c[0] for c in columns], columns, bold=True)
+            self._row(row, columns)
+        if footer:
+            self.text(footer, bold=True, align="R")
+        self.gap()
+
+    def _row(self, cells: Sequence[str], columns: Sequence[Column], bold: bool = False) -> None:
+        self.pdf.set_font(_FONT, self.bold_style if bold else "", 7.5)
+        for text, (_, width, align) in zip(cells, columns, strict=True):
+            self.pdf.cell(width, _ROW_H, text, border=1, align=align)
+        self.pdf.ln(_ROW_H)
+
+    def output(self) -> bytes:
+        return bytes(self.pdf.output())
+
+
+def _heading(sheet: _Sheet, spec: DocumentSpec, title: str, subtitle: str) -> None:
+    """Operator requisites, title, document number, account and customer."""
+    req = REQUISITES[spec.operator]
+    sheet.text(req.legal_name, bold=True, size=10)
+    sheet.text(f"{req.tax_id_label} {req.tax_id}")
+    sheet.text(f"Адрес: {req.address}")
+    sheet.gap(5)
+    sheet.text(title, bold=True, size=12, align="C")
+    sheet.text(subtitle, align="C")
+    sheet.gap(4)
+    sheet.text(f"Лицевой счет: {spec.account}")
+    sheet.text(f"Плательщик: {spec.customer.name}, ИНН/БИН {spec.customer.tax_id}")
+    sheet.gap()
+
+
+_SERVICE_COLUMNS: tuple[Column, ...] = (
+    ("№", 10, "C"),
+    ("Наименование услуги", 130, "L"),
+    ("Сумма", 40, "R"),
+)
+
+
+def _services_table(sheet: _Sheet, spec: DocumentSpec, label: str) -> None:
+    items = services(spec)
+    amount = sum((a for _, a in items), Decimal(0))
+    currency = REQUISITES[spec.operator].currency
+    rows = [(str(i), name, money(a)) for i, (name, a) in enumerate(items, 1)]
+    sheet.table(_SERVICE_COLUMNS, rows)
+    sheet.text(f"{label}: {money(amount)} {currency}", bold=True, align="R")
+    vat = vat_included(spec.operator, amount)
+    sheet.text(
+        f"В том числе НДС {_VAT_PERCENT[spec.operator]}%: {money(vat)} {currency}", align="R"
+    )
+    sheet.gap()
+
+
+def _invoice(sheet: _Sheet, spec: DocumentSpec) -> None:
+    title = "Счет" if spec.operator in (Operator.A1, Operator.SIP) else "Счет-фактура"
+    number, issued = document_number(spec), f"{spec.issued_on:%d.%m.%Y}"
+    _heading(sheet, spec, f"{title} № {number} от {issued}", f"за {month_phrase(spec.period)}")
+    _services_table(sheet, spec, "Итого к оплате")
+    sheet.text(f"Оплатить до 25.{spec.period.next().month:02d}.{spec.period.next().year}")
+
+
+def _reconciliation_act(sheet: _Sheet, spec: DocumentSpec) -> None:
+    rng, period = spec.rng, spec.period
+    title = "Акт сверки взаимных расчетов"
+    _heading(sheet, spec, title, f"за период: {range_phrase(period)}")
+    currency = REQUISITES[spec.operator].currency
+    opening = Decimal(rng.randint(0, 500_000)) / 100
+    charged = sum((a for _, a in services(spec)), Decimal(0))
+    paid = Decimal(rng.randint(0, 1_000_000)) / 100
+    day = f"{period.first_day:%d.%m.%Y}"
+    paid_on = f"{period.first_day + dt.timedelta(days=14):%d.%m.%Y}"
+    rows = [
+        (day, f"Счет № {document_number(spec)}", money(charged), ""),
+        (paid_on, "Оплата, платежное поручение", "", money(paid)),
+    ]
+    columns: tuple[Column, ...] = (
+        ("Дата", 30, "C"), ("Документ", 90, "L"), ("Дебет", 30, "R"), ("Кредит", 30, "R")
+    )  # fmt: skip
+    sheet.text(f"Сальдо начальное на {day}: {money(opening)} {currency}")
+    sheet.gap(2)
+    sheet.table(columns, rows)
+    sheet.text(f"Обороты за период: дебет {money(charged)}, кредит {money(paid)}")
+    closing = opening + charged - paid
+    sheet.text(
+        f"Сальдо конечное на {period.last_day:%d.%m.%Y}: {money(closing)} {currency}", bold=True
+    )
+
+
+def _work_act(sheet: _Sheet, spec: DocumentSpec) -> None:
+    number, issued = document_number(spec), f"{spec.issued_on:%d.%m.%Y}"
+    title = f"Акт выполненных работ (оказанных услуг) № {number} от {issued}"
+    _heading(sheet, spec, title, f"за {month_phrase(spec.period)}")
+    _services_table(sheet, spec, "Итого")
+    sheet.text("Исполнитель ____________________        Заказчик ____________________")
+    sheet.pdf.add_page()
+    sheet.text(f"Расшифровка к счету-фактуре № {number} от {issued}", bold=True, align="C")
+    sheet.text(f"Лицевой счет: {spec.account}, период: {month_phrase(spec.period)}", align="C")
+    sheet.gap()
+    columns: tuple[Column, ...] = (
+        ("Услуга", 90, "L"), ("Без НДС", 30, "R"), ("НДС", 30, "R"), ("С НДС", 30, "R")
+    )  # fmt: skip
+    rows = []
+    for name, gross in services(spec):
+        vat = vat_included(spec.operator, gross)
+        rows.append((name, money(gross - vat), money(vat), money(gross)))
+    sheet.table(columns, rows)
+
+
+def _invoice_register(sheet: _Sheet, spec: DocumentSpec) -> None:
+    rng = spec.rng
+    _heading(sheet, spec, "Реестр счетов-фактур", f"за период {range_phrase(spec.period)}")
+    columns: tuple[Column, ...] = (
+        ("№", 10, "C"), ("Счет-фактура", 35, "L"), ("Дата", 25, "C"), ("Лицевой счет", 35, "L"),
+        ("Без НДС", 25, "R"), ("НДС", 25, "R"), ("С НДС", 25, "R"),
+    )  # fmt: skip
+    rows, grand = [], Decimal(0)
+    for i in range(1, rng.randint(3, 8) + 1):
+        gross = Decimal(rng.randint(10_000, 5_000_000)) / 100
+        vat = vat_included(spec.operator, gross)
+        day = spec.period.first_day + dt.timedelta(days=rng.randint(0, 27))
+        number = f"{document_number(spec)}/{i}"
+        amounts = (money(gross - vat), money(vat), money(gross))
+        rows.append((str(i), number, f"{day:%d.%m.%Y}", spec.account, *amounts))
+        grand += gross
+    sheet.table(columns, rows, footer=f"Итого: {money(grand)} {REQUISITES[spec.operator].currency}")
+
+
+def _charges(sheet: _Sheet, spec: DocumentSpec) -> None:
+    _heading(
+        sheet,
+        spec,
+        "Начисления за текущий период",
+        f"Расчетный период: {month_phrase(spec.period)}",
+    )
+    currency = REQUISITES[spec.operator].currency
+    columns: tuple[Column, ...] = (("Услуга", 140, "L"), ("Сумма", 40, "R"))
+    grand = Decimal(0)
+    for subscriber in spec.numbers or (spec.account,):
+        items = services(dataclasses.replace(spec, numbers=(subscriber,)))
+        subtotal = sum((a for _, a in items), Decimal(0))
+        sheet.text(f"Абонент: {subscriber}", bold=True)
+        rows = [(name, money(a)) for name, a in items]
+        sheet.table(columns, rows, footer=f"Итого по абоненту: {money(subtotal)} {currency}")
+        grand += subtotal
+    sheet.text(f"Итого начислено: {money(grand)} {currency}", bold=True, align="R")
+
+
+def duration(seconds: int) -> str:
+    """``00:12:34``, or empty for SMS and data sessions."""
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds else ""
+
+
+def calls_by_number(spec: DocumentSpec) -> dict[str, list[Call]]:
+    """The spec's calls grouped per subscriber, in the order of ``spec.numbers``."""
+    if not spec.numbers:
+        raise ValueError("call details need at least one subscriber number")
+    grouped: dict[str, list[Call]] = {number: [] for number in spec.numbers}
+    for call in generate_calls(spec):
+        grouped[call.number].append(call)
+    return grouped
+
+
+_CALL_COLUMNS: tuple[Column, ...] = (
+    ("Дата", 22, "C"), ("Время", 18, "C"), ("Номер собеседника", 40, "L"),
+    ("Услуга", 45, "L"), ("Длительность", 28, "C"), ("Сумма", 27, "R"),
+)  # fmt: skip
+
+
+def _call_details(sheet: _Sheet, spec: DocumentSpec) -> None:
+    grouped = calls_by_number(spec)
+    title = "Детализация счета" if spec.operator == Operator.KCELL else "Детализация разговоров"
+    currency = REQUISITES[spec.operator].currency
+    _heading(sheet, spec, title, f"Период: {range_phrase(spec.period)}")
+    sheet.text(f"Абонентские номера: {', '.join(grouped)}")
+    sheet.gap()
+    for number, calls in grouped.items():
+        sheet.text(f"Абонентский номер: {number}", bold=True)
+        rows = [
+            (f"{c.when:%d.%m.%Y}", f"{c.when:%H:%M:%S}", c.other, c.service, duration(c.duration_s),
+             money(c.charge))
+            for c in calls
+        ]  # fmt: skip
+        sheet.table(
+            _CALL_COLUMNS,
+            rows,
+            footer=f"Итого по номеру {number}: {money(total(calls))} {currency}",
+        )
+    grand = sum((total(calls) for calls in grouped.values()), Decimal(0))
+    sheet.text(f"Итого по детализации: {money(grand)} {currency}", bold=True, align="R")
+
+
+_Body = Callable[[_Sheet, DocumentSpec], None]
+_ALL = tuple(Operator)
+_BODIES: dict[DocumentKind, tuple[_Body, tuple[Operator, ...]]] = {
+    DocumentKind.INVOICE: (_invoice, _ALL),
+    DocumentKind.RECONCILIATION_ACT: (_reconciliation_act, _ALL),
+    DocumentKind.WORK_ACT: (_work_act, (Operator.KCELL,)),
+    DocumentKind.INVOICE_REGISTER: (_invoice_register, (Operator.KCELL,)),
+    DocumentKind.CHARGES: (_charges, (Operator.SIP,)),
+    DocumentKind.CALL_DETAILS: (_call_details, (Operator.MTS, Operator.KCELL, Operator.SIP)),
+}
+
+SUPPORTED: frozenset[tuple[Operator, DocumentKind]] = frozenset(
+    (operator, kind) for kind, (_, operators) in _BODIES.items() for operator in operators
+)
+
+
+def render_pdf(spec: DocumentSpec) -> bytes:
+    """Render the document a spec describes as an operator's PDF.
+
+    Args:
+        spec: What to render; ``spec.format`` is not consulted (this is the PDF renderer).
+
+    Returns:
+        The PDF bytes, identical for identical specs.
+
+    Raises:
+        ValueError: The operator does not issue this kind of document as PDF, or call
+            details were asked for without subscriber numbers.
+    """
+    if (spec.operator, spec.kind) not in SUPPORTED:
+        raise ValueError(f"no PDF {spec.kind} for {spec.operator}")
+    sheet = _Sheet()
+    _BODIES[spec.kind][0](sheet, spec)
+    return sheet.output()

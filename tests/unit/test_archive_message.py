@@ -1,0 +1,98 @@
+"""Taking messages apart: attachments, encodings, archives with limits, links."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from email.message import EmailMessage
+
+import pytest
+
+from config.models import LimitsSettings
+from robots.mail.archive import expand
+from robots.mail.files import FoundFile
+from robots.mail.message import parse_message
+
+LIMITS = LimitsSettings()
+
+
+def zipped(files: list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files:
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_nested_archives_are_opened() -> None:
+    inner = zipped([("invoice.pdf", b"%PDF-1.4 inner")])
+    outer = zipped([("Report.zip", inner), ("act.pdf", b"%PDF-1.4 act")])
+    files, refusals = expand(FoundFile("Report.zip", outer, "attachment 'Report.zip'"), LIMITS)
+    assert refusals == []
+    assert sorted(f.data for f in files) == [b"%PDF-1.4 act", b"%PDF-1.4 inner"]
+    assert any("> 'Report.zip' > 'invoice.pdf'" in f.origin for f in files)
+
+
+def test_too_deep_nesting_is_refused() -> None:
+    data = zipped([("doc.pdf", b"%PDF-1.4")])
+    for level in range(LIMITS.max_archive_depth + 1):
+        data = zipped([(f"level{level}.zip", data)])
+    files, refusals = expand(FoundFile("deep.zip", data, "attachment 'deep.zip'"), LIMITS)
+    assert files == []
+    assert "nested deeper than 3 levels" in refusals[0].reason
+
+
+def test_too_many_members_are_refused() -> None:
+    data = zipped([(f"doc{i}.pdf", b"%PDF-1.4") for i in range(11)])
+    files, refusals = expand(FoundFile("many.zip", data, "x"), LimitsSettings(max_archive_members=10))
+    assert files == []
+    assert "more than 10 files" in refusals[0].reason
+
+
+def test_a_bomb_is_refused_without_unpacking_it() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf, zf.open("zeros.xml", "w", force_zip64=True) as member:
+        chunk = b"\0" * (1 << 20)
+        for _ in range(50):
+            member.write(chunk)
+    files, refusals = expand(FoundFile("bomb.zip", buffer.getvalue(), "x"), LIMITS)
+    assert files == []
+    assert "zip bomb" in refusals[0].reason
+
+
+def test_corrupt_archive_is_refused() -> None:
+    data = zipped([("doc.pdf", b"%PDF-1.4" * 1000)])
+    files, refusals = expand(FoundFile("r.zip", data[: len(data) // 2], "x"), LIMITS)
+    assert files == [] and "corrupt archive" in refusals[0].reason
+
+
+def message(attachments: list[tuple[str, bytes]], body: str = "Добрый день!") -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "МТС <noreply@mts.ru>"
+    msg["To"] = "robot@example.com"
+    msg["Subject"] = "Счет за октябрь 2026"
+    msg["Message-ID"] = "<1@mts.ru>"
+    msg.set_content(body)
+    for name, data in attachments:
+        msg.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
+    return msg.as_bytes()
+
+
+def test_attachments_and_links_are_found() -> None:
+    raw = message(
+        [("Детализация.pdf", b"%PDF-1.4 x"), ("Report.zip", zipped([("a.xml", b"<Report/>")]))],
+        body="Скачать: https://lk.mts.ru/files/123.xml?t=1. Спасибо.",
+    )
+    parsed = parse_message(raw, LIMITS)
+    assert parsed.sender == "noreply@mts.ru"
+    assert parsed.subject == "Счет за октябрь 2026"
+    assert [f.name for f in parsed.files] == ["Детализация.pdf", "a.xml"]
+    assert parsed.links == ["https://lk.mts.ru/files/123.xml?t=1"]
+
+
+@pytest.mark.parametrize("size_mb", [0.5])
+def test_oversized_attachment_is_refused(size_mb: float) -> None:
+    raw = message([("big.pdf", b"%PDF-" + b"x" * int(size_mb * 1_000_000))])
+    parsed = parse_message(raw, LimitsSettings(max_attachment_mb=0.1))
+    assert parsed.files == []
+    assert "over the 0.1 MB limit" in parsed.refusals[0].reason
