@@ -57,7 +57,9 @@ def _setup_logging(interactive: bool, verbose: bool) -> None:
 @app.command()
 def collect(
     config: ConfigOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as one JSON object.")
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Collect the operators' mail into Tarifer's import folder, once."""

@@ -30,7 +30,11 @@ def _key(location: tuple[int | str, ...], data: dict[str, Any]) -> str:
     node: Any = data
     for item in location:
         if isinstance(item, int):
-            name = node[item].get("name") if isinstance(node, list) and item < len(node) and isinstance(node[item], dict) else None
+            name = (
+                node[item].get("name")
+                if isinstance(node, list) and item < len(node) and isinstance(node[item], dict)
+                else None
+            )
             parts[-1] += f"[{item}]" if name is None else f"[{item}] ({name})"
         else:
             parts.append(str(item))
@@ -53,7 +57,9 @@ def _resolve_paths(config: RobotConfig, base: Path) -> RobotConfig:
     return config.model_copy(
         update={
             "mail": mail,
-            "tarifer": config.tarifer.model_copy(update={"inbox": under_base(config.tarifer.inbox)}),
+            "tarifer": config.tarifer.model_copy(
+                update={"inbox": under_base(config.tarifer.inbox)}
+            ),
             "state": config.state.model_copy(update={"dir": under_base(config.state.dir)}),
         }
     )

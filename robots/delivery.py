@@ -19,6 +19,7 @@ from robots.domain import Document
 from robots.ledger import DocumentRecord
 
 MANIFEST = "manifest.jsonl"
+STAGING = ".staging"  # temporary files, on the inbox's file system so that rename is atomic
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,16 @@ class TariferInbox:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.manifest = root / MANIFEST
+        self.staging = root / STAGING
 
     def prepare(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
+        """Create the inbox; drop temporary files a killed run left behind.
+
+        Only call this while holding the collector's lock: then nobody else is writing.
+        """
+        self.staging.mkdir(parents=True, exist_ok=True)
+        for leftover in self.staging.iterdir():
+            leftover.unlink(missing_ok=True)
 
     def write_files(self, files: list[tuple[str, bytes]]) -> None:
         """Write each file atomically: a temporary file beside it, fsync, rename.
@@ -113,7 +121,7 @@ class TariferInbox:
         for rel, data in files:
             target = self.root / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=target.parent)
+            fd, tmp = tempfile.mkstemp(prefix="incoming-", dir=self.staging)
             try:
                 with os.fdopen(fd, "wb") as out:
                     out.write(data)

@@ -197,8 +197,28 @@ class Ledger:
             )
             pending: dict[str, list[int]] = {}
             for folder, uid in rows:
-                pending.setdefault(folder, []).append(uid)
+                if folder is not None:
+                    pending.setdefault(folder, []).append(uid)
             return pending
+
+    def messages(self, outcome: Outcome | None = None) -> list[MessageRecord]:
+        """Messages the ledger knows, oldest first, optionally of one outcome."""
+        query = select(MessageRow).order_by(MessageRow.id)
+        if outcome is not None:
+            query = query.where(MessageRow.outcome == outcome)
+        with self._session() as s:
+            return [
+                MessageRecord(
+                    uid=row.uid,
+                    message_id=row.message_id,
+                    sender=row.sender,
+                    subject=row.subject,
+                    outcome=Outcome(row.outcome),
+                    reason=row.reason,
+                    target_folder=row.target_folder,
+                )
+                for row in s.scalars(query)
+            ]
 
     def mark_moved(self, mailbox: str, uidvalidity: int, uids: Iterable[int]) -> None:
         uid_list = list(uids)

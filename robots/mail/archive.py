@@ -91,11 +91,19 @@ def _expand(
                     _expand(member, limits, budget, (*ancestors, digest), found)
                 else:
                     found.append(member)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+    ) as exc:
         raise _ArchiveRefused(f"corrupt archive: {exc}") from None
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: LimitsSettings, budget: _Budget) -> bytes:
+def _read_member(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: LimitsSettings, budget: _Budget
+) -> bytes:
     ratio_limit = limits.max_compression_ratio
     if info.compress_size and info.file_size / info.compress_size > ratio_limit:
         raise _ArchiveRefused(

@@ -139,8 +139,8 @@ class Collector:
         return self._summary
 
     def _collect(self, mailbox: Mailbox, ledger: Ledger, http: httpx.Client) -> None:
-        for folder in (self._mail.processed_folder, self._mail.quarantine_folder):
-            mailbox.ensure_folder(folder)
+        for target in (self._mail.processed_folder, self._mail.quarantine_folder):
+            mailbox.ensure_folder(target)
         folder = mailbox.select(self._mail.folder)
         self._finish_moves(mailbox, ledger, folder)
         retry = sorted(mailbox.existing(ledger.retry_uids(folder.name, folder.uidvalidity)))
@@ -163,7 +163,9 @@ class Collector:
             still_here = mailbox.existing(uids)
             mailbox.move(sorted(still_here), target)
             ledger.mark_moved(folder.name, folder.uidvalidity, uids)
-            log.info("moved %d message(s) left over by an interrupted run to %s", len(still_here), target)
+            log.info(
+                "moved %d message(s) left over by an interrupted run to %s", len(still_here), target
+            )
 
     # -- planning -------------------------------------------------------------------------
 
@@ -180,7 +182,14 @@ class Collector:
         small = [uid for uid in batch if sizes.get(uid, 0) <= limit]
         large = [uid for uid in batch if sizes.get(uid, 0) > limit]
         raw = mailbox.fetch_raw(small) if small else {}
-        plans = [self._plan_oversized(uid, sizes[uid], header) for uid, header in mailbox.senders(large).items()] if large else []
+        plans = (
+            [
+                self._plan_oversized(uid, sizes[uid], header)
+                for uid, header in mailbox.senders(large).items()
+            ]
+            if large
+            else []
+        )
         for uid in small:
             if uid not in raw:  # expunged by someone else meanwhile
                 continue
@@ -205,7 +214,8 @@ class Collector:
             uid,
             parsed,
             Outcome.QUARANTINED,
-            f"message is {megabytes(size)}, over the {self._limits.max_attachment_mb:g} MB attachment limit",
+            f"message is {megabytes(size)}, over the "
+            f"{self._limits.max_attachment_mb:g} MB attachment limit",
         )
 
     def _cabinet_for(self, sender: str | None) -> CabinetSettings | None:
@@ -260,10 +270,14 @@ class Collector:
             plan.reason = "; ".join(map(str, refusals)) or None
         else:
             plan.outcome = Outcome.QUARANTINED
-            plan.reason = "; ".join(map(str, refusals)) or "no attachment or link with an operator document"
+            plan.reason = (
+                "; ".join(map(str, refusals)) or "no attachment or link with an operator document"
+            )
         return plan
 
-    def _recognise(self, found: FoundFile, refusals: list[Refusal], *, link: bool) -> _Delivery | None:
+    def _recognise(
+        self, found: FoundFile, refusals: list[Refusal], *, link: bool
+    ) -> _Delivery | None:
         try:
             recognition = recognise(found.data)
         except CorruptDocument as exc:
@@ -274,7 +288,9 @@ class Collector:
             if mismatch:
                 refusals.append(Refusal(found.origin, f"{mismatch}: {exc}"))
             else:
-                refusals.append(Refusal(found.origin, f"not an operator document: {exc}", unsafe=False))
+                refusals.append(
+                    Refusal(found.origin, f"not an operator document: {exc}", unsafe=False)
+                )
             return None
         except Exception as exc:  # a reader bug must not stop the run: keep the evidence
             log.exception("recognition failed on %s", found.origin)
@@ -285,7 +301,9 @@ class Collector:
             return None
         return _Delivery(document, found.data, _sha256(found.data), found.origin, found.name)
 
-    def _document(self, rec: Recognition, found: FoundFile, refusals: list[Refusal]) -> Document | None:
+    def _document(
+        self, rec: Recognition, found: FoundFile, refusals: list[Refusal]
+    ) -> Document | None:
         account = rec.account or self._numbers.account_for(rec.operator, rec.numbers)
         if account is None:
             shown = ", ".join(rec.numbers[:5]) + (" ..." if len(rec.numbers) > 5 else "")
@@ -313,7 +331,9 @@ class Collector:
 
     # -- delivery and commit ----------------------------------------------------------------
 
-    def _commit(self, mailbox: Mailbox, ledger: Ledger, folder: FolderInfo, plans: list[_Plan]) -> None:
+    def _commit(
+        self, mailbox: Mailbox, ledger: Ledger, folder: FolderInfo, plans: list[_Plan]
+    ) -> None:
         now = dt.datetime.now(dt.UTC)
         files: list[tuple[str, bytes]] = []
         entries: list[ManifestEntry] = []
@@ -398,20 +418,27 @@ class Collector:
 
     def _source(self, folder: FolderInfo, plan: _Plan) -> str:
         message_id = plan.parsed.message_id or "(no Message-ID)"
-        return f"imap://{self._mail.username}@{self._mail.host}/{folder.name};UIDVALIDITY={folder.uidvalidity}/;UID={plan.uid} {message_id}"
+        # RFC 5092 IMAP URL of the message, then its Message-ID.
+        mailbox = f"imap://{self._mail.username}@{self._mail.host}/{folder.name}"
+        return f"{mailbox};UIDVALIDITY={folder.uidvalidity}/;UID={plan.uid} {message_id}"
 
 
 def _describe(plan: _Plan) -> str:
-    return f"UID {plan.uid} from {plan.parsed.sender or 'unknown sender'} ({plan.parsed.subject or 'no subject'})"
+    sender = plan.parsed.sender or "unknown sender"
+    return f"UID {plan.uid} from {sender} ({plan.parsed.subject or 'no subject'})"
 
 
 def _name_mismatch(found: FoundFile) -> str | None:
-    """"named 'x.pdf' but it is an HTML page": a telling reason for a disguised file."""
+    """ "named 'x.pdf' but it is an HTML page": a telling reason for a disguised file."""
     if not found.name or "." not in found.name:
         return None
     extension = found.name.rsplit(".", 1)[-1].lower()
     actual = sniff_format(found.data)
-    if extension in {"pdf", "xls", "xlsx", "xml", "zip"} and actual is not None and actual.value != extension:
+    if (
+        extension in {"pdf", "xls", "xlsx", "xml", "zip"}
+        and actual is not None
+        and actual.value != extension
+    ):
         return f"named {found.name!r} but it is {actual.value.upper()}"
     return None
 
@@ -469,4 +496,3 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
-

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import imaplib
 import logging
-import socket
 import ssl
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -35,9 +34,7 @@ class FolderInfo:
 
 def _tls_context(settings: MailSettings) -> ssl.SSLContext:
     # Certificates and host names are always verified; ca_file adds a private CA.
-    context = ssl.create_default_context(
-        cafile=str(settings.ca_file) if settings.ca_file else None
-    )
+    context = ssl.create_default_context(cafile=str(settings.ca_file) if settings.ca_file else None)
     return context
 
 
@@ -103,7 +100,9 @@ class Mailbox:
         """Only the From header, for messages too large to fetch whole."""
         with self._errors("fetch headers"):
             data = self._client.fetch(list(uids), ["BODY.PEEK[HEADER.FIELDS (FROM)]"])
-        return {uid: bytes(item.get(b"BODY[HEADER.FIELDS (FROM)]", b"")) for uid, item in data.items()}
+        return {
+            uid: bytes(item.get(b"BODY[HEADER.FIELDS (FROM)]", b"")) for uid, item in data.items()
+        }
 
     def fetch_raw(self, uids: Sequence[int]) -> dict[int, bytes]:
         """Whole messages, without marking them seen."""
@@ -126,8 +125,10 @@ class Mailbox:
     def _errors(self, action: str) -> Iterator[None]:
         try:
             yield
-        except (socket.timeout, TimeoutError, imaplib.IMAP4.abort, ConnectionError) as exc:
-            raise MailUnavailable(f"{self.where}: connection lost during {action}: {_describe(exc)}") from None
+        except (TimeoutError, imaplib.IMAP4.abort, ConnectionError) as exc:
+            raise MailUnavailable(
+                f"{self.where}: connection lost during {action}: {_describe(exc)}"
+            ) from None
         except (IMAPClientError, OSError) as exc:
             raise MailError(f"{self.where}: {action} failed: {_describe(exc)}") from None
 

@@ -56,7 +56,9 @@ def fetch_link(
                     )
                 declared = int(response.headers.get("content-length") or 0)
                 if declared > max_bytes:
-                    return Refusal(origin, f"{declared} bytes, over the {limits.max_link_mb:g} MB limit")
+                    return Refusal(
+                        origin, f"{declared} bytes, over the {limits.max_link_mb:g} MB limit"
+                    )
                 body = bytearray()
                 for chunk in response.iter_bytes():
                     body.extend(chunk)

@@ -115,7 +115,9 @@ def _take_attachment(
         return
     if len(data) > max_bytes:
         parsed.refusals.append(
-            Refusal(origin, f"{megabytes(len(data))}, over the {limits.max_attachment_mb:g} MB limit")
+            Refusal(
+                origin, f"{megabytes(len(data))}, over the {limits.max_attachment_mb:g} MB limit"
+            )
         )
         return
     found = FoundFile(name=name, data=data, origin=origin)

@@ -8,7 +8,12 @@ start-up time that an incremental run with nothing new should not pay.
 from __future__ import annotations
 
 from robots.domain import DocumentFormat
-from robots.recognition.common import CorruptDocument, NotAnOperatorDocument, Recognition, sniff_format
+from robots.recognition.common import (
+    CorruptDocument,
+    NotAnOperatorDocument,
+    Recognition,
+    sniff_format,
+)
 
 __all__ = ["CorruptDocument", "NotAnOperatorDocument", "Recognition", "recognise", "sniff_format"]
 

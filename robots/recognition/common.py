@@ -48,8 +48,10 @@ class OperatorSignature:
 # cabinet's manual names no operator: "СООО «СИП Телеком»" and its УНП are the
 # sandbox's stand-in for the provider behind that cabinet family.
 OPERATOR_SIGNATURES: tuple[OperatorSignature, ...] = (
-    OperatorSignature(Operator.MTS, ("ПАО «МТС»", "ПАО \"МТС\"", "ИНН 7740000076")),
-    OperatorSignature(Operator.KCELL, ("АО «Кселл»", "АО \"Кселл\"", "Kcell JSC", "БИН 980540000397")),
+    OperatorSignature(Operator.MTS, ("ПАО «МТС»", 'ПАО "МТС"', "ИНН 7740000076")),
+    OperatorSignature(
+        Operator.KCELL, ("АО «Кселл»", 'АО "Кселл"', "Kcell JSC", "БИН 980540000397")
+    ),
     OperatorSignature(Operator.A1, ("УП «А1»", "Унитарное предприятие «А1»", "УНП 101528843")),
     OperatorSignature(Operator.SIP, ("СООО «СИП Телеком»", "УНП 190000017")),
 )
@@ -162,9 +164,12 @@ def sniff_format(data: bytes) -> DocumentFormat | None:
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: legacy Excel
         return DocumentFormat.XLS
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return DocumentFormat.XLSX if b"[Content_Types].xml" in data[:65536] and (
-            b"xl/" in data[:65536] or b"xl/" in data[-65536:]
-        ) else DocumentFormat.ZIP
+        return (
+            DocumentFormat.XLSX
+            if b"[Content_Types].xml" in data[:65536]
+            and (b"xl/" in data[:65536] or b"xl/" in data[-65536:])
+            else DocumentFormat.ZIP
+        )
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if stripped.startswith((b"<!doctype html", b"<html")) or b"<html" in stripped[:512]:
         return DocumentFormat.HTML

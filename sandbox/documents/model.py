@@ -31,17 +31,35 @@ class Requisites:
 # documents the way each operator does, the robot recognises them by these.
 REQUISITES: dict[Operator, Requisites] = {
     Operator.MTS: Requisites(
-        "ПАО «МТС»", "ИНН", "7740000076", "109147, г. Москва, ул. Марксистская, д. 4", "руб.", "mts.ru"
+        "ПАО «МТС»",
+        "ИНН",
+        "7740000076",
+        "109147, г. Москва, ул. Марксистская, д. 4",
+        "руб.",
+        "mts.ru",
     ),
     Operator.KCELL: Requisites(
-        "АО «Кселл»", "БИН", "980540000397", "050051, г. Алматы, пр. Достык, 240", "тенге", "kcell.kz"
+        "АО «Кселл»",
+        "БИН",
+        "980540000397",
+        "050051, г. Алматы, пр. Достык, 240",
+        "тенге",
+        "kcell.kz",
     ),
     Operator.A1: Requisites(
-        "Унитарное предприятие «А1»", "УНП", "101528843", "220030, г. Минск, ул. Интернациональная, 36-2",
-        "BYN", "a1.by",
+        "Унитарное предприятие «А1»",
+        "УНП",
+        "101528843",
+        "220030, г. Минск, ул. Интернациональная, 36-2",
+        "BYN",
+        "a1.by",
     ),
     Operator.SIP: Requisites(
-        "СООО «СИП Телеком»", "УНП", "190000017", "220004, г. Минск, пр. Победителей, 7", "BYN",
+        "СООО «СИП Телеком»",
+        "УНП",
+        "190000017",
+        "220004, г. Минск, пр. Победителей, 7",
+        "BYN",
         "siptelecom.by",
     ),
 }
@@ -108,7 +126,9 @@ def generate_calls(spec: DocumentSpec) -> list[Call]:
             service = rng.choice(_SERVICES)
             duration = rng.randint(5, 1800) if "звонок" in service else 0
             other = f"{number[:-7]}{rng.randint(1000000, 9999999)}"
-            charge = Decimal(rng.randint(0, 900)) / 100 if service != "Входящий звонок" else Decimal(0)
+            charge = (
+                Decimal(rng.randint(0, 900)) / 100 if service != "Входящий звонок" else Decimal(0)
+            )
             when = start + dt.timedelta(seconds=rng.randint(0, seconds_in_month))
             calls.append(Call(number, when, other, service, duration, charge))
     calls.sort(key=lambda c: (c.when, c.number))
@@ -119,4 +139,6 @@ def total(calls: list[Call]) -> Decimal:
     return sum((c.charge for c in calls), Decimal(0))
 
 
-FIXED_TIMESTAMP = dt.datetime(2020, 1, 1, 0, 0, 0)  # written into files for reproducible bytes
+FIXED_TIMESTAMP = dt.datetime(
+    2020, 1, 1, 0, 0, 0, tzinfo=dt.UTC
+)  # written into files for reproducible bytes

@@ -52,7 +52,7 @@ _SERVICES: dict[Operator, tuple[str, ...]] = {
         "Международные соединения", "Аренда номера",
     ),
 }  # fmt: skip
-_VAT_PERCENT = {Operator.MTS: 22, Operator.KCELL: 16, Operator.A1: 20, Operator.SIP: 20}
+VAT_PERCENT = {Operator.MTS: 22, Operator.KCELL: 16, Operator.A1: 20, Operator.SIP: 20}
 
 Column = tuple[str, float, str]  # header, width in mm, alignment
 
@@ -80,7 +80,7 @@ def services(spec: DocumentSpec) -> list[tuple[str, Decimal]]:
 
 def vat_included(operator: Operator, gross: Decimal) -> Decimal:
     """The VAT contained in a gross amount, rounded to kopecks/tiyns."""
-    rate = _VAT_PERCENT[operator]
+    rate = VAT_PERCENT[operator]
     return (gross * rate / (100 + rate)).quantize(Decimal("0.01"))
 
 
@@ -169,9 +169,7 @@ def _services_table(sheet: _Sheet, spec: DocumentSpec, label: str) -> None:
     sheet.table(_SERVICE_COLUMNS, rows)
     sheet.text(f"{label}: {money(amount)} {currency}", bold=True, align="R")
     vat = vat_included(spec.operator, amount)
-    sheet.text(
-        f"В том числе НДС {_VAT_PERCENT[spec.operator]}%: {money(vat)} {currency}", align="R"
-    )
+    sheet.text(f"В том числе НДС {VAT_PERCENT[spec.operator]}%: {money(vat)} {currency}", align="R")
     sheet.gap()
 
 

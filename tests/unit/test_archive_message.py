@@ -44,14 +44,19 @@ def test_too_deep_nesting_is_refused() -> None:
 
 def test_too_many_members_are_refused() -> None:
     data = zipped([(f"doc{i}.pdf", b"%PDF-1.4") for i in range(11)])
-    files, refusals = expand(FoundFile("many.zip", data, "x"), LimitsSettings(max_archive_members=10))
+    files, refusals = expand(
+        FoundFile("many.zip", data, "x"), LimitsSettings(max_archive_members=10)
+    )
     assert files == []
     assert "more than 10 files" in refusals[0].reason
 
 
 def test_a_bomb_is_refused_without_unpacking_it() -> None:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf, zf.open("zeros.xml", "w", force_zip64=True) as member:
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf,
+        zf.open("zeros.xml", "w", force_zip64=True) as member,
+    ):
         chunk = b"\0" * (1 << 20)
         for _ in range(50):
             member.write(chunk)

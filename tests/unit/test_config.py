@@ -62,40 +62,49 @@ def test_lookup_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_missing_file_says_how_to_give_one(tmp_path: Path) -> None:
-    with pytest.raises(ConfigurationError, match=r"not found \(give --config PATH or set CABINET_ROBOT_CONFIG\)"):
+    with pytest.raises(
+        ConfigurationError, match=r"not found \(give --config PATH or set CABINET_ROBOT_CONFIG\)"
+    ):
         load_config(tmp_path / "nope.toml")
 
 
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (('port = 143', 'port = "x"'), r"mail\.port: Input should be a valid integer"),
+        (("port = 143", 'port = "x"'), r"mail\.port: Input should be a valid integer"),
         (('"79161234567"', '"12"'), r"cabinets\[0\] \(mts-main\)\.accounts\[0\]\.numbers\[0\]"),
         (('operator = "mts"', 'operator = "beeline"'), r"cabinets\[0\] \(mts-main\)\.operator"),
-        (('username = "robot"', 'username = "robot"\npasword = "x"'), r"mail\.pasword: Extra inputs"),
+        (
+            ('username = "robot"', 'username = "robot"\npasword = "x"'),
+            r"mail\.pasword: Extra inputs",
+        ),
         (('host = "127.0.0.1"', 'host = "imap.example.com"'), r"plain.*loopback"),
-        (('[tarifer]', '[tarifer'), r"invalid TOML"),
+        (("[tarifer]", "[tarifer"), r"invalid TOML"),
         (('id = "277012345678"', 'id = "../../etc"'), r"accounts\[0\]\.id"),
     ],
 )
-def test_errors_name_the_file_and_the_key(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
+def test_errors_name_the_file_and_the_key(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
     text = MINIMAL.replace('security = "plain"', 'security = "plain"\nport = 143')
     path = write(tmp_path, text.replace(*change))
     with pytest.raises(ConfigurationError) as info:
         load_config(path)
     assert str(info.value).startswith(str(path))
 
-
     assert re.search(expected, str(info.value)), str(info.value)
 
 
 def test_a_number_on_two_accounts_is_refused(tmp_path: Path) -> None:
-    text = MINIMAL + """
+    text = (
+        MINIMAL
+        + """
 [[cabinets]]
 name = "mts-second"
 operator = "mts"
 accounts = [{ id = "277000000001", numbers = ["79161234567"] }]
 """
+    )
     with pytest.raises(ConfigurationError, match="79161234567 is on two accounts"):
         load_config(write(tmp_path, text))
 
@@ -105,7 +114,9 @@ def test_environment_overrides_a_key(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert load_config(write(tmp_path, MINIMAL)).mail.username == "other"
 
 
-def test_password_is_read_from_the_named_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_password_is_read_from_the_named_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = load_config(write(tmp_path, MINIMAL))
     monkeypatch.delenv("TEST_MAIL_PW", raising=False)
     with pytest.raises(ConfigurationError, match="TEST_MAIL_PW is not set"):

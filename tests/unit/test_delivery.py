@@ -37,7 +37,9 @@ def entry(path: str, sha: str) -> ManifestEntry:
 
 
 def test_paths_are_built_from_the_document() -> None:
-    assert relative_path(doc(), 1) == "mts/277012345678/2026-10/call_details_277012345678_2026-10.xml"
+    assert (
+        relative_path(doc(), 1) == "mts/277012345678/2026-10/call_details_277012345678_2026-10.xml"
+    )
     assert relative_path(doc(("79161234567",)), 2) == (
         "mts/277012345678/2026-10/call_details_277012345678_2026-10_79161234567_v2.xml"
     )
@@ -47,11 +49,16 @@ def test_paths_are_built_from_the_document() -> None:
 
 def test_files_are_written_whole_and_leave_no_temporaries(tmp_path: Path) -> None:
     inbox = TariferInbox(tmp_path)
+    inbox.prepare()
+    (inbox.staging / "incoming-left-by-a-killed-run").write_bytes(b"partial")
+    inbox.prepare()
+    assert list(inbox.staging.iterdir()) == []
     inbox.write_files([("mts/1/2026-10/a.pdf", b"%PDF-1"), ("mts/1/2026-10/b.pdf", b"%PDF-2")])
     inbox.write_files([("mts/1/2026-10/a.pdf", b"%PDF-1")])  # a rerun overwrites in place
     folder = tmp_path / "mts" / "1" / "2026-10"
     assert sorted(p.name for p in folder.iterdir()) == ["a.pdf", "b.pdf"]
     assert (folder / "b.pdf").read_bytes() == b"%PDF-2"
+    assert list(inbox.staging.iterdir()) == []
 
 
 def test_manifest_lines_carry_what_tarifer_needs(tmp_path: Path) -> None:
@@ -60,8 +67,19 @@ def test_manifest_lines_carry_what_tarifer_needs(tmp_path: Path) -> None:
     assert size == inbox.manifest.stat().st_size
     lines = [json.loads(line) for line in inbox.manifest.read_text().splitlines()]
     assert [line["path"] for line in lines] == ["a", "b"]
-    assert {"operator", "account", "period", "kind", "format", "path", "sha256", "size", "source",
-            "received_at", "supersedes"} <= set(lines[0])
+    assert {
+        "operator",
+        "account",
+        "period",
+        "kind",
+        "format",
+        "path",
+        "sha256",
+        "size",
+        "source",
+        "received_at",
+        "supersedes",
+    } <= set(lines[0])
     assert lines[0]["period"] == "2026-10"
     assert inbox.read_manifest_from(size) == []
     assert len(inbox.read_manifest_from(0)) == 2

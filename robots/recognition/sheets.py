@@ -1,0 +1,429 @@
+"""Recognition of operator spreadsheets (.xlsx via openpyxl, legacy .xls via xlrd) by content.
+
+A collector recognises thousands of files a minute, so only the first rows of the first
+sheet are read (requisites, title, period, account) plus the sheet names. Call details
+also need their subscriber numbers, taken from, in order:
+
+1. the title cell ("Детализация по номеру 77012223344", Kcell);
+2. sheet names that are numbers (MTS: one sheet per number);
+3. a subscriber column found by its header ("Кто звонил" at A1, "Абонент" at SIP),
+   read down to the last row.
+
+Columns are always found by header text, never by position. An A1 "Детализация" sheet
+may carry no requisites and no period: its header row (ФИО ... Начислено) identifies
+the operator and the call dates give the month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Protocol
+
+import xlrd
+from openpyxl.reader.excel import ExcelReader  # type: ignore[import-untyped]
+from openpyxl.styles.stylesheet import apply_stylesheet  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet  # type: ignore[import-untyped]
+
+from robots.domain import DocumentFormat, DocumentKind, Operator, Period
+from robots.errors import ParseError
+from robots.recognition.common import (
+    CorruptDocument,
+    NotAnOperatorDocument,
+    Recognition,
+    account_in_text,
+    operator_in_text,
+    parse_ru_date,
+    period_in_text,
+    period_of_range,
+    phone_numbers_in_text,
+)
+
+HEAD_ROWS = 30  # requisites, title and table headers of every known layout fit in these
+
+Row = tuple[object, ...]
+
+# Title phrases, tried on each cell in reading order: the first cell that matches names
+# the kind ("Детализация" further down an invoice is a service line, not the title). In
+# one cell the more specific phrase wins ("Реестр счетов-фактур" also reads as "счет").
+_KINDS: tuple[tuple[DocumentKind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE))
+    for kind, pattern in (
+        (DocumentKind.INVOICE_REGISTER, r"реестр\s+сч[её]тов-фактур"),
+        (DocumentKind.WORK_ACT, r"акт\s+выполненных\s+работ|расшифровка\s+к\s+сч[её]ту-фактуре"),
+        (DocumentKind.RECONCILIATION_ACT, r"акт\s+сверки"),
+        (DocumentKind.CHARGES, r"начисления\s+за\s+текущий\s+период"),
+        (DocumentKind.PAYMENTS_REPORT, r"отч[её]т\s+по\s+платежам"),
+        (DocumentKind.NUMBERS_REPORT, r"отч[её]т\s+по\s+списку\s+номеров"),
+        (DocumentKind.CALL_DETAILS, r"^\s*детализация"),
+        # At the start of a cell, so "Лицевой счет" is not an invoice title.
+        (DocumentKind.INVOICE, r"^\s*сч[её]т(?:-фактура|\s+на\s+оплату)?\s*(?:№|N\b|за\b|$)"),
+    )
+)
+
+_A1_COLUMNS = (
+    "фио", "тип звонка", "код", "дата звонка", "длительность", "объем",
+    "кто звонил", "куда звонил", "начислено",
+)  # fmt: skip
+_SUBSCRIBER_COLUMNS = frozenset({"кто звонил", "абонент", "номер абонента", "абонентский номер"})
+_PHONE_RE = re.compile(r"7\d{10}|375\d{9}")
+_DATE_RE = re.compile(r"\d{2}\.\d{2}\.\d{4}")
+
+# Rows are joined with a visible separator: "Лицевой счет" ending a header row must not
+# read the first value of the next row as the account (whitespace would let it).
+_ROW_SEP = "\n¦\n"
+
+
+class _Book(Protocol):
+    """The little a recogniser needs from a workbook, whatever the file format."""
+
+    sheet_names: Sequence[str]
+
+    def head(self) -> list[Row]:
+        """The first HEAD_ROWS rows of the first sheet."""
+        ...
+
+    def rows_below(self, row: int) -> Iterator[Row]:
+        """Rows of the first sheet after the 0-based ``row``."""
+        ...
+
+    def phones_below(self, row: int, col: int) -> set[str]:
+        """Subscriber numbers in column ``col`` after the 0-based ``row``."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def recognise_xlsx(data: bytes) -> Recognition:
+    """Recognise an operator's .xlsx workbook from its content.
+
+    Args:
+        data: The file's bytes.
+
+    Returns:
+        Operator, kind, period, account (None where the file names none) and, for call
+        details, the subscriber numbers.
+
+    Raises:
+        CorruptDocument: Not a readable .xlsx (bad zip, truncated, broken parts).
+        NotAnOperatorDocument: Readable, but no operator requisites or no title.
+        ParseError: An operator's document without a period, or call details whose
+            dates span several months or that name neither account nor numbers.
+    """
+    return _recognise_guarded(_XlsxBook, data, DocumentFormat.XLSX)
+
+
+def recognise_xls(data: bytes) -> Recognition:
+    """Recognise an operator's legacy .xls (BIFF) workbook from its content.
+
+    Args:
+        data: The file's bytes.
+
+    Returns:
+        As recognise_xlsx.
+
+    Raises:
+        CorruptDocument: Not a readable .xls.
+        NotAnOperatorDocument: Readable, but no operator requisites or no title.
+        ParseError: As recognise_xlsx.
+    """
+    return _recognise_guarded(_XlsBook, data, DocumentFormat.XLS)
+
+
+def _recognise_guarded(
+    open_book: Callable[[bytes], _Book], data: bytes, fmt: DocumentFormat
+) -> Recognition:
+    # openpyxl and xlrd raise anything from KeyError to struct.error on a damaged file,
+    # lazily too (a truncated sheet fails while rows are read): none of it may escape.
+    book: _Book | None = None
+    try:
+        book = open_book(data)
+        return _recognise(book, fmt)
+    except ParseError:
+        raise
+    except Exception as exc:
+        reason = f"unreadable {fmt}: {type(exc).__name__}: {exc}"
+        raise CorruptDocument(reason[:200]) from exc
+    finally:
+        if book is not None:
+            book.close()
+
+
+def _recognise(book: _Book, fmt: DocumentFormat) -> Recognition:
+    head = book.head()
+    text = _ROW_SEP.join(
+        "  ".join(v for v in row if isinstance(v, str) and v.strip()) for row in head
+    )
+    a1 = _find_header(head, _A1_COLUMNS)
+    operator = operator_in_text(text)
+    if operator is None and a1 is not None and _first_sheet_is_details(book):
+        operator = Operator.A1  # the bare "Детализация" layout is A1's own
+    if operator is None:
+        raise NotAnOperatorDocument("no operator legal name or tax id in the first rows")
+    kind, title = _title(head)
+    if kind is None and a1 is not None and _first_sheet_is_details(book):
+        kind = DocumentKind.CALL_DETAILS
+    if kind is None:
+        raise NotAnOperatorDocument(f"{operator} is named, but no known document title is")
+    period = period_in_text(text)
+    account = account_in_text(text)
+    numbers: tuple[str, ...] = ()
+    if kind is DocumentKind.CALL_DETAILS:
+        numbers = _subscribers(book, head, title)
+        if period is None and a1 is not None:
+            period = _period_of_calls(book, a1[0], a1[1]["дата звонка"])
+        if account is None and not numbers:
+            raise ParseError(f"{operator} call details name neither an account nor a number")
+    if period is None:
+        raise ParseError(f"{operator} {kind} names no period in its first rows")
+    return Recognition(operator, kind, fmt, period, account, numbers)
+
+
+def _norm(value: object) -> str:
+    return " ".join(value.split()).casefold() if isinstance(value, str) else ""
+
+
+def _first_sheet_is_details(book: _Book) -> bool:
+    return bool(book.sheet_names) and _norm(book.sheet_names[0]) == "детализация"
+
+
+def _title(head: list[Row]) -> tuple[DocumentKind | None, str]:
+    for row in head:
+        for value in row:
+            if not isinstance(value, str):
+                continue
+            for kind, pattern in _KINDS:
+                if pattern.search(value):
+                    return kind, value
+    return None, ""
+
+
+def _find_header(head: list[Row], labels: Sequence[str]) -> tuple[int, dict[str, int]] | None:
+    """The first row holding every label, with each label's column (0-based)."""
+    for r, row in enumerate(head):
+        # Built right to left, so a label repeated in the row keeps its first column.
+        columns = {_norm(v): c for c, v in reversed(list(enumerate(row))) if _norm(v)}
+        if all(label in columns for label in labels):
+            return r, {label: columns[label] for label in labels}
+    return None
+
+
+def _subscribers(book: _Book, head: list[Row], title: str) -> tuple[str, ...]:
+    found = set(phone_numbers_in_text(title))
+    found.update(n.strip() for n in book.sheet_names if _PHONE_RE.fullmatch(n.strip()))
+    if not found:
+        for r, row in enumerate(head):
+            cols = [c for c, v in enumerate(row) if _norm(v) in _SUBSCRIBER_COLUMNS]
+            if cols:
+                found = book.phones_below(r, cols[0])
+                break
+    return tuple(sorted(found))
+
+
+def _phone(value: object) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        text = str(int(value))  # numbers stored as numbers: 375291234567.0
+    elif isinstance(value, str):
+        text = value.strip().replace(" ", "").removeprefix("+")
+    else:
+        return None
+    return text if _PHONE_RE.fullmatch(text) else None
+
+
+def _phones(values: Iterable[object]) -> set[str]:
+    return {p for v in values if (p := _phone(v)) is not None}
+
+
+def _period_of_calls(book: _Book, header_row: int, col: int) -> Period:
+    """The month of the call dates under ``col``; they must all fall in one month."""
+    first: dt.date | None = None
+    last: dt.date | None = None
+    for row in book.rows_below(header_row):
+        value = row[col] if col < len(row) else None
+        day: dt.date | None = None
+        if isinstance(value, dt.datetime):
+            day = value.date()
+        elif isinstance(value, dt.date):
+            day = value
+        elif isinstance(value, str) and (match := _DATE_RE.search(value)):
+            day = parse_ru_date(match[0])
+        if day is not None:
+            first = day if first is None else min(first, day)
+            last = day if last is None else max(last, day)
+    if first is None or last is None:
+        raise ParseError("no period in the title and no dates under «Дата звонка»")
+    if (first.year, first.month) != (last.year, last.month):
+        raise ParseError(f"call dates span several months: {first:%d.%m.%Y} - {last:%d.%m.%Y}")
+    return period_of_range(first, last)
+
+
+# --- .xlsx -------------------------------------------------------------------------------
+
+
+class _XlsxBook:
+    def __init__(self, data: bytes) -> None:
+        # ExcelReader.read() minus what recognition does not need. load_workbook would
+        # also open and size every sheet: MTS sends one sheet per number, and each costs
+        # ~3 ms (openpyxl parses through defusedxml's pure-Python parser when installed).
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+        self._archive = reader.archive
+        try:
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)  # date formats: dates come as dates
+            sheets = [
+                (sheet.name, rel.target)
+                for sheet, rel in reader.parser.find_sheets()
+                if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+            ]
+        except BaseException:
+            self._archive.close()
+            raise
+        self.sheet_names: Sequence[str] = [name for name, _ in sheets]
+        if not sheets:
+            self._archive.close()
+            raise NotAnOperatorDocument("the workbook has no worksheet")
+        self._data = data
+        self._path = sheets[0][1]
+        self._shared: Sequence[object] = reader.shared_strings
+        self._ws = ReadOnlyWorksheet(reader.wb, sheets[0][0], self._path, reader.shared_strings)
+
+    def head(self) -> list[Row]:
+        return [tuple(r) for r in self._ws.iter_rows(max_row=HEAD_ROWS, values_only=True)]
+
+    def rows_below(self, row: int) -> Iterator[Row]:
+        for values in self._ws.iter_rows(min_row=row + 2, values_only=True):
+            yield tuple(values)
+
+    def phones_below(self, row: int, col: int) -> set[str]:
+        # openpyxl converts every cell of every row (450 ms for a 300 KB A1 file); the
+        # raw scan reads one column in a few ms, and hands back to openpyxl when the
+        # sheet is written in a way it does not know.
+        found = scan_xlsx_column(self._data, self._path, col, row + 1, self._shared)
+        if found is not None:
+            return found
+        return _phones(r[col] if col < len(r) else None for r in self.rows_below(row))
+
+    def close(self) -> None:
+        self._archive.close()
+
+
+_MAX_ROW_BYTES = 16 << 20
+_T_ATTR_RE = re.compile(rb"""\bt=["'](\w+)["']""")
+_V_RE = re.compile(rb"<v>([^<]*)</v>")
+_T_TEXT_RE = re.compile(rb"<t(?:\s[^>]*)?>([^<]*)</t>")
+
+
+def scan_xlsx_column(
+    data: bytes, path: str, col: int, header_row: int, shared: Sequence[object]
+) -> set[str] | None:
+    """Subscriber numbers in one column of a sheet, read from the raw sheet XML.
+
+    Cells are matched as ``<c r="G12" ...>`` (Excel, LibreOffice, openpyxl and
+    xlsxwriter all write the reference first) below ``<row r="<header_row>">``. Only
+    the markup after the reference is kept, so the few distinct values are decoded
+    once each, and no per-cell Python object is made that the garbage collector
+    would have to walk.
+
+    Args:
+        data: The .xlsx bytes.
+        path: The sheet's member in the zip (``xl/worksheets/sheet1.xml``).
+        col: The 0-based column.
+        header_row: The 1-based header row; only rows below it are read.
+        shared: The workbook's shared strings, for cells that point into them.
+
+    Returns:
+        The numbers found, or None when the sheet is not written that way (a writer
+        this scan does not know): the caller then asks openpyxl.
+    """
+    letter = get_column_letter(col + 1).encode()
+    cell_re = re.compile(rb'<c r="' + letter + rb'\d+"([^>]*?(?:/>|>.*?</c>))', re.DOTALL)
+    header_re = re.compile(rb'<row r="%d"[^>]*>.*?</row>' % header_row, re.DOTALL)
+    raw: set[bytes] = set()
+    cells = 0
+    start: int | None = None
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path) as sheet:
+        tail = b""
+        while True:
+            chunk = sheet.read(4 << 20)
+            buf = tail + chunk
+            # Scan whole rows only (a cell never crosses "</row>"); the rest waits.
+            cut = len(buf) if not chunk else max(buf.rfind(b"</row>") + 6, 0)
+            if start is None and (header := header_re.search(buf, 0, cut)):
+                start = header.end()
+            if start is not None:
+                found = cell_re.findall(buf, start, cut)
+                cells += len(found)
+                raw.update(found)
+                start = 0  # later chunks start after the header
+            tail = buf[cut:]
+            if len(tail) > _MAX_ROW_BYTES:  # no "</row>" in sight: a bomb, not a sheet
+                raise CorruptDocument(f"a sheet row longer than {_MAX_ROW_BYTES} bytes")
+            if not chunk:
+                break
+    if not cells:
+        return None
+    return _phones(_raw_cell_value(cell, shared) for cell in raw)
+
+
+def _raw_cell_value(cell: bytes, shared: Sequence[object]) -> object:
+    """The value of ``cell``: the markup after ``r="G12"`` up to and including ``</c>``."""
+    attrs = cell[: cell.find(b">")]
+    cell_type = match[1] if (match := _T_ATTR_RE.search(attrs)) else b"n"
+    if cell_type == b"inlineStr":
+        return "".join(html.unescape(t.decode()) for t in _T_TEXT_RE.findall(cell))
+    value = _V_RE.search(cell)
+    if value is None:
+        return None
+    if cell_type == b"s":
+        return str(shared[int(value[1])])
+    if cell_type == b"n":
+        try:
+            return float(value[1])
+        except ValueError:
+            return None
+    return html.unescape(value[1].decode())
+
+
+# --- .xls --------------------------------------------------------------------------------
+
+
+class _XlsBook:
+    def __init__(self, data: bytes) -> None:
+        # on_demand: only the sheets asked for are parsed (MTS has one per number).
+        # xlrd reports damage on stdout by default; the reason travels in the exception.
+        self._wb = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
+        self.sheet_names: Sequence[str] = list(self._wb.sheet_names())
+        self._sheet = self._wb.sheet_by_index(0)
+
+    def _row(self, r: int) -> Row:
+        values: list[object] = []
+        for cell in self._sheet.row(r):
+            if cell.ctype == xlrd.XL_CELL_DATE:
+                values.append(xlrd.xldate.xldate_as_datetime(cell.value, self._wb.datemode))
+            elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                values.append(None)
+            else:
+                values.append(cell.value)
+        return tuple(values)
+
+    def head(self) -> list[Row]:
+        return [self._row(r) for r in range(min(self._sheet.nrows, HEAD_ROWS))]
+
+    def rows_below(self, row: int) -> Iterator[Row]:
+        for r in range(row + 1, self._sheet.nrows):
+            yield self._row(r)
+
+    def phones_below(self, row: int, col: int) -> set[str]:
+        return _phones(r[col] if col < len(r) else None for r in self.rows_below(row))
+
+    def close(self) -> None:
+        self._wb.release_resources()

@@ -1,0 +1,71 @@
+"""Fixtures shared by all tests: a Dovecot per worker, fresh mailboxes, Chromium.
+
+With pytest-xdist every worker is its own process and session, so ``mail_server`` is one
+Dovecot per worker; mailboxes are cheap (a line in a passwd-file) and made per test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from sandbox.mailserver import DovecotNotInstalled, ImapProbe, Mailbox, MailServer, find_dovecot
+
+
+def _require_dovecot() -> None:
+    """Fail (never skip) when Dovecot is missing: a skipped mail suite looks green."""
+    try:
+        find_dovecot()
+    except DovecotNotInstalled as exc:
+        pytest.fail(f"{exc}. The mail tests need a real Dovecot.", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def mail_server() -> Iterator[MailServer]:
+    """A running Dovecot (IMAP + LMTP on loopback, no TLS), one per xdist worker."""
+    _require_dovecot()
+    with MailServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def tls_mail_server() -> Iterator[MailServer]:
+    """A running Dovecot with ``ssl = required`` and a private CA (``ca_file``); started
+    only by the sessions that ask for it."""
+    _require_dovecot()
+    with MailServer(tls=True) as server:
+        yield server
+
+
+@pytest.fixture
+def mailbox(mail_server: MailServer) -> Mailbox:
+    """A fresh user on ``mail_server``: address, username, password, host, port,
+    ``deliver(msg)``, ``deliver_many(msgs)``, ``messages(folder)``, ``count(folder)``."""
+    return mail_server.mailbox()
+
+
+@pytest.fixture
+def imap(mailbox: Mailbox) -> Iterator[ImapProbe]:
+    """Read-only IMAP looks into this test's ``mailbox``: ``messages(folder)``,
+    ``subjects(folder)``, ``count(folder)``, ``folders()``, ``client()``."""
+    probe = ImapProbe(mailbox)
+    yield probe
+    probe.close()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright's launch arguments plus Debian's Chromium (TOOLCHAIN.md).
+
+    The plugin's own arguments (``--headed``, ``--slowmo``, ...) are kept.
+    """
+    args = list(browser_type_launch_args.get("args") or [])
+    args += [arg for arg in ("--disable-gpu", "--disable-quic") if arg not in args]
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CABINET_ROBOT_CHROMIUM", "/usr/bin/chromium"),
+        "args": args,
+    }

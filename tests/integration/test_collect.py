@@ -1,0 +1,270 @@
+"""The collector against a real Dovecot: delivery, duplicates, versions, foreign mail, links."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from config.loader import load_config
+from config.models import RobotConfig
+from robots.domain import DocumentFormat, DocumentKind, Operator, Period
+from robots.errors import CredentialsError, MailError
+from robots.mail.collector import Collector
+from sandbox.documents import render
+from sandbox.mails import link_message, operator_message
+from sandbox.mailserver import Mailbox
+from sandbox.mailset import month_of_mail, spec
+from sandbox.world import robot_config_toml
+
+pytestmark = pytest.mark.integration
+
+PERIOD = Period.parse("2026-10")
+PASSWORD_ENV = "TEST_ROBOT_MAIL_PASSWORD"
+
+
+def make_config(
+    mailbox: Mailbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str = ""
+) -> Path:
+    monkeypatch.setenv(PASSWORD_ENV, mailbox.password)
+    path = tmp_path / "cabinet-robot.toml"
+    path.write_text(
+        robot_config_toml(
+            imap_port=mailbox.port,
+            username=mailbox.username,
+            password_env=PASSWORD_ENV,
+            tarifer_inbox=tmp_path / "tarifer",
+            state_dir=tmp_path / "state",
+        )
+        + extra
+    )
+    return path
+
+
+@pytest.fixture
+def config(mailbox: Mailbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> RobotConfig:
+    return load_config(make_config(mailbox, tmp_path, monkeypatch))
+
+
+def manifest(config: RobotConfig) -> list[dict[str, object]]:
+    path = config.tarifer.inbox / "manifest.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def test_a_month_of_mail_is_delivered_recognised_and_sorted(
+    mailbox: Mailbox, config: RobotConfig
+) -> None:
+    letters = month_of_mail(PERIOD, mailbox.address)
+    mailbox.deliver_many(letter.message for letter in letters)
+
+    summary = Collector(config).run()
+
+    expected = [letter.expected for letter in letters]
+    assert summary.messages == len(letters)
+    assert summary.delivered == expected.count("delivered")
+    assert summary.duplicates == expected.count("duplicate")
+    assert summary.ignored == expected.count("ignored") == 1
+    assert summary.quarantined == expected.count("quarantined") == 1
+    assert summary.errors == 0
+
+    lines = manifest(config)
+    assert len(lines) == summary.delivered
+    for line in lines:
+        file = config.tarifer.inbox / str(line["path"])
+        assert file.read_bytes().__len__() == line["size"]
+        assert str(line["path"]).startswith(
+            f"{line['operator']}/{line['account']}/{line['period']}/"
+        )
+    kinds = {(line["operator"], line["kind"], line["format"]) for line in lines}
+    assert ("mts", "call_details", "xml") in kinds  # from inside Report.zip
+    assert ("a1", "invoice", "xlsx") in kinds  # A1's zipped Excel invoice
+    assert ("a1", "call_details", "xlsx") in kinds  # account resolved from the numbers
+    # The corrected MTS invoice supersedes the first one.
+    invoices = [line for line in lines if line["operator"] == "mts" and line["kind"] == "invoice"]
+    assert [line["version"] for line in invoices] == [1, 2]
+    assert invoices[1]["supersedes"] == invoices[0]["path"]
+    assert invoices[1]["supersedes_sha256"] == invoices[0]["sha256"]
+
+    # Only the person's letter stays in the inbox, unread; the rest is sorted.
+    remaining = mailbox.messages("INBOX")
+    assert [m.subject for m in remaining] == ["Обед в пятницу"]
+    assert "\\Seen" not in remaining[0].flags
+    assert mailbox.count("Processed") == len(letters) - 2
+    assert mailbox.count("Quarantine") == 1
+
+    # An incremental rerun finds nothing new and changes nothing.
+    again = Collector(config).run()
+    assert (again.messages, again.delivered, again.ignored) == (0, 0, 0)
+    assert len(manifest(config)) == len(lines)
+
+
+def test_documents_are_recognised_by_content_not_by_name(
+    mailbox: Mailbox, config: RobotConfig
+) -> None:
+    # Kcell's per-number details arrive as 'Report.pdf'; the name says nothing.
+    kcell = spec(
+        Operator.KCELL,
+        DocumentKind.CALL_DETAILS,
+        DocumentFormat.PDF,
+        PERIOD,
+        numbers=("77012223344",),
+    )
+    mailbox.deliver(
+        operator_message(Operator.KCELL, [("Report.pdf", render(kcell))], to=mailbox.address)
+    )
+    Collector(config).run()
+    [line] = manifest(config)
+    assert (line["operator"], line["kind"], line["account"], line["numbers"]) == (
+        "kcell",
+        "call_details",
+        "1040123456",
+        ["77012223344"],
+    )
+
+
+def test_operator_documents_from_an_unknown_sender_are_the_robots(
+    mailbox: Mailbox, config: RobotConfig
+) -> None:
+    invoice = render(spec(Operator.SIP, DocumentKind.INVOICE, DocumentFormat.PDF, PERIOD))
+    forwarded = operator_message(
+        Operator.SIP, [("счет.pdf", invoice)], to=mailbox.address, sender="accountant@example.com"
+    )
+    mailbox.deliver(forwarded)
+    summary = Collector(config).run()
+    assert (summary.delivered, summary.ignored) == (1, 0)
+    assert mailbox.count("Processed") == 1
+
+
+def test_numbers_on_no_configured_account_are_quarantined(
+    mailbox: Mailbox, config: RobotConfig
+) -> None:
+    details = spec(
+        Operator.A1,
+        DocumentKind.CALL_DETAILS,
+        DocumentFormat.XLSX,
+        PERIOD,
+        numbers=("375299999999",),
+    )
+    mailbox.deliver(
+        operator_message(Operator.A1, [("d.xlsx", render(details))], to=mailbox.address)
+    )
+    summary = Collector(config).run()
+    assert summary.quarantined == 1
+    assert mailbox.count("Quarantine") == 1
+    assert manifest(config) == []
+
+
+class _Files(http.server.BaseHTTPRequestHandler):
+    """Serves ``files`` (path -> status, body); the fixture gives each test its own."""
+
+    files: ClassVar[dict[str, tuple[int, bytes]]] = {}
+
+    def do_GET(self) -> None:
+        status, body = self.files.get(self.path, (404, b"<html>Not Found</html>"))
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def file_server() -> Iterator[tuple[str, dict[str, tuple[int, bytes]]]]:
+    files: dict[str, tuple[int, bytes]] = {}
+    handler = type("Handler", (_Files,), {"files": files})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", files
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_documents_sent_as_links_are_downloaded(
+    mailbox: Mailbox, config: RobotConfig, file_server: tuple[str, dict[str, tuple[int, bytes]]]
+) -> None:
+    base, files = file_server
+    xml = render(spec(Operator.MTS, DocumentKind.CALL_DETAILS, DocumentFormat.XML, PERIOD))
+    files["/files/detail-1.xml"] = (200, xml)
+    mailbox.deliver(link_message(Operator.MTS, f"{base}/files/detail-1.xml", to=mailbox.address))
+    mailbox.deliver(link_message(Operator.MTS, f"{base}/files/expired.xml", to=mailbox.address))
+    summary = Collector(config).run()
+    assert (summary.delivered, summary.quarantined) == (1, 1)
+    [line] = manifest(config)
+    assert (config.tarifer.inbox / str(line["path"])).read_bytes() == xml
+    assert str(line["source"]).endswith(f"link {base}/files/detail-1.xml")
+
+
+def test_a_link_that_fails_for_now_is_retried_then_quarantined(
+    mailbox: Mailbox, config: RobotConfig, file_server: tuple[str, dict[str, tuple[int, bytes]]]
+) -> None:
+    base, files = file_server
+    files["/busy.xml"] = (503, b"busy")
+    mailbox.deliver(link_message(Operator.MTS, f"{base}/busy.xml", to=mailbox.address))
+    first = Collector(config).run()
+    assert (first.errors, first.quarantined) == (1, 0)
+    assert mailbox.count("INBOX") == 1  # left where it was, for the next run
+    second = Collector(config).run()
+    assert second.errors == 1
+    xml = render(spec(Operator.MTS, DocumentKind.CALL_DETAILS, DocumentFormat.XML, PERIOD))
+    files["/busy.xml"] = (200, xml)
+    third = Collector(config).run()
+    assert (third.messages, third.delivered) == (1, 1)
+    assert mailbox.count("Processed") == 1
+
+
+def test_links_to_other_hosts_are_never_fetched(mailbox: Mailbox, config: RobotConfig) -> None:
+    mailbox.deliver(link_message(Operator.MTS, "http://198.51.100.7/steal.xml", to=mailbox.address))
+    summary = Collector(config).run()
+    assert summary.quarantined == 1  # nothing usable, and nothing fetched from outside
+
+
+def test_wrong_password_and_missing_folder_are_clear_errors(
+    mailbox: Mailbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = make_config(mailbox, tmp_path, monkeypatch)
+    monkeypatch.setenv(PASSWORD_ENV, "wrong")
+    with pytest.raises(CredentialsError, match="login refused"):
+        Collector(load_config(path)).run()
+    monkeypatch.setenv(PASSWORD_ENV, mailbox.password)
+    monkeypatch.setenv("CABINET_ROBOT_MAIL__FOLDER", "Nowhere")
+    with pytest.raises(MailError, match="'Nowhere' does not exist"):
+        Collector(load_config(path)).run()
+
+
+def test_a_new_uidvalidity_is_read_from_the_start(
+    mailbox: Mailbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CABINET_ROBOT_MAIL__FOLDER", "Operators")
+    config = load_config(make_config(mailbox, tmp_path, monkeypatch))
+    with mailbox.imap() as client:
+        client.create_folder("Operators")
+    invoice = render(spec(Operator.MTS, DocumentKind.INVOICE, DocumentFormat.PDF, PERIOD))
+    personal = EmailMessage()
+    personal["From"] = "someone@example.com"
+    personal["Subject"] = "hello"
+    personal.set_content("hi")
+
+    def append(message: EmailMessage) -> None:
+        with mailbox.imap() as client:
+            client.append("Operators", message.as_bytes())
+
+    append(personal)
+    assert Collector(config).run().ignored == 1
+    # The folder is recreated: same name, new UIDVALIDITY, UIDs start again at 1.
+    with mailbox.imap() as client:
+        client.delete_folder("Operators")
+        client.create_folder("Operators")
+    append(operator_message(Operator.MTS, [("document.pdf", invoice)], to=mailbox.address))
+    summary = Collector(config).run()
+    assert (summary.messages, summary.delivered) == (1, 1)
