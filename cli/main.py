@@ -19,6 +19,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+_LISTED_PATHS = 30  # past this, the manifest is the list
+
 config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 
@@ -80,14 +82,18 @@ def collect(
         return
     from rich.console import Console
 
-    console = Console()
+    console = Console(soft_wrap=True, highlight=False)
     console.print(
         f"messages {summary.messages}: delivered {summary.delivered} file(s), "
         f"{summary.duplicates} duplicate(s), {summary.quarantined} quarantined, "
         f"{summary.ignored} not the robot's, {summary.errors} to retry"
     )
-    for path in summary.delivered_paths:
-        console.print(f"  {settings.tarifer.inbox / path}", highlight=False)
+    shown = summary.delivered_paths[:_LISTED_PATHS]
+    for path in shown:
+        console.print(f"  {settings.tarifer.inbox / path}")
+    if len(summary.delivered_paths) > len(shown):
+        more = len(summary.delivered_paths) - len(shown)
+        console.print(f"  ... and {more} more: see {settings.tarifer.inbox / 'manifest.jsonl'}")
 
 
 @config_app.command("check")

@@ -27,7 +27,7 @@ PASSWORD_ENV = "CABINET_ROBOT_MAIL_PASSWORD"
 
 
 def main() -> int:
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 140)
     workdir = Path("var/demo").resolve()
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
@@ -76,21 +76,23 @@ def main() -> int:
 
 
 def show_manifest(console: Console, inbox: Path) -> None:
-    table = Table(title=f"Delivered to {inbox}", show_lines=False)
-    for column in ("operator", "account", "period", "kind", "format", "file", "supersedes"):
-        table.add_column(column)
+    table = Table(title=f"Delivered to {inbox} (manifest.jsonl)")
+    for column in ("file", "operator", "kind", "period", "version"):
+        table.add_column(column, no_wrap=column == "file")
     for line in (inbox / "manifest.jsonl").read_text().splitlines():
         entry = json.loads(line)
         table.add_row(
+            entry["path"],
             entry["operator"],
-            entry["account"],
-            entry["period"],
             entry["kind"],
-            entry["format"],
-            entry["path"].rsplit("/", 1)[-1],
-            (entry["supersedes"] or "").rsplit("/", 1)[-1],
+            entry["period"],
+            _version(int(entry["version"])),
         )
     console.print(table)
+
+
+def _version(version: int) -> str:
+    return f"v{version}" + (f", supersedes v{version - 1}" if version > 1 else "")
 
 
 if __name__ == "__main__":
