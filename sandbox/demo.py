@@ -21,7 +21,7 @@ from rich.table import Table
 from robots.domain import Period
 from sandbox.mailserver import MailServer
 from sandbox.mailset import month_of_mail
-from sandbox.world import robot_config_toml
+from sandbox.world import write_robot_config
 
 PASSWORD_ENV = "CABINET_ROBOT_MAIL_PASSWORD"
 
@@ -39,16 +39,7 @@ def main() -> int:
         console.print(
             f"Mail server (Dovecot) on 127.0.0.1:{server.imap_port}, mailbox {box.address}"
         )
-        config = workdir / "cabinet-robot.toml"
-        config.write_text(
-            robot_config_toml(
-                imap_port=box.port,
-                username=box.username,
-                password_env=PASSWORD_ENV,
-                tarifer_inbox=workdir / "tarifer",
-                state_dir=workdir / "state",
-            )
-        )
+        config = write_robot_config(workdir, box, PASSWORD_ENV)
         letters = month_of_mail(period, box.address)
         box.deliver_many(letter.message for letter in letters)
         console.print(f"Delivered {len(letters)} e-mails for {period}:")

@@ -36,7 +36,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
 from robots.domain import DocumentFormat, DocumentKind, Operator, Period
-from sandbox.documents.model import FIXED_TIMESTAMP, REQUISITES, DocumentSpec
+from sandbox.documents.model import FIXED_TIMESTAMP, REQUISITES, DocumentSpec, month_phrase
 
 __all__ = [
     "BAD_MESSAGE_CASES",
@@ -105,26 +105,7 @@ _KIND_WORDS: dict[DocumentKind, tuple[str, str]] = {
     DocumentKind.NUMBERS_REPORT: ("Отчет по номерам", "отчет по номерам"),
 }
 
-_MONTHS = (
-    "январь",
-    "февраль",
-    "март",
-    "апрель",
-    "май",
-    "июнь",
-    "июль",
-    "август",
-    "сентябрь",
-    "октябрь",
-    "ноябрь",
-    "декабрь",
-)
-
 _DEFAULT_DATE = dt.datetime(2026, 11, 5, 9, 0)  # local time of the operator
-
-
-def _month(period: Period) -> str:
-    return f"{_MONTHS[period.month - 1]} {period.year} г."
 
 
 def sender_address(operator: Operator) -> str:
@@ -136,7 +117,7 @@ def _subject(
     operator: Operator, kind: DocumentKind, account: str | None, period: Period | None
 ) -> str:
     title = _KIND_WORDS[kind][0]
-    when = f" за {_month(period)}" if period else ""
+    when = f" за {month_phrase(period)}" if period else ""
     if operator is Operator.MTS:
         where = f" по лицевому счету {account}" if account else ""
         return f"МТС. Заказанный документ: {title}{where}{when}"
@@ -155,7 +136,7 @@ def _body(
 ) -> str:
     what = _KIND_WORDS[kind][1]
     where = f" по лицевому счету {account}" if account else ""
-    when = f" за {_month(period)}" if period else ""
+    when = f" за {month_phrase(period)}" if period else ""
     legal = REQUISITES[operator].legal_name
     if operator is Operator.MTS:
         return (
@@ -363,7 +344,7 @@ def link_message(
     """A message with a download link instead of the file (MTS, for large call details)."""
     what = _KIND_WORDS[kind][0]
     where = f" по лицевому счету {account}" if account else ""
-    when = f" за {_month(period)}" if period else ""
+    when = f" за {month_phrase(period)}" if period else ""
     text = (
         "Уважаемый клиент!\n\n"
         f"{what}{where}{when} сформирована по Вашему заказу.\n"
@@ -390,26 +371,6 @@ def link_message(
     return _fix_boundaries(msg, digest)
 
 
-_RENDERERS: dict[DocumentFormat, tuple[str, str]] = {
-    DocumentFormat.PDF: ("sandbox.documents.pdf", "render_pdf"),
-    DocumentFormat.XLSX: ("sandbox.documents.sheets", "render_xlsx"),
-    DocumentFormat.XLS: ("sandbox.documents.sheets", "render_xls"),
-    DocumentFormat.XML: ("sandbox.documents.xml", "render_xml"),
-    DocumentFormat.HTML: ("sandbox.documents.text", "render_html"),
-    DocumentFormat.TXT: ("sandbox.documents.text", "render_txt"),
-}
-
-
-def _renderer(fmt: DocumentFormat) -> Callable[[DocumentSpec], bytes]:
-    import importlib
-
-    if fmt not in _RENDERERS:
-        raise ValueError(f"no renderer for {fmt}: documents are not rendered as {fmt}")
-    module, name = _RENDERERS[fmt]
-    render: Callable[[DocumentSpec], bytes] = getattr(importlib.import_module(module), name)
-    return render
-
-
 def document_message(
     spec: DocumentSpec,
     *,
@@ -429,7 +390,9 @@ def document_message(
         sender: another From address.
         date: by default 09:00 on the 5th of the month after the period.
     """
-    data = (render or _renderer(spec.format))(spec)
+    from sandbox.documents import render as render_document
+
+    data = (render or render_document)(spec)
     name = operator_filename(
         spec.operator, spec.kind, spec.format, account=spec.account, period=spec.period
     )

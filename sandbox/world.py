@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from robots.domain import Operator
+
+if TYPE_CHECKING:
+    from sandbox.mailserver import Mailbox
 
 
 @dataclass(frozen=True)
@@ -78,3 +82,21 @@ def robot_config_toml(
             lines.append(f'    {{ id = "{account.id}", numbers = [{numbers}] }},')
         lines.append("]")
     return "\n".join(lines) + "\n"
+
+
+def write_robot_config(
+    directory: Path, mailbox: Mailbox, password_env: str, extra: str = ""
+) -> Path:
+    """Write ``directory/cabinet-robot.toml`` for ``mailbox``; Tarifer's inbox and the
+    state go beside it. ``extra`` is appended (e.g. a ``[limits]`` section).
+    """
+    path = directory / "cabinet-robot.toml"
+    text = robot_config_toml(
+        imap_port=mailbox.port,
+        username=mailbox.username,
+        password_env=password_env,
+        tarifer_inbox=directory / "tarifer",
+        state_dir=directory / "state",
+    )
+    path.write_text(text + extra, encoding="utf-8")
+    return path

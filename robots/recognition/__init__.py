@@ -7,6 +7,9 @@ start-up time that an incremental run with nothing new should not pay.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+
 from robots.domain import DocumentFormat
 from robots.recognition.common import (
     CorruptDocument,
@@ -17,6 +20,16 @@ from robots.recognition.common import (
 
 __all__ = ["CorruptDocument", "NotAnOperatorDocument", "Recognition", "recognise", "sniff_format"]
 
+# Bytes with no recognisable magic are tried as plain text (A1 sends .txt invoices).
+_READERS: dict[DocumentFormat | None, tuple[str, str]] = {
+    DocumentFormat.PDF: ("robots.recognition.pdf", "recognise_pdf"),
+    DocumentFormat.XLSX: ("robots.recognition.sheets", "recognise_xlsx"),
+    DocumentFormat.XLS: ("robots.recognition.sheets", "recognise_xls"),
+    DocumentFormat.XML: ("robots.recognition.xml", "recognise_xml"),
+    DocumentFormat.HTML: ("robots.recognition.text", "recognise_html"),
+    None: ("robots.recognition.text", "recognise_txt"),
+}
+
 
 def recognise(data: bytes) -> Recognition:
     """What ``data`` is: operator, kind, format, period, account, numbers.
@@ -26,28 +39,8 @@ def recognise(data: bytes) -> Recognition:
         NotAnOperatorDocument: readable, but not a document of a known operator.
     """
     fmt = sniff_format(data)
-    if fmt is DocumentFormat.PDF:
-        from robots.recognition.pdf import recognise_pdf
-
-        return recognise_pdf(data)
-    if fmt is DocumentFormat.XLSX:
-        from robots.recognition.sheets import recognise_xlsx
-
-        return recognise_xlsx(data)
-    if fmt is DocumentFormat.XLS:
-        from robots.recognition.sheets import recognise_xls
-
-        return recognise_xls(data)
-    if fmt is DocumentFormat.XML:
-        from robots.recognition.xml import recognise_xml
-
-        return recognise_xml(data)
-    if fmt is DocumentFormat.HTML:
-        from robots.recognition.text import recognise_html
-
-        return recognise_html(data)
-    if fmt is DocumentFormat.ZIP:
-        raise NotAnOperatorDocument("an archive: it is opened before recognition, not recognised")
-    from robots.recognition.text import recognise_txt
-
-    return recognise_txt(data)
+    if fmt not in _READERS:
+        raise NotAnOperatorDocument(f"a {fmt} file: archives are opened, not recognised")
+    module, name = _READERS[fmt]
+    reader: Callable[[bytes], Recognition] = getattr(importlib.import_module(module), name)
+    return reader(data)

@@ -63,6 +63,25 @@ def operator_in_text(text: str) -> Operator | None:
     return found.pop() if len(found) == 1 else None
 
 
+# Title phrases, most specific first: "Реестр счетов-фактур" also reads as "счет". An
+# invoice title must start a line (or a cell), so "Лицевой счет №" is not an invoice.
+KIND_TITLES: tuple[tuple[DocumentKind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE | re.MULTILINE))
+    for kind, pattern in (
+        (DocumentKind.INVOICE_REGISTER, r"реестр\s+сч[её]тов-фактур"),
+        (DocumentKind.WORK_ACT, r"акт\s+выполненных\s+работ|расшифровка\s+к\s+сч[её]ту-фактуре"),
+        (DocumentKind.RECONCILIATION_ACT, r"акт\s+сверки"),
+        (DocumentKind.CHARGES, r"начисления\s+за\s+текущий\s+период"),
+        (DocumentKind.PAYMENTS_REPORT, r"отч[её]т\s+по\s+платежам"),
+        (DocumentKind.NUMBERS_REPORT, r"отч[её]т\s+по\s+списку\s+номеров"),
+        (DocumentKind.CALL_DETAILS, r"^\s*детализация"),
+        (
+            DocumentKind.INVOICE,
+            r"^[ \t]*сч[её]т(?:-фактура|\s+на\s+оплату)?\s*(?:№|N\b|No\b|за\b|$)",
+        ),
+    )
+)
+
 _MONTHS = {
     "январ": 1,
     "феврал": 2,

@@ -33,6 +33,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet  # type: ignore[impo
 from robots.domain import DocumentFormat, DocumentKind, Operator, Period
 from robots.errors import ParseError
 from robots.recognition.common import (
+    KIND_TITLES,
     CorruptDocument,
     NotAnOperatorDocument,
     Recognition,
@@ -48,23 +49,9 @@ HEAD_ROWS = 30  # requisites, title and table headers of every known layout fit 
 
 Row = tuple[object, ...]
 
-# Title phrases, tried on each cell in reading order: the first cell that matches names
-# the kind ("Детализация" further down an invoice is a service line, not the title). In
-# one cell the more specific phrase wins ("Реестр счетов-фактур" also reads as "счет").
-_KINDS: tuple[tuple[DocumentKind, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern, re.IGNORECASE))
-    for kind, pattern in (
-        (DocumentKind.INVOICE_REGISTER, r"реестр\s+сч[её]тов-фактур"),
-        (DocumentKind.WORK_ACT, r"акт\s+выполненных\s+работ|расшифровка\s+к\s+сч[её]ту-фактуре"),
-        (DocumentKind.RECONCILIATION_ACT, r"акт\s+сверки"),
-        (DocumentKind.CHARGES, r"начисления\s+за\s+текущий\s+период"),
-        (DocumentKind.PAYMENTS_REPORT, r"отч[её]т\s+по\s+платежам"),
-        (DocumentKind.NUMBERS_REPORT, r"отч[её]т\s+по\s+списку\s+номеров"),
-        (DocumentKind.CALL_DETAILS, r"^\s*детализация"),
-        # At the start of a cell, so "Лицевой счет" is not an invoice title.
-        (DocumentKind.INVOICE, r"^\s*сч[её]т(?:-фактура|\s+на\s+оплату)?\s*(?:№|N\b|за\b|$)"),
-    )
-)
+# Title phrases (KIND_TITLES) are tried on each cell in reading order: the first cell
+# that matches names the kind ("Детализация" further down an invoice is a service line,
+# not the title).
 
 _A1_COLUMNS = (
     "фио", "тип звонка", "код", "дата звонка", "длительность", "объем",
@@ -197,7 +184,7 @@ def _title(head: list[Row]) -> tuple[DocumentKind | None, str]:
         for value in row:
             if not isinstance(value, str):
                 continue
-            for kind, pattern in _KINDS:
+            for kind, pattern in KIND_TITLES:
                 if pattern.search(value):
                     return kind, value
     return None, ""

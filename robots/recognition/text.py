@@ -8,29 +8,13 @@ from html.parser import HTMLParser
 
 from robots.domain import DocumentFormat, DocumentKind
 from robots.recognition.common import (
+    KIND_TITLES,
     NotAnOperatorDocument,
     Recognition,
     account_in_text,
     operator_in_text,
     period_in_text,
     phone_numbers_in_text,
-)
-
-# Title phrases, most specific first: the earliest phrase in the text is the title, and
-# on a tie the first pattern wins ("Реестр счетов-фактур" also reads as "счет").
-_KIND_PATTERNS: tuple[tuple[DocumentKind, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern, re.IGNORECASE | re.MULTILINE))
-    for kind, pattern in (
-        (DocumentKind.INVOICE_REGISTER, r"реестр\s+сч[её]тов-фактур"),
-        (DocumentKind.WORK_ACT, r"акт\s+выполненных\s+работ|расшифровка\s+к\s+сч[её]ту-фактуре"),
-        (DocumentKind.RECONCILIATION_ACT, r"акт\s+сверки"),
-        (DocumentKind.CALL_DETAILS, r"детализация"),
-        (DocumentKind.CHARGES, r"начисления\s+за\s+текущий\s+период"),
-        (DocumentKind.PAYMENTS_REPORT, r"отч[её]т\s+по\s+платежам"),
-        (DocumentKind.NUMBERS_REPORT, r"отч[её]т\s+по\s+списку\s+номеров"),
-        # A title at the start of a line, so "Лицевой счет № ..." is not an invoice.
-        (DocumentKind.INVOICE, r"^[ \t]*сч[её]т(?:-фактура|\s+на\s+оплату)?\s*(?:№|N\b|No\b)"),
-    )
 )
 
 # Subscriber numbers are read only after a label: call rows also hold the other party's
@@ -45,8 +29,9 @@ _NUMBERS_LABEL_RE = re.compile(
 
 def kind_in_text(text: str) -> DocumentKind | None:
     """The document kind named by the earliest title phrase in ``text``."""
-    found = [(m.start(), i) for i, (_, p) in enumerate(_KIND_PATTERNS) if (m := p.search(text))]
-    return _KIND_PATTERNS[min(found)[1]][0] if found else None
+    # The earliest phrase is the title; on a tie the more specific (listed first) wins.
+    found = [(m.start(), i) for i, (_, p) in enumerate(KIND_TITLES) if (m := p.search(text))]
+    return KIND_TITLES[min(found)[1]][0] if found else None
 
 
 def recognise_text(text: str, fmt: DocumentFormat, *, complete: bool = True) -> Recognition:

@@ -1,11 +1,13 @@
 """Renderers of realistic operator documents (PDF, XLSX, XLS, XML, HTML, TXT).
 
 ``render(spec)`` returns the bytes the operator would send for ``spec``; the same
-spec always gives the same bytes.
+spec always gives the same bytes. Renderers are imported on first use (fpdf2 and
+openpyxl are slow to import).
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from robots.domain import DocumentFormat
@@ -13,35 +15,20 @@ from sandbox.documents.model import Customer, DocumentSpec
 
 __all__ = ["Customer", "DocumentSpec", "render"]
 
-
-def _renderer(fmt: DocumentFormat) -> Callable[[DocumentSpec], bytes]:
-    if fmt is DocumentFormat.PDF:
-        from sandbox.documents.pdf import render_pdf
-
-        return render_pdf
-    if fmt is DocumentFormat.XLSX:
-        from sandbox.documents.sheets import render_xlsx
-
-        return render_xlsx
-    if fmt is DocumentFormat.XLS:
-        from sandbox.documents.sheets import render_xls
-
-        return render_xls
-    if fmt is DocumentFormat.XML:
-        from sandbox.documents.xml import render_xml
-
-        return render_xml
-    if fmt is DocumentFormat.HTML:
-        from sandbox.documents.text import render_html
-
-        return render_html
-    if fmt is DocumentFormat.TXT:
-        from sandbox.documents.text import render_txt
-
-        return render_txt
-    raise ValueError(f"no renderer for {fmt}: archives are built from rendered files")
+_RENDERERS: dict[DocumentFormat, tuple[str, str]] = {
+    DocumentFormat.PDF: ("sandbox.documents.pdf", "render_pdf"),
+    DocumentFormat.XLSX: ("sandbox.documents.sheets", "render_xlsx"),
+    DocumentFormat.XLS: ("sandbox.documents.sheets", "render_xls"),
+    DocumentFormat.XML: ("sandbox.documents.xml", "render_xml"),
+    DocumentFormat.HTML: ("sandbox.documents.text", "render_html"),
+    DocumentFormat.TXT: ("sandbox.documents.text", "render_txt"),
+}
 
 
 def render(spec: DocumentSpec) -> bytes:
     """The bytes of the document ``spec`` describes."""
-    return _renderer(spec.format)(spec)
+    if spec.format not in _RENDERERS:
+        raise ValueError(f"no renderer for {spec.format}: archives are built from rendered files")
+    module, name = _RENDERERS[spec.format]
+    renderer: Callable[[DocumentSpec], bytes] = getattr(importlib.import_module(module), name)
+    return renderer(spec)

@@ -112,6 +112,22 @@ class DocumentSpec:
         return self.period.next().first_day + dt.timedelta(days=4)
 
 
+MONTHS = (
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+)  # fmt: skip
+
+
+def month_phrase(period: Period) -> str:
+    """``октябрь 2026 г.``"""
+    return f"{MONTHS[period.month - 1]} {period.year} г."
+
+
+def range_phrase(period: Period) -> str:
+    """``01.10.2026 - 31.10.2026``"""
+    return f"{period.first_day:%d.%m.%Y} - {period.last_day:%d.%m.%Y}"
+
+
 _SERVICES = ("Исходящий звонок", "Входящий звонок", "SMS", "Интернет")
 
 

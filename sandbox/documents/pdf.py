@@ -15,24 +15,21 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from robots.domain import DocumentKind, Operator, Period
+from robots.domain import DocumentKind, Operator
 from sandbox.documents.model import (
     FIXED_TIMESTAMP,
     REQUISITES,
     Call,
     DocumentSpec,
     generate_calls,
+    month_phrase,
+    range_phrase,
     total,
 )
 
 _FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 _FONT = "DejaVu"
 _ROW_H = 4.5
-
-MONTHS = (
-    "январь", "февраль", "март", "апрель", "май", "июнь",
-    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
-)  # fmt: skip
 
 _SERVICES: dict[Operator, tuple[str, ...]] = {
     Operator.MTS: (
@@ -60,16 +57,6 @@ Column = tuple[str, float, str]  # header, width in mm, alignment
 def money(amount: Decimal) -> str:
     """An amount as operators print it: ``1234,50``."""
     return f"{amount:.2f}".replace(".", ",")
-
-
-def month_phrase(period: Period) -> str:
-    """``октябрь 2026 г.``"""
-    return f"{MONTHS[period.month - 1]} {period.year} г."
-
-
-def range_phrase(period: Period) -> str:
-    """``01.10.2026 - 31.10.2026``"""
-    return f"{period.first_day:%d.%m.%Y} - {period.last_day:%d.%m.%Y}"
 
 
 def services(spec: DocumentSpec) -> list[tuple[str, Decimal]]:

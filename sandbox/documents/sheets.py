@@ -41,10 +41,12 @@ from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 from robots.domain import DocumentKind, Operator, Period
 from sandbox.documents.model import (
     FIXED_TIMESTAMP,
+    MONTHS,
     REQUISITES,
     Call,
     DocumentSpec,
     generate_calls,
+    range_phrase,
     total,
 )
 
@@ -74,10 +76,6 @@ class _Sheet:
 
 # --- shared pieces -----------------------------------------------------------------------
 
-_MONTHS = (
-    "январь", "февраль", "март", "апрель", "май", "июнь",
-    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
-)  # fmt: skip
 _NAMES = (
     "Иванов Иван Иванович",
     "Петрова Анна Сергеевна",
@@ -88,12 +86,8 @@ _NAMES = (
 _CENT = Decimal("0.01")
 
 
-def _range(period: Period) -> str:
-    return f"{period.first_day:%d.%m.%Y} - {period.last_day:%d.%m.%Y}"
-
-
 def _month(period: Period) -> str:
-    return f"{_MONTHS[period.month - 1]} {period.year}"
+    return f"{MONTHS[period.month - 1]} {period.year}"
 
 
 def _requisites(sheet: _Sheet, operator: Operator) -> None:
@@ -180,7 +174,7 @@ _A1_HEADER = (
 def _a1_call_details(spec: DocumentSpec) -> list[_Sheet]:
     sheet = _Sheet("Детализация", (30, 18, 6, 20, 13, 10, 15, 15, 11))
     _requisites(sheet, Operator.A1)
-    sheet.add(f"Детализация звонков за период {_range(spec.period)}", bold=True)
+    sheet.add(f"Детализация звонков за период {range_phrase(spec.period)}", bold=True)
     sheet.add(f"Клиент: {spec.customer.name}")
     sheet.add(*_A1_HEADER, bold=True)
     grand = Decimal(0)
@@ -217,7 +211,7 @@ def _sip_call_details(spec: DocumentSpec) -> list[_Sheet]:
     sheet = _Sheet("Детализация", (30, 12, 10, 16, 18, 18, 12))
     _requisites(sheet, Operator.SIP)
     sheet.add("Детализация звонков", bold=True)
-    sheet.add(f"Период: {_range(spec.period)}")
+    sheet.add(f"Период: {range_phrase(spec.period)}")
     sheet.add(f"Лицевой счет: {spec.account}")
     sheet.add("Тарифный план: SIP-соединение")
     sheet.blank()
@@ -244,7 +238,7 @@ def _kcell_call_details(spec: DocumentSpec) -> list[_Sheet]:
     ((number, calls),) = _by_number(spec).items()
     sheet = _Sheet("Детализация", (12, 10, 16, 18, 18, 18))
     sheet.add(f"Детализация по номеру {number}", bold=True)
-    sheet.add(f"Период: {_range(spec.period)}")
+    sheet.add(f"Период: {range_phrase(spec.period)}")
     _requisites(sheet, Operator.KCELL)
     sheet.blank()
     sheet.add(
@@ -269,7 +263,7 @@ def _invoice(spec: DocumentSpec, services: Sequence[str], vat_percent: int) -> l
     _requisites(sheet, spec.operator)
     sheet.blank()
     sheet.add(f"Счет № {_doc_number(spec)} от {spec.issued_on:%d.%m.%Y}", bold=True)
-    sheet.add(f"Расчетный период: {_range(spec.period)}")
+    sheet.add(f"Расчетный период: {range_phrase(spec.period)}")
     sheet.add(f"Лицевой счет: {spec.account}")
     sheet.add(f"Плательщик: {spec.customer.name}")
     sheet.blank()
@@ -303,7 +297,7 @@ def _sip_charges(spec: DocumentSpec) -> list[_Sheet]:
     sheet = _Sheet("Начисления", (16, 18, 22, 14, 22, 14))
     _requisites(sheet, Operator.SIP)
     sheet.add("Начисления за текущий период", bold=True)
-    sheet.add(f"Период: {_range(spec.period)}")
+    sheet.add(f"Период: {range_phrase(spec.period)}")
     sheet.add(f"Лицевой счет: {spec.account}")
     sheet.blank()
     sheet.add(
@@ -324,7 +318,7 @@ def _sip_charges(spec: DocumentSpec) -> list[_Sheet]:
 def _kcell_head(sheet: _Sheet, spec: DocumentSpec, title: str) -> None:
     _requisites(sheet, Operator.KCELL)
     sheet.add(title, bold=True)
-    sheet.add(f"Период: {_range(spec.period)}")
+    sheet.add(f"Период: {range_phrase(spec.period)}")
     sheet.add(f"Лицевой счет: {spec.account}")
     sheet.add(f"Клиент: {spec.customer.name}")
     sheet.blank()

@@ -6,15 +6,13 @@ from decimal import Decimal
 from html import escape
 
 from robots.domain import DocumentKind, Operator
-from sandbox.documents.model import REQUISITES, DocumentSpec, total
+from sandbox.documents.model import REQUISITES, DocumentSpec, month_phrase, range_phrase, total
 from sandbox.documents.pdf import (
     VAT_PERCENT,
     calls_by_number,
     document_number,
     duration,
     money,
-    month_phrase,
-    range_phrase,
     services,
     vat_included,
 )

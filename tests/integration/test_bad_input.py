@@ -15,7 +15,7 @@ from sandbox.documents import render
 from sandbox.mails import bad_messages
 from sandbox.mailserver import Mailbox
 from sandbox.mailset import spec
-from sandbox.world import robot_config_toml
+from sandbox.world import write_robot_config
 
 pytestmark = pytest.mark.integration
 
@@ -55,16 +55,10 @@ def test_every_bad_message_gets_a_clear_outcome(
     for raw in corpus.values():
         mailbox.deliver(raw)
     monkeypatch.setenv("BAD_INPUT_PASSWORD", mailbox.password)
-    path = tmp_path / "cabinet-robot.toml"
-    path.write_text(
-        robot_config_toml(
-            imap_port=mailbox.port,
-            username=mailbox.username,
-            password_env="BAD_INPUT_PASSWORD",
-            tarifer_inbox=tmp_path / "out" / "tarifer",
-            state_dir=tmp_path / "out" / "state",
-        )
-        + "\n[limits]\nmax_attachment_mb = 2\n"
+    out = tmp_path / "out"
+    out.mkdir()
+    path = write_robot_config(
+        out, mailbox, "BAD_INPUT_PASSWORD", "\n[limits]\nmax_attachment_mb = 2\n"
     )
     config = load_config(path)
 
@@ -88,7 +82,7 @@ def test_every_bad_message_gets_a_clear_outcome(
 
     # Nothing outside the inbox; the one file inside carries our name, not theirs.
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
-    assert [p for p in written if not p.startswith("out/")] == ["cabinet-robot.toml"]
+    assert [p for p in written if not p.startswith("out/")] == []
     [line] = [
         json.loads(x) for x in (config.tarifer.inbox / "manifest.jsonl").read_text().splitlines()
     ]

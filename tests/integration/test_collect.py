@@ -21,7 +21,7 @@ from sandbox.documents import render
 from sandbox.mails import link_message, operator_message
 from sandbox.mailserver import Mailbox
 from sandbox.mailset import month_of_mail, spec
-from sandbox.world import robot_config_toml
+from sandbox.world import write_robot_config
 
 pytestmark = pytest.mark.integration
 
@@ -29,22 +29,9 @@ PERIOD = Period.parse("2026-10")
 PASSWORD_ENV = "TEST_ROBOT_MAIL_PASSWORD"
 
 
-def make_config(
-    mailbox: Mailbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: str = ""
-) -> Path:
+def make_config(mailbox: Mailbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(PASSWORD_ENV, mailbox.password)
-    path = tmp_path / "cabinet-robot.toml"
-    path.write_text(
-        robot_config_toml(
-            imap_port=mailbox.port,
-            username=mailbox.username,
-            password_env=PASSWORD_ENV,
-            tarifer_inbox=tmp_path / "tarifer",
-            state_dir=tmp_path / "state",
-        )
-        + extra
-    )
-    return path
+    return write_robot_config(tmp_path, mailbox, PASSWORD_ENV)
 
 
 @pytest.fixture

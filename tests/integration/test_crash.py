@@ -19,7 +19,7 @@ from sandbox.documents import render
 from sandbox.mails import operator_message
 from sandbox.mailserver import Mailbox
 from sandbox.mailset import spec
-from sandbox.world import robot_config_toml
+from sandbox.world import write_robot_config
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -60,18 +60,13 @@ def test_killed_at_random_points_every_document_is_delivered_exactly_once(
     mailbox: Mailbox, tmp_path: Path
 ) -> None:
     letters, shas = mail_for_crash_test(mailbox.address)
-    config = tmp_path / "cabinet-robot.toml"
+    config = write_robot_config(tmp_path, mailbox, "CRASH_MAIL_PASSWORD")
     # Small batches: many commits and moves, so kills land between every step.
-    config.write_text(
-        robot_config_toml(
-            imap_port=mailbox.port,
-            username=mailbox.username,
-            password_env="CRASH_MAIL_PASSWORD",
-            tarifer_inbox=tmp_path / "tarifer",
-            state_dir=tmp_path / "state",
-        ).replace("[tarifer]", "fetch_batch_mb = 1\n\n[tarifer]")
-    )
-    env = {**os.environ, "CRASH_MAIL_PASSWORD": mailbox.password}
+    env = {
+        **os.environ,
+        "CRASH_MAIL_PASSWORD": mailbox.password,
+        "CABINET_ROBOT_MAIL__FETCH_BATCH_MB": "1",
+    }
     command = [sys.executable, "-m", "cli.main", "collect", "--config", str(config), "--json"]
     rng = random.Random(SEED)
     killed = 0
