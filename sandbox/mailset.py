@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from email.message import EmailMessage
+from typing import Any
 
 from robots.domain import DocumentFormat, DocumentKind, Operator, Period
 from sandbox.documents import DocumentSpec, render
@@ -49,150 +50,73 @@ def spec(
 
 def month_of_mail(period: Period, to: str) -> list[Letter]:
     """The letters of one month, in the order they arrive."""
-    k = DocumentKind
-    f = DocumentFormat
-    mts_invoice = render(spec(Operator.MTS, k.INVOICE, f.PDF, period))
-    a1_invoice = render(spec(Operator.A1, k.INVOICE, f.XLSX, period))
-    kcell = accounts_of(Operator.KCELL)[0]
-    letters = [
-        Letter(
-            "MTS invoice (PDF)",
-            operator_message(Operator.MTS, [("document.pdf", mts_invoice)], to=to),
-            "delivered",
+    k, f, op = DocumentKind, DocumentFormat, Operator
+    mts_invoice = render(spec(op.MTS, k.INVOICE, f.PDF, period))
+    kcell_number = accounts_of(op.KCELL)[0].numbers[:1]
+
+    def letter(
+        description: str, operator: Operator, name: str, data: bytes, expected: str = "delivered"
+    ) -> Letter:
+        return Letter(description, operator_message(operator, [(name, data)], to=to), expected)
+
+    def doc(operator: Operator, kind: DocumentKind, fmt: DocumentFormat, **more: Any) -> bytes:
+        return render(spec(operator, kind, fmt, period, **more))
+
+    return [
+        letter("MTS invoice (PDF)", op.MTS, "document.pdf", mts_invoice),
+        letter(
+            "MTS call details (XML in a ZIP)",
+            op.MTS,
+            "Report.zip",
+            zip_bytes([("report.xml", doc(op.MTS, k.CALL_DETAILS, f.XML))]),
         ),
-        Letter(
-            "MTS call details (XML)",
-            operator_message(
-                Operator.MTS,
-                [
-                    (
-                        "Report.zip",
-                        zip_bytes(
-                            [
-                                (
-                                    "report.xml",
-                                    render(spec(Operator.MTS, k.CALL_DETAILS, f.XML, period)),
-                                )
-                            ]
-                        ),
-                    )
-                ],
-                to=to,
-            ),
-            "delivered",
-        ),
-        Letter(
+        letter(
             "MTS call details, second account (XLSX)",
-            operator_message(
-                Operator.MTS,
-                [
-                    (
-                        "Детализация.xlsx",
-                        render(spec(Operator.MTS, k.CALL_DETAILS, f.XLSX, period, account_index=1)),
-                    )
-                ],
-                to=to,
-            ),
-            "delivered",
+            op.MTS,
+            "Детализация.xlsx",
+            doc(op.MTS, k.CALL_DETAILS, f.XLSX, account_index=1),
         ),
-        Letter(
+        letter(
             "A1 invoice (Excel, zipped)",
-            operator_message(
-                Operator.A1, [("Schet.zip", zip_bytes([("schet.xlsx", a1_invoice)]))], to=to
-            ),
-            "delivered",
+            op.A1,
+            "Schet.zip",
+            zip_bytes([("schet.xlsx", doc(op.A1, k.INVOICE, f.XLSX))]),
         ),
-        Letter(
-            "A1 call details (XLSX)",
-            operator_message(
-                Operator.A1,
-                [("Детализация.xlsx", render(spec(Operator.A1, k.CALL_DETAILS, f.XLSX, period)))],
-                to=to,
-            ),
-            "delivered",
+        letter(
+            "A1 call details (XLSX)", op.A1, "Детализация.xlsx", doc(op.A1, k.CALL_DETAILS, f.XLSX)
         ),
-        Letter(
-            "A1 reconciliation act (PDF)",
-            operator_message(
-                Operator.A1,
-                [("akt.pdf", render(spec(Operator.A1, k.RECONCILIATION_ACT, f.PDF, period)))],
-                to=to,
-            ),
-            "delivered",
+        letter(
+            "A1 reconciliation act (PDF)", op.A1, "akt.pdf", doc(op.A1, k.RECONCILIATION_ACT, f.PDF)
         ),
-        Letter(
+        letter(
             "Kcell call details for one number (XLS)",
-            operator_message(
-                Operator.KCELL,
-                [
-                    (
-                        "detail.xls",
-                        render(
-                            spec(
-                                Operator.KCELL,
-                                k.CALL_DETAILS,
-                                f.XLS,
-                                period,
-                                numbers=kcell.numbers[:1],
-                            )
-                        ),
-                    )
-                ],
-                to=to,
-            ),
-            "delivered",
+            op.KCELL,
+            "detail.xls",
+            doc(op.KCELL, k.CALL_DETAILS, f.XLS, numbers=kcell_number),
         ),
-        Letter(
-            "Kcell work act (PDF)",
-            operator_message(
-                Operator.KCELL,
-                [("document.pdf", render(spec(Operator.KCELL, k.WORK_ACT, f.PDF, period)))],
-                to=to,
-            ),
-            "delivered",
+        letter("Kcell work act (PDF)", op.KCELL, "document.pdf", doc(op.KCELL, k.WORK_ACT, f.PDF)),
+        letter("SIP invoice (PDF)", op.SIP, "invoice.pdf", doc(op.SIP, k.INVOICE, f.PDF)),
+        letter(
+            "SIP current charges (XLSX)", op.SIP, "charges.xlsx", doc(op.SIP, k.CHARGES, f.XLSX)
         ),
-        Letter(
-            "SIP invoice (PDF)",
-            operator_message(
-                Operator.SIP,
-                [("invoice.pdf", render(spec(Operator.SIP, k.INVOICE, f.PDF, period)))],
-                to=to,
-            ),
-            "delivered",
+        letter(
+            "MTS invoice re-sent (same bytes)", op.MTS, "document.pdf", mts_invoice, "duplicate"
         ),
-        Letter(
-            "SIP current charges (XLSX)",
-            operator_message(
-                Operator.SIP,
-                [("charges.xlsx", render(spec(Operator.SIP, k.CHARGES, f.XLSX, period)))],
-                to=to,
-            ),
-            "delivered",
-        ),
-        Letter(
-            "MTS invoice re-sent (same bytes)",
-            operator_message(Operator.MTS, [("document.pdf", mts_invoice)], to=to),
-            "duplicate",
-        ),
-        Letter(
+        letter(
             "MTS invoice corrected (a new version)",
-            operator_message(
-                Operator.MTS,
-                [("document.pdf", render(spec(Operator.MTS, k.INVOICE, f.PDF, period, seed=1)))],
-                to=to,
-            ),
-            "delivered",
+            op.MTS,
+            "document.pdf",
+            doc(op.MTS, k.INVOICE, f.PDF, seed=1),
         ),
         Letter("A person's letter in the same mailbox", _personal_letter(to), "ignored"),
-        Letter(
+        letter(
             "MTS message with a damaged PDF",
-            operator_message(
-                Operator.MTS, [("document.pdf", mts_invoice[: len(mts_invoice) // 3])], to=to
-            ),
+            op.MTS,
+            "document.pdf",
+            mts_invoice[: len(mts_invoice) // 3],
             "quarantined",
         ),
     ]
-    return letters
 
 
 def _personal_letter(to: str) -> EmailMessage:
