@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 
 from robots.domain import DocumentFormat, DocumentKind, Operator, Period
@@ -175,6 +177,17 @@ def phone_numbers_in_text(text: str) -> tuple[str, ...]:
     return tuple(sorted(set(_PHONE_RE.findall(text))))
 
 
+def _is_spreadsheet_package(data: bytes) -> bool:
+    """An XLSX is a ZIP with [Content_Types].xml and an xl/ folder (read from the
+    central directory at the end: writers put [Content_Types].xml anywhere)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError):
+        return False  # corrupt: opened as an archive, which then reports it
+    return "[Content_Types].xml" in names and any(name.startswith("xl/") for name in names)
+
+
 def sniff_format(data: bytes) -> DocumentFormat | None:
     """The file format from the first bytes, whatever the file is called."""
     head = data[:1024]
@@ -182,13 +195,8 @@ def sniff_format(data: bytes) -> DocumentFormat | None:
         return DocumentFormat.PDF
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: legacy Excel
         return DocumentFormat.XLS
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return (
-            DocumentFormat.XLSX
-            if b"[Content_Types].xml" in data[:65536]
-            and (b"xl/" in data[:65536] or b"xl/" in data[-65536:])
-            else DocumentFormat.ZIP
-        )
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return DocumentFormat.XLSX if _is_spreadsheet_package(data) else DocumentFormat.ZIP
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if stripped.startswith((b"<!doctype html", b"<html")) or b"<html" in stripped[:512]:
         return DocumentFormat.HTML

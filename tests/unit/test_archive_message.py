@@ -101,3 +101,22 @@ def test_oversized_attachment_is_refused(size_mb: float) -> None:
     parsed = parse_message(raw, LimitsSettings(max_attachment_mb=0.1))
     assert parsed.files == []
     assert "over the 0.1 MB limit" in parsed.refusals[0].reason
+
+
+def test_a_large_xlsx_is_a_document_not_an_archive() -> None:
+    # openpyxl writes [Content_Types].xml last: past the first 64 KB of a large file.
+    import openpyxl
+
+    from robots.domain import DocumentFormat
+    from robots.recognition import sniff_format
+
+    workbook = openpyxl.Workbook()
+    for row in range(20000):
+        workbook.active.append([row, f"79161234{row:03d}", "Исходящий звонок", row * 2])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()
+    assert len(data) > 200_000
+    assert sniff_format(data) is DocumentFormat.XLSX
+    assert sniff_format(zipped([("a.pdf", b"%PDF-1.4")])) is DocumentFormat.ZIP
+    assert sniff_format(data[: len(data) // 2]) is DocumentFormat.ZIP  # then refused as corrupt
