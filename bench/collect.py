@@ -96,21 +96,18 @@ def make_company(seed: int) -> tuple[SandboxAccount, ...]:
     rng = random.Random(f"company|{seed}")
     accounts: list[SandboxAccount] = []
     for operator, plan in NUMBERING.items():
-        account_serials = rng.sample(
-            range(10 ** (plan.account_digits - len(plan.account_prefix))), plan.accounts
-        )
-        next_number = rng.randrange(1_000_000, 5_000_000)
-        number_digits = (11 if plan.number_prefix.startswith("7") else 12) - len(plan.number_prefix)
-        for serial in account_serials:
+        width = plan.account_digits - len(plan.account_prefix)
+        number_width = (11 if plan.number_prefix.startswith("7") else 12) - len(plan.number_prefix)
+        account_serials = rng.sample(range(10**width), plan.accounts)
+        serial = rng.randrange(1_000_000, 5_000_000)
+        for account_serial in account_serials:
             count = rng.randint(*plan.numbers_per_account)
             numbers = tuple(
-                f"{plan.number_prefix}{next_number + k:0{number_digits}d}" for k in range(count)
+                f"{plan.number_prefix}{serial + k:0{number_width}d}" for k in range(count)
             )
-            next_number += count + rng.randrange(1, 50)
-            width = plan.account_digits - len(plan.account_prefix)
-            accounts.append(
-                SandboxAccount(operator, f"{plan.account_prefix}{serial:0{width}d}", numbers)
-            )
+            serial += count + rng.randrange(1, 50)
+            account_id = f"{plan.account_prefix}{account_serial:0{width}d}"
+            accounts.append(SandboxAccount(operator, account_id, numbers))
     return tuple(accounts)
 
 
@@ -399,9 +396,10 @@ def deliver(box: Mailbox, paths: Sequence[Path]) -> None:
 
 @dataclass(frozen=True)
 class Measured:
-    """One subprocess: its wall time, its own peak RSS and what it printed."""
+    """One subprocess: its wall time, CPU time, own peak RSS and what it printed."""
 
     seconds: float
+    cpu_s: float
     peak_rss_mb: float
     stdout: str
 
@@ -432,7 +430,8 @@ def run_measured(command: Sequence[str], env: dict[str, str], logs: Path, name: 
     if proc.returncode != 0:
         tail = err.read_text(errors="replace")[-2000:]
         raise BenchError(f"{name} exited with {proc.returncode}:\n{tail}")
-    return Measured(seconds, usage.ru_maxrss / 1024, out.read_text())
+    cpu_s = usage.ru_utime + usage.ru_stime
+    return Measured(seconds, cpu_s, usage.ru_maxrss / 1024, out.read_text())
 
 
 def floor_fetch(host: str, port: int, user: str, password: str) -> dict[str, int]:
@@ -530,34 +529,17 @@ def run(args: argparse.Namespace, workdir: Path) -> Figures:
     generated = generate(planned, args.cache, args.workers)
     generate_s = time.perf_counter() - began
     paths = [_cache_file(args.cache, item) for item in planned]
-    config = workdir / "cabinet-robot.toml"
-    logs = workdir / "logs"
-    logs.mkdir()
     server = MailServer()
     server.start()
     try:
         box = server.mailbox(USER)
-        config.write_text(
-            config_toml(
-                port=box.port, company=company, inbox=workdir / "tarifer", state=workdir / "state"
-            )
-        )
-        env = {**os.environ, PASSWORD_ENV: box.password}
+        config = workdir / "cabinet-robot.toml"
+        inbox, state = workdir / "tarifer", workdir / "state"
+        config.write_text(config_toml(port=box.port, company=company, inbox=inbox, state=state))
         began = time.perf_counter()
         deliver(box, paths)
         deliver_s = time.perf_counter() - began
-        floor_cmd = [sys.executable, __file__, "--floor", f"{box.host}:{box.port}:{box.username}"]
-        _say("measuring the floor (plain IMAP fetch)")
-        floor = run_measured(floor_cmd, env, logs, "floor")
-        _say("measuring one collection")
-        collected = run_measured(collect_command(config), env, logs, "collect")
-        summary = json.loads(collected.stdout.strip().splitlines()[-1])
-        check_summary(summary, args.messages)
-        _say("measuring an incremental rerun")
-        rerun = run_measured(collect_command(config), env, logs, "incremental")
-        again = json.loads(rerun.stdout.strip().splitlines()[-1])
-        if again.get("messages") != 0:
-            raise BenchError(f"the incremental rerun found messages: {again}")
+        floor, collected, rerun, summary = measure(box, config, workdir / "logs", args.messages)
     finally:
         server.stop()
     return Figures(
@@ -573,6 +555,50 @@ def run(args: argparse.Namespace, workdir: Path) -> Figures:
     )
 
 
+def measure(
+    box: Mailbox, config: Path, logs: Path, expected: int
+) -> tuple[Measured, Measured, Measured, dict[str, int]]:
+    """Measure the floor, one collection and an incremental rerun, in that order.
+
+    The floor goes first: the collection moves the messages out of INBOX.
+
+    Returns:
+        The three measurements and the collection's summary.
+
+    Raises:
+        BenchError: a step failed, or its result does not add up.
+    """
+    logs.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, PASSWORD_ENV: box.password}
+    _say("measuring the floor (plain IMAP fetch)")
+    floor_cmd = [sys.executable, __file__, "--floor", f"{box.host}:{box.port}:{box.username}"]
+    floor = run_measured(floor_cmd, env, logs, "floor")
+    if _last_json(floor)["messages"] != expected:
+        raise BenchError(f"the floor fetched {floor.stdout.strip()}, not {expected} messages")
+    _say("measuring one collection")
+    collected = run_measured(collect_command(config), env, logs, "collect")
+    summary = _last_json(collected)
+    check_summary(summary, expected)
+    if summary.get("quarantined"):
+        _say(f"warning: {summary['quarantined']} valid message(s) quarantined, see collect.err")
+    _say("measuring an incremental rerun")
+    rerun = run_measured(collect_command(config), env, logs, "incremental")
+    if _last_json(rerun).get("messages") != 0:
+        raise BenchError(f"the incremental rerun found messages: {rerun.stdout.strip()}")
+    return floor, collected, rerun, summary
+
+
+def _last_json(measured: Measured) -> dict[str, int]:
+    lines = measured.stdout.strip().splitlines()
+    try:
+        data = json.loads(lines[-1])
+    except (IndexError, json.JSONDecodeError):
+        raise BenchError(f"no JSON summary in {measured.stdout[-500:]!r}") from None
+    if not isinstance(data, dict):
+        raise BenchError(f"not a JSON object: {lines[-1][:200]}")
+    return {str(key): int(value) for key, value in data.items()}
+
+
 def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
@@ -583,50 +609,33 @@ def report(figures: Figures) -> None:
     from rich.table import Table
 
     data = figures.as_json()
-    megabytes = figures.mailbox_bytes / 1e6
-    table = Table(title=f"bench/collect.py: {figures.messages} messages, {megabytes:,.0f} MB")
-    for column in ("step", "seconds", "messages/s", "MB/s", "peak RSS MB", "goal"):
+    n, megabytes = figures.messages, figures.mailbox_bytes / 1e6
+    table = Table(title=f"bench/collect.py: {n} messages, {megabytes:,.0f} MB")
+    for column in ("step", "wall s", "CPU s", "messages/s", "MB/s", "peak RSS MB", "goal"):
         table.add_column(column, justify="left" if column in ("step", "goal") else "right")
-    cached = figures.messages - figures.generated
+    cached = n - figures.generated
+    generate = f"generate ({figures.generated} new, {cached} cached)"
+    table.add_row(generate, f"{figures.generate_s:.1f}", *[""] * 4, "not measured")
+    deliver_rates = (f"{n / figures.deliver_s:.0f}", f"{megabytes / figures.deliver_s:.0f}")
+    table.add_row("deliver (LMTP)", f"{figures.deliver_s:.1f}", "", *deliver_rates, "", "")
+    for name, step, goal in (
+        ("floor (plain imapclient)", figures.floor, ""),
+        ("collect", figures.collect, _goal("peak_rss_mb", data["peak_rss_mb"])),
+        ("incremental rerun", figures.incremental, _goal("incremental_s", data["incremental_s"])),
+    ):
+        rates = ("", "") if step is figures.incremental else _rates(n, megabytes, step.seconds)
+        cells = (f"{step.seconds:.2f}", f"{step.cpu_s:.1f}", *rates, f"{step.peak_rss_mb:.0f}")
+        table.add_row(name, *cells, goal)
     table.add_row(
-        f"generate ({figures.generated} new, {cached} cached)",
-        f"{figures.generate_s:.1f}",
-        "",
-        "",
-        "",
-        "not measured",
-    )
-    table.add_row(
-        "deliver (LMTP)",
-        f"{figures.deliver_s:.1f}",
-        f"{figures.messages / figures.deliver_s:.0f}",
-        f"{megabytes / figures.deliver_s:.0f}",
-        "",
-        "not measured",
-    )
-    for name, step in (("floor (plain imapclient)", figures.floor), ("collect", figures.collect)):
-        table.add_row(
-            name,
-            f"{step.seconds:.1f}",
-            f"{figures.messages / step.seconds:.1f}",
-            f"{megabytes / step.seconds:.1f}",
-            f"{step.peak_rss_mb:.0f}",
-            _goal("peak_rss_mb", data["peak_rss_mb"]) if step is figures.collect else "",
-        )
-    table.add_row(
-        "incremental rerun",
-        f"{figures.incremental.seconds:.2f}",
-        "",
-        "",
-        f"{figures.incremental.peak_rss_mb:.0f}",
-        _goal("incremental_s", data["incremental_s"]),
-    )
-    table.add_row(
-        "ratio collect / floor", f"{data['ratio']:.3f}", "", "", "", _goal("ratio", data["ratio"])
+        "ratio collect / floor", f"{data['ratio']:.3f}", *[""] * 4, _goal("ratio", data["ratio"])
     )
     console = Console(width=None if sys.stdout.isatty() else 120)
     console.print(table)
     console.print(f"collect summary: {json.dumps(figures.summary)}", highlight=False)
+
+
+def _rates(messages: int, megabytes: float, seconds: float) -> tuple[str, str]:
+    return f"{messages / seconds:.1f}", f"{megabytes / seconds:.1f}"
 
 
 def _goal(name: str, value: float) -> str:
@@ -669,7 +678,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         if args.keep:
-            _say(f"kept {workdir}")
+            _say(f"kept {workdir} (configuration, logs, Tarifer inbox, ledger)")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     report(figures)

@@ -1,27 +1,34 @@
 """Take an operator's e-mail apart: sender, attachments, archives, links.
 
 Real mail is often broken: no charset, the wrong charset, names encoded by RFC 2047
-or 2231, a missing closing boundary. Python's email package with the default policy
-is lenient about all of it; what it cannot decode is refused with a reason here and
-never raised to the collector.
+or 2231, a missing closing boundary. Well-formed mail takes the fast path
+(``robots.mail.mime``); the rest goes through Python's email package with the default
+policy, which is lenient about all of it. What cannot be decoded is refused with a
+reason here and never raised to the collector.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from email import policy
+from email.header import decode_header, make_header
 from email.message import Message
+from email.parser import BytesHeaderParser
 from email.utils import parseaddr
 
 from config.models import LimitsSettings
 from robots.mail.archive import expand, is_archive
 from robots.mail.files import FoundFile, Refusal, megabytes
+from robots.mail.mime import Leaf, fast_leaves
 
 _URL_RE = re.compile(r"""https?://[^\s"'<>()]+""", re.IGNORECASE)
 _BODY_TYPES = ("text/plain", "text/html")
 _SKIPPED_MAINTYPES = ("image", "audio", "video")  # logos and signatures, not documents
+_TOP_HEADERS = BytesHeaderParser(policy=policy.default)  # decodes Subject and From for people
 
 
 @dataclass
@@ -52,11 +59,16 @@ def _filename(part: Message) -> str | None:
         name = part.get_filename()
     except Exception:
         return None
-    return name.strip() if name else None
+    if not name:
+        return None
+    if "=?" in name:  # RFC 2047 words inside a quoted parameter: wrong, and common
+        with contextlib.suppress(Exception):
+            name = str(make_header(decode_header(name)))
+    return name.strip()
 
 
 def _is_attachment(part: Message) -> bool:
-    if part.is_multipart() or part.get_content_maintype() in _SKIPPED_MAINTYPES:
+    if part.get_content_maintype() in _SKIPPED_MAINTYPES:
         return False
     disposition = (part.get_content_disposition() or "").lower()
     if disposition == "attachment" or _filename(part):
@@ -64,10 +76,7 @@ def _is_attachment(part: Message) -> bool:
     return part.get_content_type() not in _BODY_TYPES and part.get_content_maintype() != "message"
 
 
-def _body_text(part: Message) -> str:
-    payload = part.get_payload(decode=True)
-    if not isinstance(payload, bytes):
-        return ""
+def _text(part: Message, payload: bytes) -> str:
     charset = part.get_content_charset() or "utf-8"
     for candidate in (charset, "utf-8", "cp1251"):
         try:
@@ -77,40 +86,58 @@ def _body_text(part: Message) -> str:
     return payload.decode("latin-1")
 
 
+def _lenient_leaves(raw: bytes) -> Iterator[Leaf | tuple[Message, Exception]]:
+    """Leaves as the email package reads broken mail; a part it cannot decode comes
+    with the exception instead of a payload."""
+    for part in email.message_from_bytes(raw, policy=policy.default).walk():
+        if part.is_multipart():
+            continue
+        try:
+            payload = part.get_payload(decode=True)
+        except Exception as exc:  # its decoders are lenient; be safe anyway
+            yield part, exc
+            continue
+        yield Leaf(part, payload if isinstance(payload, bytes) else b"")
+
+
 def parse_message(raw: bytes, limits: LimitsSettings) -> ParsedMessage:
     """Everything the collector needs from one raw message."""
-    msg = email.message_from_bytes(raw, policy=policy.default)
+    top = _TOP_HEADERS.parsebytes(raw.partition(b"\r\n\r\n")[0] + b"\r\n\r\n")
     parsed = ParsedMessage(
-        sender=sender_address(msg),
-        subject=_header(msg, "Subject"),
-        message_id=_header(msg, "Message-ID"),
+        sender=sender_address(top),
+        subject=_header(top, "Subject"),
+        message_id=_header(top, "Message-ID"),
     )
     max_bytes = int(limits.max_attachment_mb * 1_000_000)
-    for index, part in enumerate(msg.walk()):
-        if _is_attachment(part):
+    leaves: Iterable[Leaf | tuple[Message, Exception]] = fast_leaves(raw) or _lenient_leaves(raw)
+    for index, leaf in enumerate(leaves):
+        if isinstance(leaf, tuple):
+            part, exc = leaf
             name = _filename(part)
-            origin = f"attachment {name!r}" if name else f"attachment #{index}"
-            _take_attachment(part, name, origin, max_bytes, limits, parsed)
-        elif part.get_content_type() in _BODY_TYPES:
-            parsed.links.extend(url.rstrip(".,;") for url in _URL_RE.findall(_body_text(part)))
+            parsed.refusals.append(Refusal(_origin(name, index), f"cannot decode: {exc}"))
+        elif _is_attachment(leaf.headers):
+            name = _filename(leaf.headers)
+            _take_attachment(leaf.payload, name, _origin(name, index), max_bytes, limits, parsed)
+        elif leaf.headers.get_content_type() in _BODY_TYPES:
+            text = _text(leaf.headers, leaf.payload)
+            parsed.links.extend(url.rstrip(".,;") for url in _URL_RE.findall(text))
     parsed.links = list(dict.fromkeys(parsed.links))
     return parsed
 
 
+def _origin(name: str | None, index: int) -> str:
+    return f"attachment {name!r}" if name else f"attachment #{index}"
+
+
 def _take_attachment(
-    part: Message,
+    data: bytes,
     name: str | None,
     origin: str,
     max_bytes: int,
     limits: LimitsSettings,
     parsed: ParsedMessage,
 ) -> None:
-    try:
-        data = part.get_payload(decode=True)
-    except Exception as exc:  # the email package's decoders are lenient; be safe anyway
-        parsed.refusals.append(Refusal(origin, f"cannot decode: {exc}"))
-        return
-    if not isinstance(data, bytes) or not data:
+    if not data:
         parsed.refusals.append(Refusal(origin, "empty attachment"))
         return
     if len(data) > max_bytes:

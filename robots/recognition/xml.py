@@ -1,7 +1,7 @@
 """Recognition of MTS call details in XML (``<Report>`` with one ``<ds>`` per number).
 
-The files reach 100+ MB, so they are parsed as a stream (``iterparse``) and every
-record is dropped as soon as it is seen: memory stays constant whatever the size.
+The files reach 100+ MB, so they are parsed as a stream by expat, which builds no
+tree: memory stays constant whatever the size.
 Only the root (operator requisites) and the ``<ds>`` sections (number, start and end
 dates) are read. The file names no account: the collector resolves it from the numbers.
 
@@ -17,8 +17,8 @@ import datetime as dt
 import io
 import pathlib
 import re
-import xml.etree.ElementTree as ET
 from typing import BinaryIO
+from xml.parsers import expat
 
 from robots.domain import DocumentFormat, DocumentKind, Operator
 from robots.errors import ParseError
@@ -59,7 +59,7 @@ def recognise_xml(source: bytes | pathlib.Path) -> Recognition:
         stream.seek(0)
         try:
             return _read_report(stream)
-        except ET.ParseError as exc:
+        except expat.ExpatError as exc:
             raise CorruptDocument(f"malformed XML: {exc}") from exc
 
 
@@ -86,52 +86,61 @@ def _check_prolog(head: bytes) -> None:
         raise CorruptDocument("not XML: no root element after the prolog")
 
 
+class _Report:
+    """Collects what recognition needs while expat streams the file.
+
+    expat (C) calls ``start`` per element and builds no tree: a 300 KB report is
+    read in about a millisecond, a 100 MB one in constant memory.
+    """
+
+    def __init__(self) -> None:
+        self.root_seen = False
+        self.numbers: set[str] = set()
+        self.start: dt.date | None = None
+        self.end: dt.date | None = None
+
+    def start_element(self, tag: str, attrs: dict[str, str]) -> None:
+        if not self.root_seen:
+            self.root_seen = True
+            _check_root(tag, attrs)
+        elif tag == "ds":
+            number, sd, ed = _section(attrs)
+            self.numbers.add(number)
+            self.start = sd if self.start is None else min(self.start, sd)
+            self.end = ed if self.end is None else max(self.end, ed)
+
+
 def _read_report(stream: BinaryIO) -> Recognition:
-    root: ET.Element | None = None
-    section: ET.Element | None = None
-    numbers: set[str] = set()
-    start: dt.date | None = None
-    end: dt.date | None = None
-    for _event, elem in ET.iterparse(stream, events=("start",)):
-        if root is None:
-            root = elem
-            _check_root(root)
-        elif elem.tag == "ds":
-            number, sd, ed = _section(elem)
-            numbers.add(number)
-            start = sd if start is None else min(start, sd)
-            end = ed if end is None else max(end, ed)
-            root.clear()  # drops the previous section (attributes already read)
-            section = elem
-        else:
-            # A record: the tree builder has already hung it on its section; cut it off.
-            (section if section is not None else root).clear()
-    if root is None:
+    report = _Report()
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = report.start_element
+    parser.ParseFile(stream)
+    if not report.root_seen:
         raise CorruptDocument("malformed XML: no root element")
-    if start is None or end is None:
+    if report.start is None or report.end is None:
         raise ParseError("MTS report has no <ds> sections")
     return Recognition(
         operator=Operator.MTS,
         kind=DocumentKind.CALL_DETAILS,
         format=DocumentFormat.XML,
-        period=period_of_range(start, end),
+        period=period_of_range(report.start, report.end),
         account=None,
-        numbers=tuple(sorted(numbers)),
+        numbers=tuple(sorted(report.numbers)),
     )
 
 
-def _check_root(root: ET.Element) -> None:
-    if root.tag != "Report":
-        raise NotAnOperatorDocument(f"root element <{root.tag[:40]}> is not an MTS <Report>")
-    requisites = " ".join(root.attrib.values())
-    if inn := root.get("inn"):
+def _check_root(tag: str, attrs: dict[str, str]) -> None:
+    if tag != "Report":
+        raise NotAnOperatorDocument(f"root element <{tag[:40]}> is not an MTS <Report>")
+    requisites = " ".join(attrs.values())
+    if inn := attrs.get("inn"):
         requisites += f" ИНН {inn}"  # the tax id as OPERATOR_SIGNATURES prints it
     if operator_in_text(requisites) is not Operator.MTS:
         raise NotAnOperatorDocument("<Report> carries no MTS legal name or tax id")
 
 
-def _section(elem: ET.Element) -> tuple[str, dt.date, dt.date]:
-    number, sd, ed = (elem.get(name, "") for name in ("n", "sd", "ed"))
+def _section(attrs: dict[str, str]) -> tuple[str, dt.date, dt.date]:
+    number, sd, ed = (attrs.get(name, "") for name in ("n", "sd", "ed"))
     if not _NUMBER_RE.fullmatch(number):
         raise ParseError(f"<ds n={number[:20]!r}> is not a subscriber number")
     return number, parse_ru_date(sd), parse_ru_date(ed)
