@@ -64,7 +64,8 @@ class MailSettings(_Section):
     processed_folder: str = "Processed"
     quarantine_folder: str = "Quarantine"
     timeout_s: float = Field(default=60, gt=0)
-    fetch_batch_mb: int = Field(default=32, ge=1, le=1024)  # mail fetched per IMAP round trip
+    fetch_batch_mb: int = Field(default=16, ge=1, le=1024)  # mail fetched per IMAP round trip
+    workers: int = Field(default=0, ge=0, le=64)  # processes reading attachments; 0: one per core
 
     @model_validator(mode="after")
     def _plain_only_on_loopback(self) -> Self:

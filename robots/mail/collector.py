@@ -25,8 +25,10 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -36,12 +38,19 @@ from robots.delivery import ManifestEntry, TariferInbox, relative_path
 from robots.domain import Document, DocumentKind, Operator
 from robots.errors import TransientError
 from robots.ledger import DocumentRecord, LatestVersion, Ledger, MessageRecord, Outcome
+from robots.mail.analysis import (
+    Analysis,
+    Recognised,
+    analyse_file,
+    analyse_message,
+    analysers,
+    worker_count,
+)
 from robots.mail.files import FoundFile, Refusal, megabytes
 from robots.mail.imap import FolderInfo, Mailbox, open_mailbox
 from robots.mail.links import LinkUnavailable, fetch_link, host_allowed
-from robots.mail.message import ParsedMessage, parse_message, sender_address
-from robots.recognition import CorruptDocument, NotAnOperatorDocument, Recognition, recognise
-from robots.recognition.common import sniff_format
+from robots.mail.message import ParsedMessage, sender_address
+from robots.recognition import Recognition
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +115,15 @@ class _Plan:
     deliveries: list[_Delivery] = field(default_factory=list)
 
 
+@dataclass
+class _Batch:
+    """Messages fetched together: analyses under way, and the oversized ones planned here."""
+
+    uids: list[int]
+    analyses: dict[int, Future[Analysis]] = field(default_factory=dict)
+    oversized: dict[int, _Plan] = field(default_factory=dict)
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -151,11 +169,52 @@ class Collector:
             return
         sizes = mailbox.sizes(uids)
         done = 0
-        for batch in _batches(uids, sizes, self._mail.fetch_batch_mb * 1_000_000):
-            plans = self._plan_batch(mailbox, ledger, http, folder, batch, sizes)
-            self._commit(mailbox, ledger, folder, plans)
-            done += len(batch)
-            self._progress(done, total)
+        pending: _Batch | None = None
+        with analysers(worker_count(self._mail.workers), total) as analyser:
+            # While the workers read batch n, batch n-1 is delivered and n+1 fetched.
+            for uids_in_batch in _batches(uids, sizes, self._mail.fetch_batch_mb * 1_000_000):
+                batch = self._fetch(mailbox, analyser, uids_in_batch, sizes)
+                if pending is not None:
+                    done += self._finish(mailbox, ledger, http, folder, pending)
+                    self._progress(done, total)
+                pending = batch
+            if pending is not None:
+                done += self._finish(mailbox, ledger, http, folder, pending)
+                self._progress(done, total)
+
+    def _fetch(
+        self, mailbox: Mailbox, analyser: Executor, uids: list[int], sizes: dict[int, int]
+    ) -> _Batch:
+        """Fetch a batch and hand its messages to the analysers; oversized ones stay here."""
+        limit = self._message_limit()
+        small = [uid for uid in uids if sizes.get(uid, 0) <= limit]
+        large = [uid for uid in uids if sizes.get(uid, 0) > limit]
+        batch = _Batch(uids)
+        if large:
+            for uid, header in mailbox.senders(large).items():
+                batch.oversized[uid] = self._plan_oversized(uid, sizes[uid], header)
+        raw = mailbox.fetch_raw(small) if small else {}
+        for uid in small:
+            if uid in raw:  # else expunged by someone else meanwhile
+                batch.analyses[uid] = analyser.submit(analyse_message, raw.pop(uid), self._limits)
+        return batch
+
+    def _finish(
+        self,
+        mailbox: Mailbox,
+        ledger: Ledger,
+        http: httpx.Client,
+        folder: FolderInfo,
+        batch: _Batch,
+    ) -> int:
+        """Plan the batch's messages from their analyses, deliver, commit and move them."""
+        plans = list(batch.oversized.values())
+        for uid, future in batch.analyses.items():
+            attempts = partial(ledger.attempts, folder.name, folder.uidvalidity, uid)
+            plans.append(self._plan(uid, future.result(), http, attempts))
+        plans.sort(key=lambda p: p.uid)
+        self._commit(mailbox, ledger, folder, plans)
+        return len(batch.uids)
 
     def _finish_moves(self, mailbox: Mailbox, ledger: Ledger, folder: FolderInfo) -> None:
         """Move what a crashed run committed but did not move."""
@@ -168,35 +227,6 @@ class Collector:
             )
 
     # -- planning -------------------------------------------------------------------------
-
-    def _plan_batch(
-        self,
-        mailbox: Mailbox,
-        ledger: Ledger,
-        http: httpx.Client,
-        folder: FolderInfo,
-        batch: list[int],
-        sizes: dict[int, int],
-    ) -> list[_Plan]:
-        limit = self._message_limit()
-        small = [uid for uid in batch if sizes.get(uid, 0) <= limit]
-        large = [uid for uid in batch if sizes.get(uid, 0) > limit]
-        raw = mailbox.fetch_raw(small) if small else {}
-        plans = (
-            [
-                self._plan_oversized(uid, sizes[uid], header)
-                for uid, header in mailbox.senders(large).items()
-            ]
-            if large
-            else []
-        )
-        for uid in small:
-            if uid not in raw:  # expunged by someone else meanwhile
-                continue
-            attempts = ledger.attempts(folder.name, folder.uidvalidity, uid)
-            plans.append(self._plan(uid, raw.pop(uid), http, attempts))
-        plans.sort(key=lambda p: p.uid)
-        return plans
 
     def _message_limit(self) -> int:
         # An attachment at the limit, base64-encoded, plus room for the rest of the message.
@@ -228,15 +258,13 @@ class Collector:
                     return cabinet
         return None
 
-    def _plan(self, uid: int, raw: bytes, http: httpx.Client, attempts: int) -> _Plan:
-        try:
-            parsed = parse_message(raw, self._limits)
-        except Exception as exc:  # the email package is lenient; a crash here is a bug in the mail
-            parsed = ParsedMessage(sender=None, subject=None, message_id=None)
-            parsed.refusals.append(Refusal("message", f"cannot parse MIME: {exc}"))
+    def _plan(
+        self, uid: int, analysis: Analysis, http: httpx.Client, attempts: Callable[[], int]
+    ) -> _Plan:
+        parsed = analysis.parsed
         cabinet = self._cabinet_for(parsed.sender)
-        files = list(parsed.files)
-        refusals = list(parsed.refusals)
+        documents = list(analysis.documents)
+        refusals = list(analysis.refusals)
         transient: str | None = None
         if cabinet is not None:
             for url in parsed.links:
@@ -247,23 +275,27 @@ class Collector:
                 except LinkUnavailable as exc:
                     transient = str(exc)
                     continue
-                if isinstance(fetched, Refusal):
-                    refusals.append(Refusal(fetched.origin, fetched.reason, unsafe=False))
+                result = analyse_file(fetched) if isinstance(fetched, FoundFile) else fetched
+                if isinstance(result, Refusal):
+                    # A link that is no document (the operator's site, an expired page)
+                    # matters only when the message brought nothing else.
+                    refusals.append(Refusal(result.origin, result.reason, unsafe=False))
                 else:
-                    files.append(fetched)
+                    documents.append(result)
         plan = _Plan(uid, parsed, Outcome.IGNORED)
-        for found in files:
-            delivery = self._recognise(found, refusals, link=found.origin.startswith("link "))
+        for recognised in documents:
+            delivery = self._delivery(recognised, refusals)
             if delivery is not None:
                 plan.deliveries.append(delivery)
         if cabinet is None and not plan.deliveries:
             return plan  # not the robot's mail: leave it exactly as it is
         if transient is not None:
-            if attempts + 1 < self._limits.max_attempts:
+            tried = attempts() + 1
+            if tried < self._limits.max_attempts:
                 plan.deliveries.clear()
                 plan.outcome, plan.reason = Outcome.RETRY, transient
                 return plan
-            refusals.append(Refusal("message", f"{transient} (after {attempts + 1} attempts)"))
+            refusals.append(Refusal("message", f"{transient} (after {tried} attempts)"))
         unsafe = [r for r in refusals if r.unsafe]
         if plan.deliveries and not unsafe:
             plan.outcome = Outcome.PROCESSED
@@ -275,28 +307,9 @@ class Collector:
             )
         return plan
 
-    def _recognise(
-        self, found: FoundFile, refusals: list[Refusal], *, link: bool
-    ) -> _Delivery | None:
-        try:
-            recognition = recognise(found.data)
-        except CorruptDocument as exc:
-            refusals.append(Refusal(found.origin, f"corrupt: {exc}"))
-            return None
-        except NotAnOperatorDocument as exc:
-            mismatch = _name_mismatch(found)
-            if mismatch:
-                refusals.append(Refusal(found.origin, f"{mismatch}: {exc}"))
-            else:
-                refusals.append(
-                    Refusal(found.origin, f"not an operator document: {exc}", unsafe=False)
-                )
-            return None
-        except Exception as exc:  # a reader bug must not stop the run: keep the evidence
-            log.exception("recognition failed on %s", found.origin)
-            refusals.append(Refusal(found.origin, f"cannot read: {type(exc).__name__}: {exc}"))
-            return None
-        document = self._document(recognition, found, refusals)
+    def _delivery(self, recognised: Recognised, refusals: list[Refusal]) -> _Delivery | None:
+        found = recognised.found
+        document = self._document(recognised.recognition, found, refusals)
         if document is None:
             return None
         return _Delivery(document, found.data, _sha256(found.data), found.origin, found.name)
@@ -426,21 +439,6 @@ class Collector:
 def _describe(plan: _Plan) -> str:
     sender = plan.parsed.sender or "unknown sender"
     return f"UID {plan.uid} from {sender} ({plan.parsed.subject or 'no subject'})"
-
-
-def _name_mismatch(found: FoundFile) -> str | None:
-    """ "named 'x.pdf' but it is an HTML page": a telling reason for a disguised file."""
-    if not found.name or "." not in found.name:
-        return None
-    extension = found.name.rsplit(".", 1)[-1].lower()
-    actual = sniff_format(found.data)
-    if (
-        extension in {"pdf", "xls", "xlsx", "xml", "zip"}
-        and actual is not None
-        and actual.value != extension
-    ):
-        return f"named {found.name!r} but it is {actual.value.upper()}"
-    return None
 
 
 def _batches(uids: list[int], sizes: dict[int, int], budget: int) -> Iterator[list[int]]:
