@@ -88,6 +88,8 @@ def test_killed_at_random_points_every_document_is_delivered_exactly_once(
             except subprocess.TimeoutExpired:
                 process.send_signal(signal.SIGKILL)
                 killed += 1
+        # Ends only when every process holding its pipes has: a worker orphaned by the
+        # kill would hang it (the workers must die with the collector).
         process.communicate(timeout=30)
     for wave in waves[KILLS:]:
         mailbox.deliver_many(wave)
