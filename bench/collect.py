@@ -2,20 +2,30 @@
 
 ``python bench/collect.py --messages N`` fills a fresh mailbox on a Dovecot of its own
 with N operator messages of realistic sizes (most attachments 50-500 KB, one in a
-hundred an MTS XML call-details file of up to 20 MB), then measures, each in a
-subprocess of its own:
+hundred an MTS XML call-details file of 5-20 MB), then measures, each in a subprocess
+of its own:
 
 1. the floor: a plain imapclient loop that fetches every message (``BODY.PEEK[]``, in
-   batches of at most 32 MB, as the collector does) and throws the bytes away;
-2. one collection, ``python -m cli.main collect --json``: its wall time and peak RSS;
+   batches of the collector's default ``mail.fetch_batch_mb``) and throws the bytes away;
+2. one collection, ``python -m cli.main collect --json``: its wall time and peak memory
+   (the larger of its own peak RSS and the sampled peak PSS of it and its workers);
 3. an incremental rerun on the unchanged mailbox, which must find nothing new.
+
+Both timed steps are wall times of a fresh interpreter, start-up included. The floor runs
+first: the collection moves the messages out of INBOX.
 
 Every message carries a different document of a synthetic company (a few hundred
 accounts at MTS, A1, Kcell and the SIP operator, two years of months, every kind and
 format the operators send), so the collector really recognises and delivers each one.
-Rendering thousands of PDFs and workbooks is slow, so the messages are built on all
-cores and cached by content under ``var/bench-cache/``: a rerun, or a smaller N with
-the same seed, reuses them. Filling the mailbox is not part of the measured figures.
+Rendering thousands of PDFs and workbooks is slow (about 23 minutes for 10,000 on two
+cores), so the messages are built on all cores and cached by content under
+``var/bench-cache/v<GENERATOR_VERSION>/`` (about 3.3 GB for 10,000): a rerun, or a
+smaller N with the same seed, reuses them. Bump GENERATOR_VERSION when the sandbox's
+renderers change their output. Filling the mailbox is not part of the figures.
+
+Usage::
+
+    .venv/bin/python bench/collect.py --messages 10000 [--seed 1] [--workers 2] [--keep]
 
 The last line of the output is one JSON object: ``messages``, ``msgs_per_s``,
 ``floor_msgs_per_s``, ``ratio`` (collection over floor), ``peak_rss_mb`` and
@@ -45,6 +55,7 @@ from dataclasses import dataclass
 from email import policy
 from pathlib import Path
 
+from config.models import MailSettings
 from robots.domain import DocumentFormat, DocumentKind, Operator, Period
 from sandbox.documents import DocumentSpec
 from sandbox.mails import document_message
@@ -56,7 +67,9 @@ CACHE_DIR = ROOT / "var" / "bench-cache"
 GENERATOR_VERSION = 1  # bump when the plan or the sandbox renderers change their output
 USER = "bench"  # a fresh server each run: the address, and so the messages, are stable
 PASSWORD_ENV = "BENCH_MAIL_PASSWORD"
-FETCH_BATCH_BYTES = 32_000_000  # the collector's default mail.fetch_batch_mb
+# The floor fetches in the collector's batches: its default mail.fetch_batch_mb, and at
+# most as many messages per round trip as robots.mail.collector._MAX_BATCH_MESSAGES.
+FETCH_BATCH_BYTES = int(MailSettings.model_fields["fetch_batch_mb"].default) * 1_000_000
 FETCH_BATCH_MESSAGES = 200
 LARGE_EVERY = 100  # one message in a hundred carries a large XML call-details file
 LARGE_BYTES = (5_000_000, 20_000_000)

@@ -26,6 +26,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import partial
@@ -211,7 +212,14 @@ class Collector:
         plans = list(batch.oversized.values())
         for uid, future in batch.analyses.items():
             attempts = partial(ledger.attempts, folder.name, folder.uidvalidity, uid)
-            plans.append(self._plan(uid, future.result(), http, attempts))
+            try:
+                analysis = future.result()
+            except BrokenProcessPool:
+                raise TransientError(
+                    f"a worker reading attachments died (UID {uid}); "
+                    "nothing of this batch was delivered, the next run reads it again"
+                ) from None
+            plans.append(self._plan(uid, analysis, http, attempts))
         plans.sort(key=lambda p: p.uid)
         self._commit(mailbox, ledger, folder, plans)
         return len(batch.uids)
