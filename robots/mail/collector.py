@@ -3,7 +3,9 @@
 One run reads the messages that arrived since the last run, in batches:
 
 1. fetch a batch (``BODY.PEEK[]``: nothing is marked seen);
-2. take each message apart and recognise its files (``plan``);
+2. take each message apart and recognise its files, in worker processes while the
+   previous batch is delivered (``robots.mail.analysis``), then decide what becomes of
+   each message (``_plan``);
 3. write the new files into Tarifer's inbox (atomic, fsynced), then append their
    manifest lines (one fsynced write);
 4. commit the batch to the ledger: messages, documents, the manifest's size;
@@ -12,7 +14,7 @@ One run reads the messages that arrived since the last run, in batches:
 
 A kill at any point is recovered by the next run: files written but not in the
 manifest are written again under the same name; manifest lines not in the ledger
-are adopted from the manifest's tail (``recover``); messages committed but not moved
+are adopted from the manifest's tail (``robots.mail.recovery``); messages committed but not moved
 are moved first thing (``_finish_moves``); messages not committed are processed
 again, and their documents are then duplicates of what was delivered.
 """
@@ -20,17 +22,13 @@ again, and their documents are then duplicates of what was delivered.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import logging
-import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import partial
-from pathlib import Path
 
 import httpx
 
@@ -38,7 +36,7 @@ from config.models import CabinetSettings, RobotConfig
 from robots.delivery import ManifestEntry, TariferInbox, relative_path
 from robots.domain import Document, DocumentKind, Operator
 from robots.errors import TransientError
-from robots.ledger import DocumentRecord, LatestVersion, Ledger, MessageRecord, Outcome
+from robots.ledger import LatestVersion, Ledger, MessageRecord, Outcome
 from robots.mail.analysis import (
     Analysis,
     Recognised,
@@ -51,6 +49,7 @@ from robots.mail.files import FoundFile, Refusal, megabytes
 from robots.mail.imap import FolderInfo, Mailbox, open_mailbox
 from robots.mail.links import LinkUnavailable, fetch_link, host_allowed
 from robots.mail.message import ParsedMessage, sender_address
+from robots.mail.recovery import exclusive, recover
 from robots.recognition import Recognition
 
 log = logging.getLogger(__name__)
@@ -146,7 +145,7 @@ class Collector:
     def run(self) -> CollectSummary:
         """Collect once; raise MailError, MailUnavailable or CredentialsError if it cannot."""
         self._config.state.dir.mkdir(parents=True, exist_ok=True)
-        with _exclusive(self._config.state.dir / "collect.lock"):
+        with exclusive(self._config.state.dir / "collect.lock"):
             self._inbox.prepare()
             ledger = Ledger(self._config.state.ledger_url)
             try:
@@ -461,44 +460,3 @@ def _batches(uids: list[int], sizes: dict[int, int], budget: int) -> Iterator[li
         used += size
     if batch:
         yield batch
-
-
-def recover(ledger: Ledger, inbox: TariferInbox) -> int:
-    """Adopt manifest lines a crashed run wrote but did not commit; return how many."""
-    size = inbox.repair_manifest()
-    offset = ledger.manifest_offset()
-    if size == offset:
-        return 0
-    # Smaller than recorded: the manifest was rotated by its reader; read it all.
-    start = offset if size > offset else 0
-    adopted = [
-        DocumentRecord(
-            sha256=str(line["sha256"]),
-            doc_id=str(line["id"]),
-            version=int(str(line.get("version", 1))),
-            path=str(line["path"]),
-            size=int(str(line["size"])),
-            source=str(line["source"]),
-            received_at=dt.datetime.fromisoformat(str(line["received_at"])),
-            supersedes=str(line["supersedes_sha256"]) if line.get("supersedes_sha256") else None,
-        )
-        for line in inbox.read_manifest_from(start)
-    ]
-    ledger.import_manifest_tail(adopted, size)
-    if adopted:
-        log.info("adopted %d manifest line(s) from an interrupted run", len(adopted))
-    return len(adopted)
-
-
-@contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
-    """One collection per state directory at a time."""
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise TransientError(f"another collection is running (lock {lock_path})") from None
-        yield
-    finally:
-        os.close(fd)

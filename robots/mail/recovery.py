@@ -1,0 +1,58 @@
+"""Picking up after a killed run, and keeping two runs from overlapping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from robots.delivery import TariferInbox
+from robots.errors import TransientError
+from robots.ledger import DocumentRecord, Ledger
+
+log = logging.getLogger(__name__)
+
+
+def recover(ledger: Ledger, inbox: TariferInbox) -> int:
+    """Adopt manifest lines a crashed run wrote but did not commit; return how many."""
+    size = inbox.repair_manifest()
+    offset = ledger.manifest_offset()
+    if size == offset:
+        return 0
+    # Smaller than recorded: the manifest was rotated by its reader; read it all.
+    start = offset if size > offset else 0
+    adopted = [
+        DocumentRecord(
+            sha256=str(line["sha256"]),
+            doc_id=str(line["id"]),
+            version=int(str(line.get("version", 1))),
+            path=str(line["path"]),
+            size=int(str(line["size"])),
+            source=str(line["source"]),
+            received_at=dt.datetime.fromisoformat(str(line["received_at"])),
+            supersedes=str(line["supersedes_sha256"]) if line.get("supersedes_sha256") else None,
+        )
+        for line in inbox.read_manifest_from(start)
+    ]
+    ledger.import_manifest_tail(adopted, size)
+    if adopted:
+        log.info("adopted %d manifest line(s) from an interrupted run", len(adopted))
+    return len(adopted)
+
+
+@contextmanager
+def exclusive(lock_path: Path) -> Iterator[None]:
+    """One collection per state directory at a time."""
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise TransientError(f"another collection is running (lock {lock_path})") from None
+        yield
+    finally:
+        os.close(fd)
