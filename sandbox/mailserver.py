@@ -843,7 +843,7 @@ class MailServer:
         key.chmod(0o600)  # read by the master (root) only
 
 
-def _group_members(pgid: int) -> list[int]:
+def group_members(pgid: int) -> list[int]:
     """Live (not zombie) processes of process group ``pgid``, read from /proc.
 
     A zombie has exited already; it is only waiting for its new parent (the container's
@@ -872,7 +872,7 @@ def _group_members(pgid: int) -> list[int]:
 
 
 def _group_alive(pgid: int) -> bool:
-    return bool(_group_members(pgid))
+    return bool(group_members(pgid))
 
 
 def _wait_group_gone(pgid: int, deadline: float) -> bool:

@@ -13,7 +13,14 @@ import imapclient
 import pytest
 from imapclient.exceptions import LoginError
 
-from sandbox.mailserver import STOP_TIMEOUT_S, ImapProbe, Mailbox, MailServer, MailServerError
+from sandbox.mailserver import (
+    STOP_TIMEOUT_S,
+    ImapProbe,
+    Mailbox,
+    MailServer,
+    MailServerError,
+    group_members,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -29,21 +36,6 @@ def letter(n: int, *, to: str = "robot@example.com") -> EmailMessage:
         b"%PDF-1.4\n" + bytes([n]) * 64, maintype="application", subtype="pdf", filename="d.pdf"
     )
     return msg
-
-
-def group_members(pgid: int) -> list[int]:
-    """Processes (not zombies) in process group ``pgid``, from /proc."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2 :].split()
-            if fields[0] != "Z" and int(fields[2]) == pgid:
-                found.append(int(entry.name))
-    return found
 
 
 def test_deliver_read_back_and_move(mail_server: MailServer) -> None:

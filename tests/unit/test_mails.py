@@ -239,23 +239,19 @@ def test_minimal_documents_are_valid() -> None:
 def test_operator_message(operator: Operator, address: str) -> None:
     assert sender_address(operator) == address
     period = Period(year=2026, month=10)
-    msg = operator_message(
-        operator,
-        [("Детализация.xlsx", b"PK\x03\x04xlsx"), ("document.pdf", b"%PDF-1.4 pdf")],
-        to=TO,
-        kind=DocumentKind.CALL_DETAILS,
-        account="277012345678",
-        period=period,
-    )
-    raw = msg.as_bytes(policy=policy.SMTP)
-    assert raw == operator_message(
-        operator,
-        [("Детализация.xlsx", b"PK\x03\x04xlsx"), ("document.pdf", b"%PDF-1.4 pdf")],
-        to=TO,
-        kind=DocumentKind.CALL_DETAILS,
-        account="277012345678",
-        period=period,
-    ).as_bytes(policy=policy.SMTP)
+
+    def build() -> bytes:
+        return operator_message(
+            operator,
+            [("Детализация.xlsx", b"PK\x03\x04xlsx"), ("document.pdf", b"%PDF-1.4 pdf")],
+            to=TO,
+            kind=DocumentKind.CALL_DETAILS,
+            account="277012345678",
+            period=period,
+        ).as_bytes(policy=policy.SMTP)
+
+    raw = build()
+    assert raw == build()  # deterministic
     assert b"filename*=utf-8''%D0%94%D0%B5" in raw or b"filename*0*=utf-8''%D0%94" in raw
     back = parse(raw)
     assert parseaddr(str(back["From"]))[1] == address
