@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
-from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
+from cli.common import ConfigOption, fail, setup_logging
+from cli.order import order
+from cli.sandbox import sandbox_app
 from robots.errors import ConfigurationError, RobotError
 
 app = typer.Typer(
@@ -21,39 +22,11 @@ app = typer.Typer(
 )
 _LISTED_PATHS = 30  # past this, the manifest is the list
 
+app.command()(order)
+
 config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
-
-ConfigOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--config",
-        "-c",
-        help="Configuration file [default: $CABINET_ROBOT_CONFIG, else ./cabinet-robot.toml]",
-        dir_okay=False,
-    ),
-]
-
-
-def _fail(exc: RobotError) -> NoReturn:
-    """One line on stderr and a non-zero exit: 2 for configuration, 1 for the rest."""
-    typer.echo(f"cabinet-robot: {exc}", err=True)
-    raise typer.Exit(2 if isinstance(exc, ConfigurationError) else 1)
-
-
-def _setup_logging(interactive: bool, verbose: bool) -> None:
-    level = logging.DEBUG if verbose else logging.INFO
-    if interactive:
-        from rich.logging import RichHandler
-
-        handler: logging.Handler = RichHandler(show_path=False, rich_tracebacks=False)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-    else:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=level, handlers=[handler], force=True)
-    for noisy in ("imapclient", "httpx", "httpcore", "pypdf"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+app.add_typer(sandbox_app, name="sandbox")
 
 
 @app.command()
@@ -70,13 +43,13 @@ def collect(
     from robots.mail.collector import Collector
 
     interactive = sys.stderr.isatty()
-    _setup_logging(interactive, verbose)
+    setup_logging(interactive, verbose)
     try:
         settings = load_config(config)
         with progress_reporter(interactive, "Collecting mail") as report:
             summary = Collector(settings, progress=report).run()
     except RobotError as exc:
-        _fail(exc)
+        fail(exc)
     if as_json:
         typer.echo(json.dumps(summary.as_json()))
         return
@@ -105,7 +78,7 @@ def config_check(config: ConfigOption = None) -> None:
     try:
         settings = load_config(config)
     except ConfigurationError as exc:
-        _fail(exc)
+        fail(exc)
     typer.echo(config_summary(settings, config_path(config)))
 
 

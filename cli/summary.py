@@ -32,4 +32,9 @@ def config_summary(config: RobotConfig, path: Path) -> str:
             f"  {cabinet.name} ({cabinet.operator}): {len(cabinet.accounts)} account(s), "
             f"{numbers} number(s); mail from {senders}"
         )
+        if cabinet.has_login and cabinet.password_env:
+            lines.append(
+                f"    robot: {cabinet.url} as {cabinet.login}, "
+                f"password {_secret_status(cabinet.password_env)}"
+            )
     return "\n".join(lines)

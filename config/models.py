@@ -12,7 +12,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, model_validator
+from pydantic import (
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    StringConstraints,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from robots.domain import AccountId, Operator, PhoneNumber
@@ -99,6 +107,23 @@ class LimitsSettings(_Section):
     max_attempts: int = Field(default=3, ge=1)  # transient failures before quarantine
 
 
+class BrowserSettings(_Section):
+    """[browser]: the Chromium the robot drives."""
+
+    # Default: Debian's chromium where it is installed, else Playwright's own download.
+    executable_path: Path | None = None
+    headless: bool = True
+    timeout_s: float = Field(default=30, gt=0)  # one page action or navigation
+    document_timeout_s: float = Field(default=300, gt=0)  # a document generated on order
+
+    @property
+    def chromium(self) -> Path | None:
+        if self.executable_path is not None:
+            return self.executable_path
+        debian = Path("/usr/bin/chromium")
+        return debian if debian.exists() else None
+
+
 class TariferSettings(_Section):
     """[tarifer]: Tarifer's import point."""
 
@@ -124,13 +149,36 @@ class AccountSettings(_Section):
 
 
 class CabinetSettings(_Section):
-    """[[cabinets]]: one login to one operator's cabinet."""
+    """[[cabinets]]: one login to one operator's cabinet.
+
+    ``url``, ``login`` and ``password_env`` are needed only by the robot that works in
+    the cabinet; a cabinet without them is mail-only (its documents are collected,
+    nothing is ordered).
+    """
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     operator: Operator
+    url: AnyHttpUrl | None = None  # the cabinet's start page
+    login: str | None = Field(default=None, min_length=1)
+    password_env: EnvName | None = None
     mail_from: tuple[str, ...] = ()  # "@mts.ru" (a domain) or "billing@mts.ru" (an address)
     download_hosts: tuple[str, ...] | None = None  # default: the domains in mail_from
     accounts: tuple[AccountSettings, ...] = ()
+
+    @model_validator(mode="after")
+    def _login_complete(self) -> Self:
+        given = {"url": self.url, "login": self.login, "password_env": self.password_env}
+        missing = [key for key, value in given.items() if value is None]
+        if missing and len(missing) < len(given):
+            raise ValueError(
+                f"cabinet {self.name!r}: {', '.join(missing)} missing: a cabinet the robot "
+                "logs into needs url, login and password_env"
+            )
+        return self
+
+    @property
+    def has_login(self) -> bool:
+        return self.url is not None
 
     @property
     def link_hosts(self) -> tuple[str, ...]:
@@ -166,6 +214,7 @@ class RobotConfig(BaseSettings):
     tarifer: TariferSettings
     state: StateSettings = StateSettings()
     limits: LimitsSettings = LimitsSettings()
+    browser: BrowserSettings = BrowserSettings()
     cabinets: tuple[CabinetSettings, ...] = ()
 
     @model_validator(mode="after")

@@ -112,6 +112,25 @@ class Account(BaseModel):
     numbers: tuple[PhoneNumber, ...] = ()
 
 
+class Subscriber(BaseModel):
+    """A subscriber number on a personal account, as the cabinet lists it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    operator: Operator
+    account: AccountId
+    number: PhoneNumber
+    name: str | None = None
+    tariff: str | None = None
+
+
+class Via(StrEnum):
+    """How an ordered document reaches the robot."""
+
+    EMAIL = "email"
+    DOWNLOAD = "download"
+
+
 class Order(BaseModel):
     """A request placed in a cabinet: this document, for this account and month."""
 
@@ -122,9 +141,11 @@ class Order(BaseModel):
     account: AccountId
     period: Period
     kind: DocumentKind
-    format: DocumentFormat
+    format: DocumentFormat | None = None  # None: the cabinet does not let the robot choose
     numbers: tuple[PhoneNumber, ...] = ()  # empty: the whole account
-    email: str | None = None  # None: the file is downloaded, not e-mailed
+    via: Via = Via.EMAIL
+    email: str | None = None  # where the cabinet said it sends the document, when it says
+    placed_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
 
 class Document(BaseModel):

@@ -8,7 +8,8 @@
     ├── HumanActionRequired          a person must act in the cabinet (contract, consent, lock)
     │   └── InteractionRequired      an SMS code or captcha is needed and no source gave one
     ├── TransientError               try again later, the same way
-    │   ├── CabinetUnavailable       HTTP 5xx, timeouts, the cabinet's maintenance page
+    │   ├── CabinetUnavailable       HTTP 5xx, timeouts, the cabinet cannot be reached
+    │   │   └── CabinetMaintenance   the cabinet's own maintenance page: later, not in seconds
     │   ├── DocumentNotReady         ordered, not generated yet: poll later
     │   └── MailUnavailable          the mail server cannot be reached right now
     ├── SessionExpired               log in again and resume where the robot was
@@ -18,14 +19,19 @@
     └── MailError                    the mailbox is not usable (folder missing, protocol error)
 
 Library exceptions (Playwright, imapclient, socket, zipfile, pypdf) never leave the
-layer that called the library: they are translated into one of these.
+layer that called the library: they are translated into one of these. An error raised
+while a browser was open carries ``evidence``: the folder with its trace and screenshot.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class RobotError(Exception):
     """Base of every error the robot raises on purpose."""
+
+    evidence: Path | None = None
 
 
 class ConfigurationError(RobotError):
@@ -50,6 +56,10 @@ class TransientError(RobotError):
 
 class CabinetUnavailable(TransientError):
     """The cabinet does not answer, answers 5xx, or shows its maintenance page."""
+
+
+class CabinetMaintenance(CabinetUnavailable):
+    """The cabinet shows its maintenance page: retry in hours, not seconds."""
 
 
 class DocumentNotReady(TransientError):

@@ -315,6 +315,12 @@ class Ledger:
                 elif last_uid > folder.last_uid:
                     folder.last_uid = last_uid
 
+    def commit_documents(self, documents: list[DocumentRecord], manifest_offset: int) -> None:
+        """Record documents that came without a message (a cabinet's download)."""
+        with self._session() as s:
+            self._insert_documents(s, documents)
+            self._set_state(s, "manifest_offset", str(manifest_offset))
+
     @staticmethod
     def _insert_documents(s: Session, documents: list[DocumentRecord]) -> None:
         for doc in documents:

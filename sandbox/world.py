@@ -1,9 +1,14 @@
 """The sandbox's company: its accounts and numbers at each operator, and the robot's
 configuration for talking to the sandbox.
+
+The SIP accounts carry tariffs: the SIP cabinet orders call details only for
+subscribers on «SIP-соединение», and lists the others with their own tariff.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,11 +19,22 @@ if TYPE_CHECKING:
     from sandbox.mailserver import Mailbox
 
 
+SIP_TARIFF = "SIP-соединение"
+ANALOG_TARIFF = "Аналоговая линия"
+
+
 @dataclass(frozen=True)
 class SandboxAccount:
+    """A personal account: its numbers, and those whose tariff is not the usual one."""
+
     operator: Operator
     id: str
     numbers: tuple[str, ...]
+    other_tariffs: tuple[tuple[str, str], ...] = ()  # (number, tariff)
+
+    def tariff(self, number: str) -> str:
+        """The number's tariff (SIP accounts: «SIP-соединение» unless listed otherwise)."""
+        return dict(self.other_tariffs).get(number, SIP_TARIFF)
 
 
 ACCOUNTS: tuple[SandboxAccount, ...] = (
@@ -27,6 +43,12 @@ ACCOUNTS: tuple[SandboxAccount, ...] = (
     SandboxAccount(Operator.KCELL, "1040123456", ("77012223344", "77012223345")),
     SandboxAccount(Operator.A1, "1234567890123", ("375291234567", "375291234568")),
     SandboxAccount(Operator.SIP, "1100023456", ("375172345678", "375172345679")),
+    SandboxAccount(
+        Operator.SIP,
+        "1100023457",
+        ("375172345680", "375172345681", "375172345682"),
+        other_tariffs=(("375172345682", ANALOG_TARIFF),),
+    ),
 )
 
 SENDER_DOMAINS: dict[Operator, str] = {
@@ -41,6 +63,21 @@ def accounts_of(operator: Operator) -> tuple[SandboxAccount, ...]:
     return tuple(a for a in ACCOUNTS if a.operator is operator)
 
 
+@dataclass(frozen=True)
+class WebCabinet:
+    """A sandbox cabinet the robot logs into: what its ``[[cabinets]]`` entry adds."""
+
+    operator: Operator
+    url: str
+    login: str
+    password_env: str
+
+
+def _q(value: str | Path) -> str:
+    """A TOML basic string."""
+    return json.dumps(str(value), ensure_ascii=False)
+
+
 def robot_config_toml(
     *,
     imap_port: int,
@@ -49,30 +86,46 @@ def robot_config_toml(
     tarifer_inbox: Path,
     state_dir: Path,
     download_hosts: tuple[str, ...] = ("127.0.0.1",),
+    web_cabinets: Sequence[WebCabinet] = (),
+    chromium: str | Path | None = None,
 ) -> str:
-    """A complete cabinet-robot.toml for the sandbox (plain IMAP on loopback)."""
-    hosts = ", ".join(f'"{h}"' for h in download_hosts)
+    """A complete cabinet-robot.toml for the sandbox (plain IMAP on loopback).
+
+    Every operator gets a mail-only cabinet, except those in ``web_cabinets``, whose
+    entry also says where and how to log in. ``chromium`` adds a ``[browser]`` section
+    with that executable.
+    """
+    hosts = ", ".join(_q(h) for h in download_hosts)
     lines = [
-        "# Generated for the sandbox: plain IMAP is allowed because the server is on loopback.",
+        "# Generated for the sandbox: plain IMAP is allowed because the server is on loopback."
+    ]
+    if chromium is not None:
+        lines += ["[browser]", f"executable_path = {_q(chromium)}", "headless = true", ""]
+    lines += [
         "[mail]",
         'host = "127.0.0.1"',
         f"port = {imap_port}",
         'security = "plain"',
-        f'username = "{username}"',
-        f'password_env = "{password_env}"',
+        f"username = {_q(username)}",
+        f"password_env = {_q(password_env)}",
         "",
         "[tarifer]",
-        f'inbox = "{tarifer_inbox}"',
+        f"inbox = {_q(tarifer_inbox)}",
         "",
         "[state]",
-        f'dir = "{state_dir}"',
+        f"dir = {_q(state_dir)}",
     ]
+    web = {cabinet.operator: cabinet for cabinet in web_cabinets}
     for operator in Operator:
+        lines += ["", "[[cabinets]]", f'name = "{operator}-sandbox"', f'operator = "{operator}"']
+        if operator in web:
+            cabinet = web[operator]
+            lines += [
+                f"url = {_q(cabinet.url)}",
+                f"login = {_q(cabinet.login)}",
+                f"password_env = {_q(cabinet.password_env)}",
+            ]
         lines += [
-            "",
-            "[[cabinets]]",
-            f'name = "{operator}-sandbox"',
-            f'operator = "{operator}"',
             f'mail_from = ["@{SENDER_DOMAINS[operator]}"]',
             f"download_hosts = [{hosts}]",
             "accounts = [",

@@ -22,7 +22,6 @@ again, and their documents are then duplicates of what was delivered.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
@@ -33,10 +32,11 @@ from functools import partial
 import httpx
 
 from config.models import CabinetSettings, RobotConfig
-from robots.delivery import ManifestEntry, TariferInbox, relative_path
-from robots.domain import Document, DocumentKind, Operator
+from robots.delivery import ManifestEntry, TariferInbox
+from robots.domain import Document
 from robots.errors import TransientError
-from robots.ledger import LatestVersion, Ledger, MessageRecord, Outcome
+from robots.intake import Incoming, NumberIndex, document_for, stage
+from robots.ledger import Ledger, MessageRecord, Outcome
 from robots.mail.analysis import (
     Analysis,
     Recognised,
@@ -76,30 +76,10 @@ class CollectSummary:
         return data
 
 
-class NumberIndex:
-    """Which configured account a subscriber number is on."""
-
-    def __init__(self, cabinets: tuple[CabinetSettings, ...]) -> None:
-        self._accounts: dict[str, tuple[Operator, str]] = {}
-        for cabinet in cabinets:
-            for account in cabinet.accounts:
-                for number in account.numbers:
-                    self._accounts[number] = (cabinet.operator, account.id)
-
-    def account_for(self, operator: Operator, numbers: tuple[str, ...]) -> str | None:
-        """The one account all ``numbers`` are on; None if unknown or several."""
-        accounts = {self._accounts.get(n) for n in numbers}
-        if len(accounts) != 1:
-            return None
-        found = accounts.pop()
-        return found[1] if found and found[0] is operator else None
-
-
 @dataclass
 class _Delivery:
     document: Document
     data: bytes
-    sha256: str
     origin: str
     name: str | None
 
@@ -122,10 +102,6 @@ class _Batch:
     uids: list[int]
     analyses: dict[int, Future[Analysis]] = field(default_factory=dict)
     oversized: dict[int, _Plan] = field(default_factory=dict)
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 class Collector:
@@ -319,73 +295,30 @@ class Collector:
         document = self._document(recognised.recognition, found, refusals)
         if document is None:
             return None
-        return _Delivery(document, found.data, _sha256(found.data), found.origin, found.name)
+        return _Delivery(document, found.data, found.origin, found.name)
 
     def _document(
         self, rec: Recognition, found: FoundFile, refusals: list[Refusal]
     ) -> Document | None:
-        account = rec.account or self._numbers.account_for(rec.operator, rec.numbers)
-        if account is None:
-            shown = ", ".join(rec.numbers[:5]) + (" ..." if len(rec.numbers) > 5 else "")
-            refusals.append(
-                Refusal(
-                    found.origin,
-                    f"{rec.operator} {rec.kind} for {rec.period} names no account, and its numbers "
-                    f"({shown or 'none'}) are not on one configured account",
-                )
-            )
+        document = document_for(rec, self._numbers)
+        if isinstance(document, str):
+            refusals.append(Refusal(found.origin, document))
             return None
-        numbers = rec.numbers if rec.kind is DocumentKind.CALL_DETAILS else ()
-        try:
-            return Document(
-                operator=rec.operator,
-                account=account,
-                period=rec.period,
-                kind=rec.kind,
-                format=rec.format,
-                numbers=tuple(sorted(set(numbers))),
-            )
-        except ValueError as exc:
-            refusals.append(Refusal(found.origin, f"unusable identifiers: {exc}"))
-            return None
+        return document
 
     # -- delivery and commit ----------------------------------------------------------------
 
     def _commit(
         self, mailbox: Mailbox, ledger: Ledger, folder: FolderInfo, plans: list[_Plan]
     ) -> None:
-        now = dt.datetime.now(dt.UTC)
-        files: list[tuple[str, bytes]] = []
-        entries: list[ManifestEntry] = []
-        batch_shas: set[str] = set()
-        batch_latest: dict[str, LatestVersion] = {}
-        for plan in plans:
-            source = self._source(folder, plan)
-            for delivery in plan.deliveries:
-                if delivery.sha256 in batch_shas or ledger.has_sha(delivery.sha256):
-                    self._summary.duplicates += 1
-                    continue
-                batch_shas.add(delivery.sha256)
-                doc_id = delivery.document.id
-                previous = batch_latest.get(doc_id) or ledger.latest_version(doc_id)
-                version = previous.version + 1 if previous else 1
-                rel = relative_path(delivery.document, version)
-                files.append((rel, delivery.data))
-                entries.append(
-                    ManifestEntry(
-                        document=delivery.document,
-                        path=rel,
-                        sha256=delivery.sha256,
-                        size=len(delivery.data),
-                        source=f"{source} {delivery.origin}",
-                        received_at=now,
-                        supersedes=previous.path if previous else None,
-                        supersedes_sha256=previous.sha256 if previous else None,
-                        version=version,
-                        original_name=delivery.name,
-                    )
-                )
-                batch_latest[doc_id] = LatestVersion(delivery.sha256, version, rel)
+        incoming = [
+            Incoming(d.document, d.data, f"{self._source(folder, plan)} {d.origin}", d.name)
+            for plan in plans
+            for d in plan.deliveries
+        ]
+        staged = stage(incoming, ledger, dt.datetime.now(dt.UTC))
+        self._summary.duplicates += staged.duplicates
+        files, entries = staged.files, staged.entries
         self._inbox.write_files(files)
         manifest_size = self._inbox.append_manifest(entries)
         records = [self._record(plan) for plan in plans]

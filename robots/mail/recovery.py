@@ -45,14 +45,21 @@ def recover(ledger: Ledger, inbox: TariferInbox) -> int:
 
 
 @contextmanager
-def exclusive(lock_path: Path) -> Iterator[None]:
-    """One collection per state directory at a time."""
+def exclusive(lock_path: Path, *, wait: bool = False) -> Iterator[None]:
+    """One writer to Tarifer's inbox and the ledger per state directory at a time.
+
+    A second collection gives up at once (the running one does its work); a download
+    ``wait``s, because its file is in hand and must not be lost.
+    """
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise TransientError(f"another collection is running (lock {lock_path})") from None
+            if not wait:
+                raise TransientError(f"another collection is running (lock {lock_path})") from None
+            log.info("waiting for the running collection to finish (lock %s)", lock_path)
+            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +28,8 @@ from sandbox.documents.model import (
     total,
 )
 
+# fontTools reports every font subset at INFO: noise in the sandbox's and the robot's logs.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 _FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 _FONT = "DejaVu"
 _ROW_H = 4.5

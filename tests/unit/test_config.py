@@ -41,7 +41,8 @@ def write(tmp_path: Path, text: str, name: str = "cabinet-robot.toml") -> Path:
 def test_example_file_is_valid() -> None:
     config = load_config(EXAMPLE)
     assert config.mail.effective_port == 993
-    assert [c.name for c in config.cabinets] == ["mts-main", "a1-minsk"]
+    assert [c.name for c in config.cabinets] == ["sip-main", "mts-main", "a1-minsk"]
+    assert config.cabinets[0].has_login and not config.cabinets[1].has_login
 
 
 def test_relative_paths_are_relative_to_the_file(tmp_path: Path) -> None:
@@ -141,3 +142,28 @@ def test_config_check_fails_with_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1
     assert "cabinets[0] (mts-main).operator" in result.output
+
+
+def test_a_cabinet_the_robot_logs_into_needs_all_three_keys(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        'operator = "mts"\n', 'operator = "mts"\nurl = "https://lk.mts.ru/"\nlogin = "9161234567"\n'
+    )
+    with pytest.raises(ConfigurationError, match="password_env missing") as info:
+        load_config(write(tmp_path, text))
+    assert "cabinets[0]" in str(info.value)
+
+
+def test_a_cabinet_with_a_login_and_the_browser_section(tmp_path: Path) -> None:
+    text = (
+        MINIMAL.replace(
+            'operator = "mts"\n',
+            'operator = "mts"\nurl = "https://lk.mts.ru/"\nlogin = "9161234567"\n'
+            'password_env = "MTS_PW"\n',
+        )
+        + '\n[browser]\nexecutable_path = "/opt/chromium/chrome"\nheadless = false\n'
+    )
+    config = load_config(write(tmp_path, text))
+    assert config.cabinets[0].has_login
+    assert str(config.cabinets[0].url) == "https://lk.mts.ru/"
+    assert config.browser.chromium == Path("/opt/chromium/chrome")
+    assert config.browser.headless is False

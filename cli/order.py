@@ -1,0 +1,116 @@
+"""``cabinet-robot order``: one order (or download) in one cabinet, for one or all accounts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass
+from typing import Annotated
+
+import typer
+
+from cli.common import ConfigOption, fail, setup_logging
+from robots.domain import DocumentFormat, DocumentKind, Period, Via
+from robots.errors import OrderRefused, RobotError
+
+
+@dataclass
+class OrderResult:
+    """What happened for one account, as printed and as JSON."""
+
+    account: str
+    kind: str
+    period: str
+    via: str
+    status: str  # ordered | delivered | duplicate | refused
+    format: str | None = None
+    numbers: list[str] | None = None
+    email: str | None = None
+    path: str | None = None
+    message: str | None = None
+
+    def line(self) -> str:
+        what = f"{self.kind} {self.period} of {self.account}"
+        if self.status == "refused":
+            return f"{what}: refused: {self.message}"
+        if self.status == "ordered":
+            to = f" to {self.email}" if self.email else ""
+            numbers = f" for {', '.join(self.numbers)}" if self.numbers else ""
+            return f"{what}: ordered by e-mail{to}{numbers}"
+        if self.status == "duplicate":
+            return f"{what}: downloaded; already delivered before"
+        return f"{what}: downloaded and delivered to {self.path}"
+
+
+def order(
+    cabinet: Annotated[str, typer.Option("--cabinet", help="Cabinet name in the configuration.")],
+    kind: Annotated[DocumentKind, typer.Option("--kind", help="Document kind.")],
+    period: Annotated[str, typer.Option("--period", help="Month, YYYY-MM.")],
+    account: Annotated[
+        str | None, typer.Option("--account", help="Personal account (default: all configured).")
+    ] = None,
+    fmt: Annotated[
+        DocumentFormat | None,
+        typer.Option("--format", help="File format (default: the cabinet's)."),
+    ] = None,
+    via: Annotated[
+        Via | None,
+        typer.Option(
+            "--via", help="email or download (default: download where the cabinet offers a file)."
+        ),
+    ] = None,
+    config: ConfigOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Order a document in a cabinet (or download it and deliver it to Tarifer's inbox)."""
+    from config.loader import load_config
+    from robots.cabinets import OrderRequest, find_cabinet, open_robot
+    from robots.downloads import deliver_downloads
+
+    setup_logging(sys.stderr.isatty(), verbose)
+    results: list[OrderResult] = []
+    try:
+        try:
+            month = Period.parse(period)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--period") from None
+        settings = load_config(config)
+        target = find_cabinet(settings, cabinet)
+        accounts = [account] if account else [a.id for a in target.accounts]
+        with open_robot(settings, target) as robot:
+            if not accounts:
+                accounts = [a.id for a in robot.accounts()]
+            for account_id in accounts:
+                request = OrderRequest(kind, month, account_id, fmt)
+                chosen = via or (Via.DOWNLOAD if robot.offers_download(kind, month) else Via.EMAIL)
+                base = OrderResult(account_id, str(kind), str(month), str(chosen), "ordered")
+                try:
+                    if chosen is Via.DOWNLOAD:
+                        file = robot.download(request)
+                        (delivered,) = deliver_downloads(settings, [file])
+                        base.format = str(delivered.document.format)
+                        base.status = "duplicate" if delivered.duplicate else "delivered"
+                        base.path = str(settings.tarifer.inbox / (delivered.path or ""))
+                    else:
+                        placed = robot.order(request)
+                        base.format = str(placed.format) if placed.format else None
+                        base.numbers = list(placed.numbers) or None
+                        base.email = placed.email
+                except OrderRefused as exc:
+                    base.status, base.message = "refused", str(exc)
+                results.append(base)
+    except RobotError as exc:
+        fail(exc)
+    _report(cabinet, results, as_json)
+    if any(r.status == "refused" for r in results):
+        raise typer.Exit(1)
+
+
+def _report(cabinet: str, results: list[OrderResult], as_json: bool) -> None:
+    if as_json:
+        payload = {"cabinet": cabinet, "results": [asdict(r) for r in results]}
+        typer.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    for result in results:
+        typer.echo(f"{cabinet}: {result.line()}")

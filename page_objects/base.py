@@ -1,0 +1,122 @@
+"""What every screen object shares: "am I here?", arriving, and the cabinet's messages.
+
+A screen is recognised by its heading, the text a person reads first, and elements are
+found by role, label or visible text, so the robot survives a new layout as long as the
+cabinet's words stay. Where an action can land on several screens (the expected one,
+the login page after a session ended, a maintenance page), ``arrive`` waits for all of
+them at once with ``locator.or_()`` and raises what the detour means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import ClassVar, Self, TypeVar
+
+from playwright.sync_api import Locator, Page
+
+from robots.errors import RobotError, UnexpectedScreen
+
+Detour = Callable[[Page], RobotError]
+
+
+class Screen:
+    """One screen of a cabinet. Subclasses name their ``heading``."""
+
+    heading: ClassVar[str]
+    # Screens a cabinet may show instead of the expected one, by heading: what each means.
+    detours: ClassVar[Mapping[str, Detour]] = {}
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    @classmethod
+    def heading_on(cls, page: Page) -> Locator:
+        return page.get_by_role("heading", name=cls.heading, exact=True)
+
+    def is_here(self) -> bool:
+        return self.heading_on(self.page).is_visible()
+
+    @classmethod
+    def arrive(cls, page: Page) -> Self:
+        """Wait until this screen shows; raise the meaning of any detour instead."""
+        return arrive_at(page, cls)
+
+    # -- the cabinet's messages -----------------------------------------------------------
+
+    def alert(self) -> str | None:
+        """The refusal or validation message shown, if any."""
+        alert = self.page.get_by_role("alert")
+        if alert.count() == 0 or not alert.first.is_visible():
+            return None
+        return " ".join(alert.first.inner_text().split())
+
+    def status(self) -> str:
+        """The confirmation the cabinet shows after an action."""
+        return " ".join(self.page.get_by_role("status").first.inner_text().split())
+
+    def outcome(self) -> tuple[str | None, str | None]:
+        """Wait for a confirmation or a refusal after submitting: (status, alert).
+
+        A detour (the login page after the session ended, a maintenance page) raises
+        its meaning first: the login page's own alert is not the cabinet refusing.
+        """
+        status = self.page.get_by_role("status")
+        alert = self.page.get_by_role("alert")
+        either = status.or_(alert)
+        for name in self.detours:
+            either = either.or_(self.page.get_by_role("heading", name=name, exact=True))
+        either.first.wait_for()
+        _raise_detour(self.page, self.detours)
+        return (self.status() if status.count() else None), self.alert()
+
+    def table_rows(self, table: Locator) -> list[tuple[dict[str, str], Locator]]:
+        """Each body row of ``table`` as {column header: cell text}, with the row itself."""
+        headers = [_squeeze(h) for h in table.get_by_role("columnheader").all_inner_texts()]
+        rows = table.get_by_role("row")
+        found = []
+        for i in range(rows.count()):
+            row = rows.nth(i)
+            cells = [_squeeze(c) for c in row.get_by_role("cell").all_inner_texts()]
+            if cells:  # the header row has no cells
+                found.append((dict(zip(headers, cells, strict=False)), row))
+        return found
+
+    def options(self, select: Locator) -> list[tuple[str, str]]:
+        """(value, text) of every option of a select."""
+        # <option> has no role Playwright can query inside a closed <select>: by tag.
+        found = select.locator("option")
+        return [
+            (found.nth(i).get_attribute("value") or "", found.nth(i).inner_text().strip())
+            for i in range(found.count())
+        ]
+
+
+def _raise_detour(page: Page, detours: Mapping[str, Detour]) -> None:
+    for name, meaning in detours.items():
+        if page.get_by_role("heading", name=name, exact=True).count():
+            raise meaning(page)
+
+
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+S = TypeVar("S", bound=Screen)
+
+
+def arrive_at(page: Page, *expected: type[S]) -> S:
+    """Wait for the first of ``expected`` (or a detour) to show; return its screen object."""
+    detours = expected[0].detours
+    headings = [screen.heading_on(page) for screen in expected]
+    headings += [page.get_by_role("heading", name=name, exact=True) for name in detours]
+    either = headings[0]
+    for other in headings[1:]:
+        either = either.or_(other)
+    either.first.wait_for()
+    for screen in expected:
+        if screen.heading_on(page).count():
+            return screen(page)
+    _raise_detour(page, detours)
+    heading = page.get_by_role("heading")
+    shown = heading.first.inner_text() if heading.count() else page.title()
+    raise UnexpectedScreen(f"expected {' or '.join(s.heading for s in expected)!r}, got {shown!r}")

@@ -1,0 +1,19 @@
+"""«Начисления за текущий период»: this month's charges per subscriber, by e-mail."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from page_objects.sip.common import SipScreen, choose_option
+
+
+class ChargesForm(SipScreen):
+    heading: ClassVar[str] = "Начисления за текущий период"
+
+    def order(self, account: str) -> str:
+        """Order the charges of ``account``; the cabinet's confirmation."""
+        self.refuse_if_alerted()
+        choose_option(self, "Выберите лицевой счет:", account, "personal account")
+        self.press("Далее")
+        status, _ = self.settle()
+        return status or ""

@@ -1,0 +1,153 @@
+"""«Изменить способ/адрес доставки»: how and where the regular invoices are delivered.
+
+Steps (manual): account → the current method and address → «Изменить» → «Получает
+сам» or «E-mail» → for E-mail: «Изменить текущий e-mail» (several addresses through
+";" without spaces, at most 200 characters) or «Изменить формат счёта» (PDF, Excel,
+Excel с разбивкой).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from playwright.sync_api import Locator
+
+from page_objects.base import arrive_at
+from page_objects.sip.common import SipScreen, choose_option
+from robots.errors import ParseError
+
+ACCOUNT_LABEL = "Выберите лицевой счет:"
+BY_EMAIL = "E-mail"
+SELF_PICKUP = "Получает сам"
+INVOICE_FORMATS = ("PDF", "Excel", "Excel с разбивкой")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The delivery as the cabinet shows it: «E-mail» or «Получает сам»."""
+
+    method: str
+    emails: tuple[str, ...]
+    invoice_format: str | None  # "PDF", "Excel", "Excel с разбивкой"; None if not e-mailed
+
+
+class DeliveryAccountStep(SipScreen):
+    """Step 1: «Выберите лицевой счет»."""
+
+    heading: ClassVar[str] = "Изменение способа/адреса доставки"
+
+    def accounts(self) -> list[str]:
+        return [value for value, _ in self.options(self.field(ACCOUNT_LABEL)) if value]
+
+    def choose(self, account: str) -> DeliverySummary:
+        choose_option(self, ACCOUNT_LABEL, account, "personal account")
+        self.press("Далее")
+        summary = DeliverySummary.arrive(self.page)
+        summary.table.wait_for()
+        return summary
+
+
+class DeliverySummary(SipScreen):
+    """«Текущий способ доставки» and «Текущий адрес доставки», with «Изменить»."""
+
+    heading: ClassVar[str] = "Изменение способа/адреса доставки"
+
+    @property
+    def table(self) -> Locator:
+        return self.page.get_by_role("table")
+
+    def delivery(self) -> Delivery:
+        """Read the table by its column headers."""
+        rows = self.table_rows(self.table)
+        try:
+            method_text = rows[0][0]["Текущий способ доставки"]
+            address = rows[0][0]["Текущий адрес доставки"]
+        except (IndexError, KeyError) as exc:
+            raise ParseError(f"the SIP delivery table changed: no {exc}") from None
+        if method_text.startswith(BY_EMAIL):
+            fmt = method_text.split(":", 1)[1].strip() if ":" in method_text else None
+            return Delivery(BY_EMAIL, split_addresses(address), fmt)
+        return Delivery(SELF_PICKUP, (), None)
+
+    def change(self) -> DeliveryMethodStep:
+        self.press("Изменить")
+        return DeliveryMethodStep.arrive(self.page)
+
+
+class DeliveryMethodStep(SipScreen):
+    """«Выберите способ доставки»: «Получает сам» or «E-mail»."""
+
+    heading: ClassVar[str] = "Изменение способа/адреса доставки"
+
+    def by_email(self) -> CurrentAddress:
+        self.page.get_by_role("radio", name=BY_EMAIL, exact=True).check()
+        self.press("Далее")
+        return CurrentAddress.arrive(self.page)
+
+    def self_pickup(self) -> DeliverySummary:
+        self.page.get_by_role("radio", name=SELF_PICKUP, exact=True).check()
+        self.press("Далее")
+        summary = DeliverySummary.arrive(self.page)
+        summary.settle()
+        return summary
+
+
+class CurrentAddress(SipScreen):
+    """«Текущий адрес»: the e-mail and the invoice format, each with its change button."""
+
+    heading: ClassVar[str] = "Текущий адрес"
+
+    def emails(self) -> tuple[str, ...]:
+        return split_addresses(self._value("Текущий e-mail:"))
+
+    def invoice_format(self) -> str:
+        return self._value("Формат счёта:")
+
+    def change_email(self) -> AddressForm:
+        self.press("Изменить текущий e-mail")
+        return AddressForm.arrive(self.page)
+
+    def change_format(self) -> FormatForm:
+        self.press("Изменить формат счёта")
+        return FormatForm.arrive(self.page)
+
+    def _value(self, caption: str) -> str:
+        text = " ".join(self.page.get_by_text(caption).first.inner_text().split())
+        match = re.search(re.escape(caption) + r"\s*(\S.*)$", text)
+        if not match:
+            raise ParseError(f"the SIP cabinet shows no value after {caption!r}: {text!r}")
+        return match[1]
+
+
+class AddressForm(SipScreen):
+    """«Выберите адрес доставки»: the new address(es)."""
+
+    heading: ClassVar[str] = "Выберите адрес доставки"
+
+    def submit(self, emails: tuple[str, ...]) -> CurrentAddress:
+        """Enter the addresses; OrderRefused with the cabinet's message if it rejects them."""
+        self.field("Введите адрес e-mail для доставки счетов:").fill(";".join(emails))
+        self.press("Далее")
+        landed = arrive_at(self.page, CurrentAddress, AddressForm)
+        landed.outcome()
+        landed.refuse_if_alerted()
+        return CurrentAddress(self.page)
+
+
+class FormatForm(SipScreen):
+    """«Выберите формат счёта»: PDF, Excel, Excel с разбивкой."""
+
+    heading: ClassVar[str] = "Выберите формат счёта"
+
+    def choose(self, invoice_format: str) -> CurrentAddress:
+        choose_option(self, "Формат счёта:", invoice_format, "the invoice format")
+        self.press("Далее")
+        address = CurrentAddress.arrive(self.page)
+        address.settle()
+        return address
+
+
+def split_addresses(text: str) -> tuple[str, ...]:
+    return tuple(a for a in text.replace(" ", "").split(";") if "@" in a)

@@ -1,0 +1,87 @@
+"""«Детализация на E-mail»: call details of «SIP-соединение» subscribers, by e-mail.
+
+Steps (manual): period (current or previous month) and type → Далее → tick the
+subscribers with the tariff «SIP-соединение» → «Сформировать детализацию». The file
+arrives «по истечении суток» at the address given in the contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from page_objects.sip.common import SipScreen, choose_option, periods_in
+from robots.domain import DocumentFormat, Period
+from robots.errors import OrderRefused, ParseError
+
+PERIOD_LABEL = "Период:"
+TYPE_LABEL = "Тип детализации:"
+DETAIL_TYPES = {
+    DocumentFormat.PDF: "Детализация звонков (PDF)",
+    DocumentFormat.XLSX: "Детализация звонков (Excel)",
+}
+SIP_TARIFF = "SIP-соединение"
+SUBMIT = "Сформировать детализацию"
+COLUMNS = ("Абонент", "Лицевой счет", "Тарифный план")
+
+
+@dataclass(frozen=True)
+class SubscriberRow:
+    number: str
+    account: str
+    tariff: str
+    selectable: bool
+
+
+class DetailsPeriodStep(SipScreen):
+    """Step 1: the period and the type of the details."""
+
+    heading: ClassVar[str] = "Детализация на E-mail"
+
+    def periods(self) -> list[Period]:
+        return periods_in(self, PERIOD_LABEL)
+
+    def choose(self, period: Period, fmt: DocumentFormat) -> DetailsSubscribersStep:
+        if fmt not in DETAIL_TYPES:
+            raise OrderRefused(f"the SIP cabinet sends call details as PDF or XLSX, not {fmt}")
+        choose_option(self, PERIOD_LABEL, str(period), "the period")
+        type_select = self.field(TYPE_LABEL)
+        type_select.select_option(label=DETAIL_TYPES[fmt])
+        self.press("Далее")
+        step = DetailsSubscribersStep.arrive(self.page)
+        step.button(SUBMIT).or_(self.page.get_by_role("alert")).first.wait_for()
+        step.refuse_if_alerted()
+        return step
+
+
+class DetailsSubscribersStep(SipScreen):
+    """Step 2: the subscribers, of which «SIP-соединение» ones can be ticked."""
+
+    heading: ClassVar[str] = "Детализация на E-mail"
+
+    def subscribers(self) -> list[SubscriberRow]:
+        """Every listed subscriber, read by the table's column headers."""
+        found = []
+        for cells, row in self.table_rows(self.page.get_by_role("table")):
+            try:
+                number, account, tariff = (cells[c] for c in COLUMNS)
+            except KeyError as exc:
+                raise ParseError(f"the SIP subscriber table changed: no column {exc}") from None
+            box = row.get_by_role("checkbox")
+            selectable = box.count() == 1 and box.is_enabled()
+            found.append(SubscriberRow(number, account, tariff, selectable))
+        return found
+
+    def order(self, numbers: list[str]) -> str:
+        """Tick ``numbers`` and submit; the cabinet's confirmation."""
+        for number in numbers:
+            box = self.page.get_by_label(number, exact=True)
+            if box.count() == 0 or not box.is_enabled():
+                raise OrderRefused(
+                    f"subscriber {number} cannot be ticked: details are offered only for "
+                    f"the tariff «{SIP_TARIFF}»"
+                )
+            box.check()
+        self.press(SUBMIT)
+        status, _ = self.settle()
+        return status or ""

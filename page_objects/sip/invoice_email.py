@@ -1,0 +1,50 @@
+"""«Заказать счет на E-mail»: a regular invoice sent again to the address on file.
+
+Steps (manual): choose the personal account → Далее → choose the period → Далее. Not
+offered from the 1st to the 3rd of a month, when the invoices are being formed.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from page_objects.sip.common import SipScreen, choose_option, periods_in
+from robots.domain import Period
+
+ACCOUNT_LABEL = "Выберите лицевой счет:"
+PERIOD_LABEL = "Выберите период счета"
+
+
+class InvoiceEmailAccountStep(SipScreen):
+    """Step 1: «Выберите лицевой счет»."""
+
+    heading: ClassVar[str] = "Заказать счет на E-mail"
+
+    def accounts(self) -> list[str]:
+        self.refuse_if_alerted()
+        return [value for value, _ in self.options(self.field(ACCOUNT_LABEL)) if value]
+
+    def choose(self, account: str) -> InvoiceEmailPeriodStep:
+        """Choose the account; OrderRefused if the service is closed today."""
+        self.refuse_if_alerted()
+        choose_option(self, ACCOUNT_LABEL, account, "personal account")
+        self.press("Далее")
+        step = InvoiceEmailPeriodStep.arrive(self.page)
+        step.refuse_if_alerted()
+        return step
+
+
+class InvoiceEmailPeriodStep(SipScreen):
+    """Step 2: «Выберите период счета»."""
+
+    heading: ClassVar[str] = "Заказ счета на E-mail"
+
+    def periods(self) -> list[Period]:
+        return periods_in(self, PERIOD_LABEL)
+
+    def order(self, period: Period) -> str:
+        """Order the invoice for ``period``; the cabinet's confirmation."""
+        choose_option(self, PERIOD_LABEL, str(period), "the period")
+        self.press("Далее")
+        status, _ = self.settle()
+        return status or ""

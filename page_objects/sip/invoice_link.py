@@ -1,0 +1,82 @@
+"""«Загрузить счет по ссылке»: the invoice of one of the two previous months as a file.
+
+The cabinet forms the file asynchronously («Формирование счета занимает определенное
+время, поэтому дождитесь окончания процесса») and then offers a link to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from playwright.sync_api import Locator
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from page_objects.base import arrive_at
+from page_objects.sip.common import SipScreen, choose_option, periods_in
+from robots.domain import DocumentFormat, Period
+from robots.errors import DocumentNotReady, OrderRefused
+
+ACCOUNT_LABEL = "Выберите лицевой счет:"
+MONTH_LABEL = "Выберите месяц, за который желаете получить счет:"
+FORMAT_LABELS = {DocumentFormat.PDF: "PDF", DocumentFormat.XLS: "XLS"}
+
+
+@dataclass(frozen=True)
+class DownloadedInvoice:
+    path: Path  # Playwright's temporary copy: read it before the browser closes
+    name: str
+    url: str
+
+
+class InvoiceLinkForm(SipScreen):
+    """The form: account, month, file format."""
+
+    heading: ClassVar[str] = "Загрузить счет по ссылке"
+
+    def periods(self) -> list[Period]:
+        self.refuse_if_alerted()
+        return periods_in(self, MONTH_LABEL)
+
+    def request(self, account: str, period: Period, fmt: DocumentFormat) -> InvoiceLinkJob:
+        """Ask the cabinet to form the invoice file."""
+        self.refuse_if_alerted()
+        if fmt not in FORMAT_LABELS:
+            raise OrderRefused(f"the SIP cabinet offers invoices as PDF or XLS, not {fmt}")
+        choose_option(self, ACCOUNT_LABEL, account, "personal account")
+        choose_option(self, MONTH_LABEL, str(period), "the month")
+        self.page.get_by_role("radio", name=FORMAT_LABELS[fmt], exact=True).check()
+        self.press("Далее")
+        job = arrive_at(self.page, InvoiceLinkJob)
+        job.forming_notice().or_(self.page.get_by_role("alert")).first.wait_for()
+        job.refuse_if_alerted()
+        return job
+
+
+class InvoiceLinkJob(SipScreen):
+    """The invoice being formed, then the link «Скачать счет»."""
+
+    heading: ClassVar[str] = "Загрузить счет по ссылке"
+
+    def forming_notice(self) -> Locator:
+        return self.page.get_by_text("Формирование счета занимает определенное время")
+
+    def wait_until_ready(self, timeout_s: float) -> None:
+        """Wait for the link; DocumentNotReady if the cabinet takes longer than ``timeout_s``."""
+        try:
+            self.download_link.wait_for(timeout=timeout_s * 1000)
+        except PlaywrightTimeout:
+            raise DocumentNotReady(
+                f"the SIP cabinet was still forming the invoice after {timeout_s:g} s"
+            ) from None
+
+    @property
+    def download_link(self) -> Locator:
+        return self.page.get_by_role("link", name="Скачать счет", exact=True)
+
+    def download(self) -> DownloadedInvoice:
+        with self.page.expect_download() as started:
+            self.download_link.click()
+        download = started.value
+        return DownloadedInvoice(download.path(), download.suggested_filename, download.url)

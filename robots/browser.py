@@ -1,0 +1,176 @@
+"""A Chromium session for one cabinet: a saved login, a trace, evidence on failure.
+
+The browser context is traced from the start (screenshots and DOM snapshots). Typing a
+secret happens in an ``unrecorded()`` block: the trace chunk is dropped before and a
+new one starts after, so passwords and SMS codes never reach a trace. When the work
+inside ``open_browser`` fails, the current trace chunk and a screenshot are written
+to ``<state>/evidence/<cabinet>/<time>/`` and the error says where.
+
+The cabinet's cookies are kept between runs in ``<state>/sessions/<cabinet>.json``
+(Playwright's storage_state, mode 0600), so a monthly run does not log in more often
+than the cabinet's session lifetime requires.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote, quote_plus
+
+from playwright.sync_api import BrowserContext, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from config.models import BrowserSettings, CabinetSettings, RobotConfig
+from robots.errors import CabinetUnavailable, RobotError, UnexpectedScreen
+
+log = logging.getLogger(__name__)
+
+_CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic"]  # TOOLCHAIN.md: Debian's chromium
+# Network failures Chromium reports instead of a page: the cabinet is not reachable.
+_NETWORK_ERRORS = ("net::ERR_", "NS_ERROR_", "Connection refused")
+
+
+class BrowserSession:
+    """The page the robot works in, and the session's bookkeeping."""
+
+    def __init__(self, context: BrowserContext, page: Page, state_file: Path) -> None:
+        self.context = context
+        self.page = page
+        self._state_file = state_file
+        self._secrets: set[str] = set()
+
+    @contextmanager
+    def unrecorded(self, *secrets: str) -> Iterator[None]:
+        """Leave what happens inside (typing ``secrets``) out of the trace.
+
+        The secrets are also remembered and blanked out of any evidence written later:
+        a page answering a form with the form's own page keeps the request, with its
+        body, as the document a later trace chunk refers to.
+        """
+        self._secrets.update(s for s in secrets if s)
+        self.context.tracing.stop_chunk()  # no path: the chunk is discarded
+        try:
+            yield
+        finally:
+            self.context.tracing.start_chunk()
+
+    def save_login(self) -> None:
+        """Keep the cabinet's cookies for the next run (owner-only file)."""
+        state = json.dumps(self.context.storage_state())
+        self._state_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temporary = self._state_file.with_suffix(".tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(state)
+        os.replace(temporary, self._state_file)
+
+    def forget_login(self) -> None:
+        """Drop the saved cookies (they no longer open a session)."""
+        self.context.clear_cookies()
+        self._state_file.unlink(missing_ok=True)
+
+    def keep_evidence(self, directory: Path) -> Path:
+        """Write the trace so far and a screenshot of the page into ``directory``."""
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            self.page.screenshot(path=directory / "screenshot.png", full_page=True)
+        except PlaywrightError as exc:
+            log.warning("no screenshot for the evidence: %s", exc)
+        raw = directory / "trace.raw.zip"
+        self.context.tracing.stop_chunk(path=raw)
+        self.context.tracing.start_chunk()
+        scrub_zip(raw, directory / "trace.zip", self._secrets)
+        raw.unlink()
+        return directory
+
+
+def scrub_zip(source: Path, target: Path, secrets: set[str]) -> None:
+    """Copy the zip ``source`` to ``target`` with every form of every secret blanked."""
+    forms = {
+        form.encode()
+        for secret in secrets
+        for form in (secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1])
+    }
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with (
+        zipfile.ZipFile(source) as old,
+        os.fdopen(fd, "wb") as out,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new,
+    ):
+        for item in old.infolist():
+            data = old.read(item)
+            for form in forms:
+                data = data.replace(form, b"*" * 8)
+            new.writestr(item, data)
+
+
+def session_file(config: RobotConfig, cabinet: CabinetSettings) -> Path:
+    return config.state.dir / "sessions" / f"{cabinet.name}.json"
+
+
+def evidence_dir(config: RobotConfig, cabinet: CabinetSettings) -> Path:
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    return config.state.dir / "evidence" / cabinet.name / stamp
+
+
+@contextmanager
+def open_browser(config: RobotConfig, cabinet: CabinetSettings) -> Iterator[BrowserSession]:
+    """A traced Chromium page for ``cabinet``; Playwright errors become robot errors."""
+    settings: BrowserSettings = config.browser
+    state_file = session_file(config, cabinet)
+    with sync_playwright() as playwright:
+        chromium = settings.chromium
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=str(chromium) if chromium else None,
+                headless=settings.headless,
+                args=_CHROMIUM_ARGS,
+            )
+        except PlaywrightError as exc:
+            raise RobotError(f"cannot start Chromium ({chromium or 'bundled'}): {exc}") from None
+        try:
+            context = browser.new_context(
+                storage_state=state_file if state_file.exists() else None,
+                accept_downloads=True,
+                locale="ru-RU",
+            )
+            context.set_default_timeout(settings.timeout_s * 1000)
+            context.tracing.start(screenshots=True, snapshots=True)
+            session = BrowserSession(context, context.new_page(), state_file)
+            try:
+                with translated_errors():
+                    yield session
+            except RobotError as exc:
+                exc.evidence = session.keep_evidence(evidence_dir(config, cabinet))
+                raise
+            finally:
+                context.close()
+        finally:
+            browser.close()
+
+
+@contextmanager
+def translated_errors() -> Iterator[None]:
+    """Playwright's exceptions as the robot's: the layer above never sees a library error."""
+    try:
+        yield
+    except PlaywrightTimeout as exc:
+        raise UnexpectedScreen(
+            f"the cabinet did not show what was expected: {_first_line(exc)}"
+        ) from None
+    except PlaywrightError as exc:
+        message = _first_line(exc)
+        if any(marker in message for marker in _NETWORK_ERRORS):
+            raise CabinetUnavailable(f"the cabinet cannot be reached: {message}") from None
+        raise UnexpectedScreen(f"browser error: {message}") from None
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]

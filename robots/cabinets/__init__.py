@@ -1,0 +1,43 @@
+"""The cabinet robots, one per operator, behind one capability (``CabinetRobot``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from config.models import CabinetSettings, RobotConfig
+from robots.browser import open_browser
+from robots.cabinets.base import CabinetRobot, DeliverySetting, OrderRequest
+from robots.cabinets.sip import SipRobot
+from robots.domain import Operator
+from robots.errors import ConfigurationError
+
+__all__ = ["CabinetRobot", "DeliverySetting", "OrderRequest", "find_cabinet", "open_robot"]
+
+ROBOTS: dict[Operator, type[CabinetRobot]] = {Operator.SIP: SipRobot}
+
+
+def find_cabinet(config: RobotConfig, name: str) -> CabinetSettings:
+    """The configured cabinet called ``name``; ConfigurationError naming the choices."""
+    for cabinet in config.cabinets:
+        if cabinet.name == name:
+            return cabinet
+    known = ", ".join(c.name for c in config.cabinets) or "none"
+    raise ConfigurationError(f"no cabinet named {name!r} in the configuration (cabinets: {known})")
+
+
+@contextmanager
+def open_robot(config: RobotConfig, cabinet: CabinetSettings) -> Iterator[CabinetRobot]:
+    """A robot for ``cabinet`` in a browser of its own; closed on leaving."""
+    if not cabinet.has_login:
+        raise ConfigurationError(
+            f"cabinet {cabinet.name!r} has no url, login and password_env: "
+            "the robot only collects its mail"
+        )
+    robot_class = ROBOTS.get(cabinet.operator)
+    if robot_class is None:
+        raise ConfigurationError(f"cabinet {cabinet.name!r}: no robot for {cabinet.operator} yet")
+    with open_browser(config, cabinet) as session:
+        robot = robot_class(config, cabinet, session)
+        robot.password()  # a missing secret fails before the cabinet is touched
+        yield robot

@@ -1,0 +1,132 @@
+"""The capability every cabinet robot offers, and what they share: log in once, retry
+what is transient, resume after a lost session.
+
+Flows and the command line see only ``CabinetRobot`` and the domain models.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar, TypeVar
+
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
+
+from config.models import CabinetSettings, RobotConfig, read_secret
+from robots.browser import BrowserSession
+from robots.domain import Account, DocumentFormat, DocumentKind, Operator, Order, Period, Subscriber
+from robots.downloads import DownloadedFile
+from robots.errors import CabinetMaintenance, CabinetUnavailable, OrderRefused, SessionExpired
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+ATTEMPTS = 3  # a cabinet's transient failures (5xx, timeouts) are retried this often
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    """What the caller wants; the robot fills in the rest from the cabinet."""
+
+    kind: DocumentKind
+    period: Period
+    account: str
+    format: DocumentFormat | None = None  # None: the cabinet's default
+    numbers: tuple[str, ...] = ()  # empty: every number the cabinet offers for the kind
+
+
+@dataclass(frozen=True)
+class DeliverySetting:
+    """How a cabinet delivers an account's regular invoices."""
+
+    by_email: bool
+    emails: tuple[str, ...]
+    invoice_format: str | None  # the cabinet's own name for it, e.g. "Excel с разбивкой"
+
+
+def _transient(exc: BaseException) -> bool:
+    # A maintenance page lasts hours: retrying in seconds only hammers the cabinet.
+    return isinstance(exc, CabinetUnavailable) and not isinstance(exc, CabinetMaintenance)
+
+
+class CabinetRobot(ABC):
+    """One logged-in cabinet. Every public method runs through ``_attempt``."""
+
+    operator: ClassVar[Operator]
+
+    def __init__(self, config: RobotConfig, cabinet: CabinetSettings, session: BrowserSession):
+        self.config = config
+        self.cabinet = cabinet
+        self.session = session
+
+    # -- the capability -------------------------------------------------------------------
+
+    @abstractmethod
+    def check_session(self) -> bool:
+        """Log in if needed; True when the cabinet accepted the saved session as it was."""
+
+    @abstractmethod
+    def accounts(self) -> list[Account]:
+        """The personal accounts the login manages, with their numbers."""
+
+    @abstractmethod
+    def subscribers(self) -> list[Subscriber]:
+        """Every subscriber the cabinet lists."""
+
+    @abstractmethod
+    def offers_download(self, kind: DocumentKind, period: Period) -> bool:
+        """Whether the cabinet gives ``kind`` for ``period`` as a file right away."""
+
+    @abstractmethod
+    def order(self, request: OrderRequest) -> Order:
+        """Order a document to be e-mailed; OrderRefused with the cabinet's message."""
+
+    @abstractmethod
+    def download(self, request: OrderRequest) -> DownloadedFile:
+        """Fetch a document the cabinet offers as a file."""
+
+    def delivery(self, account: str) -> DeliverySetting:
+        """How the cabinet delivers ``account``'s regular invoices."""
+        raise OrderRefused(f"the {self.operator} cabinet has no delivery setting to read")
+
+    def set_delivery(
+        self, account: str, *, emails: tuple[str, ...] = (), invoice_format: str | None = None
+    ) -> DeliverySetting:
+        """E-mail ``account``'s invoices to ``emails`` and/or in ``invoice_format``."""
+        raise OrderRefused(f"the {self.operator} cabinet has no delivery setting to change")
+
+    # -- shared machinery -----------------------------------------------------------------
+
+    def password(self) -> str:
+        env = self.cabinet.password_env or ""
+        return read_secret(env, f"cabinet {self.cabinet.name}").get_secret_value()
+
+    def _attempt(self, operation: Callable[[], T]) -> T:
+        """Run ``operation``: transient failures retried, a lost session logged into again.
+
+        An operation starts from the cabinet's start page, so repeating it is safe; an
+        e-mail order repeated after a failure at worst sends the file twice, and the
+        collector drops the duplicate.
+        """
+        retrying = Retrying(
+            retry=retry_if_exception(_transient),
+            stop=stop_after_attempt(ATTEMPTS),
+            wait=wait_exponential(multiplier=0.5, max=8),
+            before_sleep=lambda state: log.warning(
+                "%s: %s; trying again",
+                self.cabinet.name,
+                state.outcome and state.outcome.exception(),
+            ),
+            reraise=True,
+        )
+        for attempt in retrying:
+            with attempt:
+                try:
+                    return operation()
+                except SessionExpired as exc:
+                    log.info("%s: %s; logging in again", self.cabinet.name, exc)
+                    self.session.forget_login()
+                    return operation()
+        raise AssertionError("unreachable: tenacity re-raises the last error")

@@ -1,0 +1,228 @@
+"""The SIP cabinet robot: invoices by e-mail or by link, call details, current charges,
+the delivery of invoices. What each screen looks like is in ``page_objects.sip``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import ClassVar
+
+from page_objects.sip import BillsSection, LoginPage, MainMenu
+from page_objects.sip.delivery import BY_EMAIL, INVOICE_FORMATS, Delivery
+from robots.cabinets.base import CabinetRobot, DeliverySetting, OrderRequest
+from robots.domain import (
+    Account,
+    DocumentFormat,
+    DocumentKind,
+    Operator,
+    Order,
+    Period,
+    Subscriber,
+    Via,
+)
+from robots.downloads import DownloadedFile
+from robots.errors import OrderRefused
+
+log = logging.getLogger(__name__)
+
+# The delivery format the cabinet names → the file format its e-mails carry.
+_DELIVERY_FORMATS = {
+    "PDF": DocumentFormat.PDF,
+    "Excel": DocumentFormat.XLS,
+    "Excel с разбивкой": DocumentFormat.XLS,
+}
+
+
+class SipRobot(CabinetRobot):
+    operator: ClassVar[Operator] = Operator.SIP
+
+    # -- session --------------------------------------------------------------------------
+
+    def _menu(self) -> MainMenu:
+        """The main menu, logging in when the saved session no longer opens it."""
+        landed = LoginPage.open(self.session.page, str(self.cabinet.url))
+        if isinstance(landed, MainMenu):
+            return landed
+        password = self.password()
+        with self.session.unrecorded(password):
+            menu = landed.log_in(self.cabinet.login or "", password)
+        self.session.save_login()
+        log.info("%s: logged in", self.cabinet.name)
+        return menu
+
+    def _bills(self) -> BillsSection:
+        return self._menu().open_bills()
+
+    def check_session(self) -> bool:
+        def check() -> bool:
+            landed = LoginPage.open(self.session.page, str(self.cabinet.url))
+            if isinstance(landed, MainMenu):
+                return True
+            self._menu()
+            return False
+
+        return self._attempt(check)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def accounts(self) -> list[Account]:
+        ids = self._attempt(lambda: self._bills().change_delivery().accounts())
+        numbers: dict[str, list[str]] = {}
+        for subscriber in self.subscribers():
+            numbers.setdefault(subscriber.account, []).append(subscriber.number)
+        return [
+            Account(operator=self.operator, id=i, numbers=tuple(numbers.get(i, ()))) for i in ids
+        ]
+
+    def subscribers(self) -> list[Subscriber]:
+        def read() -> list[Subscriber]:
+            step = self._bills().order_call_details()
+            rows = step.choose(step.periods()[0], DocumentFormat.PDF).subscribers()
+            return [
+                Subscriber(
+                    operator=self.operator, account=r.account, number=r.number, tariff=r.tariff
+                )
+                for r in rows
+            ]
+
+        return self._attempt(read)
+
+    def delivery(self, account: str) -> DeliverySetting:
+        shown = self._attempt(lambda: self._bills().change_delivery().choose(account).delivery())
+        return _setting(shown)
+
+    def set_delivery(
+        self, account: str, *, emails: tuple[str, ...] = (), invoice_format: str | None = None
+    ) -> DeliverySetting:
+        """E-mail the invoices of ``account``: to ``emails`` and/or in ``invoice_format``."""
+        if invoice_format is not None and invoice_format not in INVOICE_FORMATS:
+            raise OrderRefused(
+                f"the SIP cabinet offers the invoice formats {', '.join(INVOICE_FORMATS)}, "
+                f"not {invoice_format!r}"
+            )
+
+        def change() -> DeliverySetting:
+            address = self._bills().change_delivery().choose(account).change().by_email()
+            if emails:
+                address = address.change_email().submit(emails)
+            if invoice_format is not None:
+                address = address.change_format().choose(invoice_format)
+            return DeliverySetting(True, address.emails(), address.invoice_format())
+
+        return self._attempt(change)
+
+    # -- ordering ---------------------------------------------------------------------------
+
+    def offers_download(self, kind: DocumentKind, period: Period) -> bool:
+        # «Загрузить счет по ссылке»: the invoices of the two previous months.
+        this_month = Period.of(dt.date.today())
+        recent = {this_month.previous(), this_month.previous().previous()}
+        return kind is DocumentKind.INVOICE and period in recent
+
+    def order(self, request: OrderRequest) -> Order:
+        orders = {
+            DocumentKind.INVOICE: self._order_invoice,
+            DocumentKind.CALL_DETAILS: self._order_call_details,
+            DocumentKind.CHARGES: self._order_charges,
+        }
+        if request.kind not in orders:
+            raise OrderRefused(
+                f"the SIP cabinet has no {request.kind} to order; it offers "
+                f"{', '.join(map(str, orders))}"
+            )
+        return orders[request.kind](request)
+
+    def _order_invoice(self, request: OrderRequest) -> Order:
+        setting = self.delivery(request.account)
+        if not setting.by_email:
+            raise OrderRefused(
+                f"account {request.account} receives no invoices by e-mail («Получает сам»): "
+                "set a delivery e-mail first"
+            )
+        sent_as = _DELIVERY_FORMATS.get(setting.invoice_format or "")
+        if request.format is not None and request.format is not sent_as:
+            raise OrderRefused(
+                f"the SIP cabinet e-mails the invoices of {request.account} as "
+                f"{setting.invoice_format} (its delivery setting), not {request.format}"
+            )
+        status = self._attempt(
+            lambda: (
+                self._bills().order_invoice_by_email().choose(request.account).order(request.period)
+            )
+        )
+        log.info("%s: %s", self.cabinet.name, status)
+        return self._placed(request, sent_as, email=";".join(setting.emails))
+
+    def _order_call_details(self, request: OrderRequest) -> Order:
+        fmt = request.format or DocumentFormat.PDF
+
+        def place() -> tuple[str, tuple[str, ...]]:
+            step = self._bills().order_call_details().choose(request.period, fmt)
+            numbers = request.numbers or tuple(
+                row.number
+                for row in step.subscribers()
+                if row.account == request.account and row.selectable
+            )
+            if not numbers:
+                raise OrderRefused(
+                    f"account {request.account} has no subscriber with the tariff «SIP-соединение»"
+                )
+            return step.order(list(numbers)), numbers
+
+        status, numbers = self._attempt(place)
+        log.info("%s: %s", self.cabinet.name, status)
+        # Sent to the address in the contract, which the cabinet does not show.
+        return self._placed(request, fmt, numbers=tuple(sorted(numbers)))
+
+    def _order_charges(self, request: OrderRequest) -> Order:
+        current = Period.of(dt.date.today())
+        if request.period != current:
+            raise OrderRefused(
+                f"the SIP cabinet gives the charges of the current period ({current}) only, "
+                f"not {request.period}"
+            )
+        status = self._attempt(lambda: self._bills().order_charges().order(request.account))
+        log.info("%s: %s", self.cabinet.name, status)
+        return self._placed(request, None)
+
+    def download(self, request: OrderRequest) -> DownloadedFile:
+        if request.kind is not DocumentKind.INVOICE:
+            raise OrderRefused(f"the SIP cabinet offers only invoices as files, not {request.kind}")
+        fmt = request.format or DocumentFormat.PDF
+        timeout = self.config.browser.document_timeout_s
+
+        def fetch() -> DownloadedFile:
+            form = self._bills().download_invoice_by_link()
+            job = form.request(request.account, request.period, fmt)
+            job.wait_until_ready(timeout)
+            file = job.download()
+            return DownloadedFile(
+                file.path.read_bytes(), file.name, f"{self.cabinet.name} {file.url}"
+            )
+
+        return self._attempt(fetch)
+
+    def _placed(
+        self,
+        request: OrderRequest,
+        fmt: DocumentFormat | None,
+        *,
+        numbers: tuple[str, ...] = (),
+        email: str | None = None,
+    ) -> Order:
+        return Order(
+            cabinet=self.cabinet.name,
+            operator=self.operator,
+            account=request.account,
+            period=request.period,
+            kind=request.kind,
+            format=fmt,
+            numbers=numbers,
+            via=Via.EMAIL,
+            email=email or None,
+        )
+
+
+def _setting(shown: Delivery) -> DeliverySetting:
+    return DeliverySetting(shown.method == BY_EMAIL, shown.emails, shown.invoice_format)

@@ -1,0 +1,74 @@
+"""Files a cabinet offers for download, delivered like the e-mailed ones.
+
+The same recognition (from the content, not the name), the same account resolution,
+de-duplication, versions and manifest as the mail collector; the same lock, so a
+download and a collection never write the inbox or the ledger at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from config.models import RobotConfig
+from robots.delivery import TariferInbox
+from robots.domain import Document
+from robots.errors import ParseError
+from robots.intake import Incoming, NumberIndex, document_for, stage
+from robots.ledger import Ledger
+from robots.mail.analysis import analyse_file
+from robots.mail.files import FoundFile, Refusal
+from robots.mail.recovery import exclusive, recover
+
+
+@dataclass(frozen=True)
+class DownloadedFile:
+    """A file as the cabinet gave it: its bytes, its name and where it came from."""
+
+    data: bytes
+    name: str | None
+    source: str  # e.g. "sip-main https://cabinet/bills/link/7/file"
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """A downloaded document and where it went; ``path`` is None for a duplicate."""
+
+    document: Document
+    path: str | None
+    sha256: str
+
+    @property
+    def duplicate(self) -> bool:
+        return self.path is None
+
+
+def recognise_download(config: RobotConfig, file: DownloadedFile) -> Incoming:
+    """What the file is; ParseError if it is not a document the robot can deliver."""
+    result = analyse_file(FoundFile(file.name, file.data, f"download {file.name!r}"))
+    if isinstance(result, Refusal):
+        raise ParseError(f"the cabinet's file {file.name!r} cannot be used: {result.reason}")
+    document = document_for(result.recognition, NumberIndex(config.cabinets))
+    if isinstance(document, str):
+        raise ParseError(f"the cabinet's file {file.name!r}: {document}")
+    return Incoming(document, file.data, file.source, file.name)
+
+
+def deliver_downloads(config: RobotConfig, files: list[DownloadedFile]) -> list[Delivered]:
+    """Recognise ``files`` and deliver the new ones to Tarifer's inbox with the manifest."""
+    incoming = [recognise_download(config, file) for file in files]
+    config.state.dir.mkdir(parents=True, exist_ok=True)
+    inbox = TariferInbox(config.tarifer.inbox)
+    with exclusive(config.state.dir / "collect.lock", wait=True):
+        inbox.prepare()
+        ledger = Ledger(config.state.ledger_url)
+        try:
+            recover(ledger, inbox)
+            staged = stage(incoming, ledger, dt.datetime.now(dt.UTC))
+            inbox.write_files(staged.files)
+            manifest_size = inbox.append_manifest(staged.entries)
+            ledger.commit_documents([e.record() for e in staged.entries], manifest_size)
+        finally:
+            ledger.close()
+    paths = {entry.sha256: entry.path for entry in staged.entries}
+    return [Delivered(item.document, paths.get(item.sha256), item.sha256) for item in incoming]

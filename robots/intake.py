@@ -1,0 +1,118 @@
+"""From a recognised file to a delivered document: the account, duplicates, versions.
+
+Shared by the mail collector and the cabinet robots' downloads, so that a file gets
+the same name, the same de-duplication and the same manifest line whichever way it
+came.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from config.models import CabinetSettings
+from robots.delivery import ManifestEntry, relative_path
+from robots.domain import Document, DocumentKind, Operator
+from robots.ledger import LatestVersion, Ledger
+from robots.recognition import Recognition
+
+
+class NumberIndex:
+    """Which configured account a subscriber number is on."""
+
+    def __init__(self, cabinets: tuple[CabinetSettings, ...]) -> None:
+        self._accounts: dict[str, tuple[Operator, str]] = {}
+        for cabinet in cabinets:
+            for account in cabinet.accounts:
+                for number in account.numbers:
+                    self._accounts[number] = (cabinet.operator, account.id)
+
+    def account_for(self, operator: Operator, numbers: tuple[str, ...]) -> str | None:
+        """The one account all ``numbers`` are on; None if unknown or several."""
+        accounts = {self._accounts.get(n) for n in numbers}
+        if len(accounts) != 1:
+            return None
+        found = accounts.pop()
+        return found[1] if found and found[0] is operator else None
+
+
+def document_for(rec: Recognition, numbers: NumberIndex) -> Document | str:
+    """The document ``rec`` describes, or why it cannot be delivered."""
+    account = rec.account or numbers.account_for(rec.operator, rec.numbers)
+    if account is None:
+        shown = ", ".join(rec.numbers[:5]) + (" ..." if len(rec.numbers) > 5 else "")
+        return (
+            f"{rec.operator} {rec.kind} for {rec.period} names no account, and its numbers "
+            f"({shown or 'none'}) are not on one configured account"
+        )
+    narrowed = rec.numbers if rec.kind is DocumentKind.CALL_DETAILS else ()
+    try:
+        return Document(
+            operator=rec.operator,
+            account=account,
+            period=rec.period,
+            kind=rec.kind,
+            format=rec.format,
+            numbers=tuple(sorted(set(narrowed))),
+        )
+    except ValueError as exc:
+        return f"unusable identifiers: {exc}"
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A document ready for delivery; ``source`` says where it came from, for the manifest."""
+
+    document: Document
+    data: bytes
+    source: str
+    name: str | None
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass
+class Staged:
+    """What to write: new files with their manifest lines; duplicates only counted."""
+
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    entries: list[ManifestEntry] = field(default_factory=list)
+    duplicates: int = 0
+
+
+def stage(incoming: Iterable[Incoming], ledger: Ledger, received_at: dt.datetime) -> Staged:
+    """Drop byte-identical files; give a changed document the next version."""
+    staged = Staged()
+    seen: set[str] = set()
+    latest: dict[str, LatestVersion] = {}
+    for item in incoming:
+        if item.sha256 in seen or ledger.has_sha(item.sha256):
+            staged.duplicates += 1
+            continue
+        seen.add(item.sha256)
+        doc_id = item.document.id
+        previous = latest.get(doc_id) or ledger.latest_version(doc_id)
+        version = previous.version + 1 if previous else 1
+        path = relative_path(item.document, version)
+        staged.files.append((path, item.data))
+        staged.entries.append(
+            ManifestEntry(
+                document=item.document,
+                path=path,
+                sha256=item.sha256,
+                size=len(item.data),
+                source=item.source,
+                received_at=received_at,
+                supersedes=previous.path if previous else None,
+                supersedes_sha256=previous.sha256 if previous else None,
+                version=version,
+                original_name=item.name,
+            )
+        )
+        latest[doc_id] = LatestVersion(item.sha256, version, path)
+    return staged

@@ -1,0 +1,11 @@
+"""Simulated operator cabinets (web apps) and what they share.
+
+- ``base``: ``Cabinet`` (state, templates, the FastAPI app), ``Timings``, ``ErrorTexts``.
+- ``calendar``: the sandbox's date, fixed or real.
+- ``faults``: the fault spec and injector (500s, latency, session TTL, maintenance).
+- ``sessions``: server-side sessions with CSRF tokens.
+- ``orders``: the orders book and the SMS gateway behind ``/_sandbox/*``.
+- ``web``: form reading, redirects, the fault middleware, the ``/_sandbox`` router.
+- ``server``: uvicorn in a background thread on a pre-bound loopback port.
+- ``sip``: the SIP operator's cabinet.
+"""

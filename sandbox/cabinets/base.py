@@ -1,0 +1,270 @@
+"""``Cabinet``: what every simulated cabinet has, and the FastAPI app around it.
+
+A cabinet subclass says who it is (``name``, ``operator``, its templates and static
+files, the texts of its error pages) and adds its screens in ``add_routes``. The base
+gives it the sandbox calendar, a fault injector, server-side sessions with CSRF
+tokens, the orders book, the SMS gateway, the outbox for its e-mails, Jinja2
+rendering with a shared layout, and the ``/_sandbox/*`` endpoints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, ClassVar
+
+import jinja2
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from robots.domain import DocumentFormat, DocumentKind, Operator, Period
+from sandbox.cabinets.calendar import SandboxCalendar
+from sandbox.cabinets.faults import FaultInjector, FaultSpec
+from sandbox.cabinets.orders import Method, OrderBook, OrderRecord, SmsGateway
+from sandbox.cabinets.sessions import Lookup, Session, SessionStore
+from sandbox.cabinets.web import (
+    CsrfRefused,
+    Form,
+    Redirect,
+    install_faults,
+    read_form,
+    sandbox_router,
+)
+from sandbox.documents import Customer, DocumentSpec
+from sandbox.outbox import Outbox, Parcel
+
+__all__ = ["Cabinet", "ErrorTexts", "Timings"]
+
+SHARED_TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class Timings:
+    """How long the simulated back office takes, in seconds."""
+
+    invoice_ready_s: float = 5.0  # a download-by-link invoice is generated
+    invoice_mail_delay_s: float = 3.0  # an ordered invoice reaches the mailbox
+    details_delay_s: float = 10.0  # call details ("по истечении суток", scaled down)
+    charges_delay_s: float = 3.0  # current-period charges reach the mailbox
+
+    @classmethod
+    def uniform(cls, seconds: float) -> Timings:
+        """Every timing the same (tests use a fraction of a second)."""
+        return cls(**{f.name: seconds for f in fields(cls)})
+
+
+@dataclass(frozen=True)
+class ErrorTexts:
+    """Headings and messages of a cabinet's error pages: (h1, text)."""
+
+    maintenance: tuple[str, str]
+    server_error: tuple[str, str]
+    csrf: tuple[str, str]
+    not_found: tuple[str, str]
+
+
+class Cabinet:
+    """One simulated cabinet: state, templates and the web app.
+
+    Args:
+        login: the login the cabinet accepts.
+        password: its password.
+        calendar: the sandbox calendar (shared by all cabinets of a sandbox).
+        outbox: where the cabinet's e-mails go.
+        timings: back-office delays.
+        faults: the initial fault spec.
+    """
+
+    name: ClassVar[str]  # what ``maintenance=`` names, e.g. "sip"
+    operator: ClassVar[Operator]
+    title: ClassVar[str]  # the <title> of every page
+    cookie_name: ClassVar[str]
+    templates_dir: ClassVar[Path]
+    static_dir: ClassVar[Path | None] = None
+    errors: ClassVar[ErrorTexts]
+    timezone: ClassVar[dt.timezone] = dt.UTC  # of the operator's mail and order times
+    login_path: ClassVar[str] = "/login"
+    home_path: ClassVar[str] = "/menu"
+
+    def __init__(
+        self,
+        *,
+        login: str,
+        password: str,
+        calendar: SandboxCalendar,
+        outbox: Outbox,
+        timings: Timings | None = None,
+        faults: FaultSpec | str = "",
+    ) -> None:
+        self.login = login
+        self.password = password
+        self.calendar = calendar
+        self.outbox = outbox
+        self.timings = timings or Timings()
+        self.faults = FaultInjector(self.name, faults)
+        self.sessions = SessionStore(lambda: self.faults.session_ttl_s)
+        self.orders = OrderBook()
+        self.sms = SmsGateway()
+        loaders = [jinja2.FileSystemLoader(self.templates_dir)]
+        self.jinja = jinja2.Environment(
+            loader=jinja2.ChoiceLoader([*loaders, jinja2.FileSystemLoader(SHARED_TEMPLATES)]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    # -- what a cabinet adds -------------------------------------------------------------
+
+    def add_routes(self, app: FastAPI) -> None:
+        """Add the cabinet's screens to ``app``."""
+        raise NotImplementedError
+
+    def context(self, request: Request, session: Session | None) -> dict[str, Any]:
+        """Variables every page of this cabinet gets (e.g. its navigation)."""
+        return {}
+
+    # -- helpers for screens ---------------------------------------------------------------
+
+    def render(
+        self,
+        request: Request,
+        template: str,
+        session: Session | None = None,
+        *,
+        status_code: int = 200,
+        **variables: Any,
+    ) -> HTMLResponse:
+        """Render ``template`` with the cabinet's common variables and ``variables``."""
+        page = self.jinja.get_template(template).render(
+            title=self.title,
+            session=session,
+            csrf_token=session.csrf_token if session else "",
+            path=request.url.path,
+            **{**self.context(request, session), **variables},
+        )
+        return HTMLResponse(page, status_code=status_code)
+
+    def current_session(self, request: Request) -> Session | Lookup:
+        return self.sessions.get(request.cookies.get(self.cookie_name))
+
+    def login_url(self, why: Lookup = Lookup.MISSING) -> str:
+        """The login page, saying so when the session expired."""
+        return f"{self.login_path}?expired=1" if why is Lookup.EXPIRED else self.login_path
+
+    def login_redirect(self, why: Lookup = Lookup.MISSING) -> RedirectResponse:
+        return RedirectResponse(self.login_url(why), status_code=303)
+
+    def require_login(self, request: Request) -> Session:
+        """The logged-in session, or a redirect to the login page (``?expired=1``)."""
+        found = self.current_session(request)
+        if not isinstance(found, Session):
+            raise Redirect(self.login_url(found))
+        if found.login is None:
+            raise Redirect(self.login_url())
+        return found
+
+    async def checked_form(self, request: Request, session: Session) -> Form:
+        """The posted form, if it carries the session's CSRF token."""
+        form = await read_form(request)
+        if not secrets.compare_digest(form.get("csrf_token"), session.csrf_token):
+            raise CsrfRefused
+        return form
+
+    def set_cookie(self, response: Response, session: Session) -> None:
+        response.set_cookie(self.cookie_name, session.id, httponly=True, samesite="lax", path="/")
+
+    def log_in(self, previous: Session, login: str) -> RedirectResponse:
+        """A new session for ``login`` (the anonymous one is dropped: no fixation)."""
+        self.sessions.delete(previous.id)
+        response = RedirectResponse(self.home_path, status_code=303)
+        self.set_cookie(response, self.sessions.create(login))
+        return response
+
+    def log_out(self, request: Request) -> RedirectResponse:
+        found = self.current_session(request)
+        if isinstance(found, Session):
+            self.sessions.delete(found.id)
+        response = RedirectResponse(self.login_path, status_code=303)
+        response.delete_cookie(self.cookie_name, path="/")
+        return response
+
+    def now(self) -> dt.datetime:
+        """The sandbox's date and time in the cabinet's time zone."""
+        return self.calendar.now().astimezone(self.timezone)
+
+    def accept_order(
+        self,
+        *,
+        kind: DocumentKind,
+        method: Method,
+        account: str,
+        period: Period,
+        fmt: DocumentFormat,
+        numbers: tuple[str, ...] = (),
+        to: tuple[str, ...] = (),
+    ) -> OrderRecord:
+        """Record an order in the book (what ``/_sandbox/orders`` lists)."""
+        return self.orders.add(
+            kind=kind,
+            method=method,
+            account=account,
+            period=period,
+            format=fmt,
+            numbers=numbers,
+            to=to,
+            ordered_at=self.now(),
+        )
+
+    def mail_document(
+        self, order: OrderRecord, spec: DocumentSpec, customer: Customer, delay_s: float
+    ) -> None:
+        """E-mail the document of ``order`` to its recipients after ``delay_s``.
+
+        The message's Date is the order's time plus the delay (whole seconds), not the
+        clock when it is sent, so the same order always gives the same bytes.
+        """
+        date = order.ordered_at + dt.timedelta(seconds=round(delay_s))
+        spec = replace(spec, customer=replace(customer, email=order.to[0] if order.to else ""))
+        self.outbox.post(Parcel(spec, order.to, date), delay_s)
+
+    def error_page(self, request: Request, kind: str) -> HTMLResponse:
+        """One of the cabinet's error pages: maintenance, server_error, csrf, not_found."""
+        codes = {"maintenance": 503, "server_error": 500, "csrf": 403, "not_found": 404}
+        heading, text = getattr(self.errors, kind)
+        return self.render(
+            request, "error.html", status_code=codes[kind], heading=heading, message=text
+        )
+
+    # -- the app ---------------------------------------------------------------------------
+
+    def app(self) -> FastAPI:
+        """The cabinet's ASGI app: its screens, the faults, the sandbox endpoints."""
+        app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+        install_faults(app, self.faults, self.error_page)
+        app.include_router(sandbox_router(self.orders, self.sms, self.faults, self.calendar))
+        if self.static_dir is not None:
+            app.mount("/static", StaticFiles(directory=self.static_dir), name="static")
+
+        async def on_redirect(request: Request, exc: Exception) -> Response:
+            assert isinstance(exc, Redirect)
+            return RedirectResponse(exc.url, status_code=303)
+
+        async def on_csrf(request: Request, exc: Exception) -> Response:
+            return self.error_page(request, "csrf")
+
+        async def on_http(request: Request, exc: Exception) -> Response:
+            if isinstance(exc, HTTPException) and exc.status_code == 404:
+                return self.error_page(request, "not_found")
+            status = exc.status_code if isinstance(exc, HTTPException) else 500
+            return Response(status_code=status)
+
+        app.add_exception_handler(Redirect, on_redirect)
+        app.add_exception_handler(CsrfRefused, on_csrf)
+        app.add_exception_handler(HTTPException, on_http)
+        self.add_routes(app)
+        return app

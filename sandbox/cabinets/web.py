@@ -1,0 +1,165 @@
+"""HTTP pieces every cabinet app shares: form reading, redirects and refusals as
+exceptions, the fault middleware and the sandbox's own endpoints (``/_sandbox/*``).
+
+Forms are read from the urlencoded body by hand: cabinets post nothing else, and it
+spares a multipart dependency.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Awaitable, Callable
+
+import anyio
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+
+from sandbox.cabinets.calendar import SandboxCalendar, parse_day
+from sandbox.cabinets.faults import FaultInjector
+from sandbox.cabinets.orders import OrderBook, SmsGateway
+
+__all__ = [
+    "CsrfRefused",
+    "Form",
+    "Redirect",
+    "content_disposition",
+    "install_faults",
+    "read_form",
+    "sandbox_router",
+]
+
+SANDBOX_PREFIX = "/_sandbox"
+STATIC_PREFIX = "/static/"
+_MAX_FORM_BYTES = 256 * 1024
+
+
+class Redirect(Exception):
+    """Answer 303 to ``url`` (raised from deep inside a handler)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+class CsrfRefused(Exception):
+    """A POST without the session's CSRF token: answer 403."""
+
+
+class Form:
+    """A posted urlencoded form: every field with all its values."""
+
+    def __init__(self, fields: dict[str, list[str]]) -> None:
+        self._fields = fields
+
+    def get(self, name: str, default: str = "") -> str:
+        """The first value of ``name``, or ``default``."""
+        values = self._fields.get(name)
+        return values[0] if values else default
+
+    def getlist(self, name: str) -> list[str]:
+        """Every value of ``name`` (ticked checkboxes), in order."""
+        return list(self._fields.get(name, []))
+
+
+async def read_form(request: Request) -> Form:
+    """The request's urlencoded body as a ``Form`` (empty for any other body)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    if content_type != "application/x-www-form-urlencoded" or len(body) > _MAX_FORM_BYTES:
+        return Form({})
+    text = body.decode("utf-8", errors="replace")
+    return Form(urllib.parse.parse_qs(text, keep_blank_values=True))
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with the name as browsers read it (RFC 6266 for non-ASCII names)."""
+    if filename.isascii() and '"' not in filename and "\\" not in filename:
+        return f'attachment; filename="{filename}"'
+    fallback = filename.encode("ascii", "replace").decode().replace('"', "_").replace("\\", "_")
+    quoted = urllib.parse.quote(filename, safe="")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quoted}"
+
+
+ErrorPage = Callable[[Request, str], Response]  # request, "maintenance" | "server_error"
+
+
+def install_faults(app: FastAPI, faults: FaultInjector, error_page: ErrorPage) -> None:
+    """Delay, refuse (maintenance) or fail (500) requests as ``faults`` says now.
+
+    The sandbox's endpoints are never touched (tests must be able to lift the faults);
+    static files are only delayed.
+    """
+
+    @app.middleware("http")
+    async def inject(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        path = request.url.path
+        if path.startswith(SANDBOX_PREFIX):
+            return await call_next(request)
+        if faults.latency_s:
+            await anyio.sleep(faults.latency_s)
+        if path.startswith(STATIC_PREFIX):
+            return await call_next(request)
+        if faults.in_maintenance:
+            return error_page(request, "maintenance")
+        if faults.draw_error():
+            return error_page(request, "server_error")
+        return await call_next(request)
+
+
+def sandbox_router(
+    orders: OrderBook, sms: SmsGateway, faults: FaultInjector, calendar: SandboxCalendar
+) -> APIRouter:
+    """``/_sandbox/*``: what tests and the CLI read and change in a running cabinet.
+
+    - ``GET orders``: the accepted orders, oldest first.
+    - ``GET sms?phone=``: the last code sent to ``phone``, or 404.
+    - ``GET|POST faults``: the current faults; POST a spec string (the body) to change them.
+    - ``GET|POST today``: the sandbox date; POST ``YYYY-MM-DD`` (or ``real``) to change it.
+    """
+    router = APIRouter(prefix=SANDBOX_PREFIX)
+
+    @router.get("/orders")
+    async def list_orders() -> JSONResponse:
+        return JSONResponse([order.as_json() for order in orders.all()])
+
+    @router.get("/sms")
+    async def last_sms(phone: str = "") -> JSONResponse:
+        code = sms.last(phone)
+        if code is None:
+            return JSONResponse({"error": f"no SMS was sent to {phone!r}"}, status_code=404)
+        return JSONResponse({"phone": phone, "code": code})
+
+    @router.get("/faults")
+    async def get_faults() -> JSONResponse:
+        return JSONResponse({"faults": str(faults.spec)})
+
+    @router.post("/faults")
+    async def set_faults(request: Request) -> JSONResponse:
+        try:
+            spec = faults.set(await _posted_text(request, "spec"))
+        except ValueError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse({"faults": str(spec)})
+
+    @router.get("/today")
+    async def get_today() -> JSONResponse:
+        return JSONResponse({"today": calendar.today().isoformat(), "fixed": calendar.fixed})
+
+    @router.post("/today")
+    async def set_today(request: Request) -> JSONResponse:
+        try:
+            calendar.set_today(parse_day(await _posted_text(request, "today")))
+        except ValueError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse({"today": calendar.today().isoformat(), "fixed": calendar.fixed})
+
+    return router
+
+
+async def _posted_text(request: Request, field: str) -> str:
+    """A plain-text body, or the field ``field`` of a urlencoded one."""
+    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        return (await read_form(request)).get(field)
+    return (await request.body()).decode("utf-8", errors="replace")

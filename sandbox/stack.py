@@ -1,0 +1,260 @@
+"""``Sandbox``: the whole simulated world on loopback, for tests, demos and QA.
+
+It starts (or borrows) a Dovecot, creates the robot's mailbox, serves every cabinet
+app (only SIP so far) from a background thread on a free port, and writes what the
+robot needs to talk to all of it: ``<dir>/cabinet-robot.toml`` and ``<dir>/env`` (the
+generated passwords, mode 0600).
+
+Example::
+
+    with Sandbox(tmp_path, mail_server=mail_server, timings=Timings.uniform(0.2)) as sandbox:
+        sip = sandbox.cabinet("sip")
+        ...  # drive sip.url with sip.login / sip.password
+        assert sandbox.outbox.wait_idle(10)
+        messages = sandbox.mailbox.messages()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from sandbox.cabinets.base import Cabinet, Timings
+from sandbox.cabinets.calendar import SandboxCalendar
+from sandbox.cabinets.faults import FaultSpec
+from sandbox.cabinets.server import AppServer
+from sandbox.cabinets.sip import SipCabinet
+from sandbox.mailserver import Mailbox, MailServer
+from sandbox.outbox import Outbox
+from sandbox.world import WebCabinet, robot_config_toml
+
+__all__ = ["MAIL_PASSWORD_ENV", "RunningCabinet", "Sandbox"]
+
+MAIL_PASSWORD_ENV = "CABINET_ROBOT_MAIL_PASSWORD"
+ROBOT_USER = "robot"
+CHROMIUM_ENV = "CABINET_ROBOT_CHROMIUM"
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+
+
+@dataclass
+class RunningCabinet:
+    """A cabinet served on loopback, as tests and the CLI see it."""
+
+    cabinet: Cabinet
+    server: AppServer
+    password_env: str  # the robot configuration's variable for the password
+
+    @property
+    def name(self) -> str:
+        return self.cabinet.name
+
+    @property
+    def url(self) -> str:
+        """The start page, e.g. ``http://127.0.0.1:41234/``."""
+        return self.server.url
+
+    @property
+    def login(self) -> str:
+        return self.cabinet.login
+
+    @property
+    def password(self) -> str:
+        return self.cabinet.password
+
+    @property
+    def outbox(self) -> Outbox:
+        return self.cabinet.outbox
+
+    def orders(self) -> list[dict[str, Any]]:
+        """The accepted orders, exactly as ``GET /_sandbox/orders`` lists them."""
+        return [order.as_json() for order in self.cabinet.orders.all()]
+
+    def set_faults(self, spec: FaultSpec | str) -> None:
+        """Change this cabinet's faults (see ``sandbox.cabinets.faults``)."""
+        self.cabinet.faults.set(spec)
+
+    def expire_sessions(self) -> None:
+        """End every session of this cabinet: the next request is sent to log in again."""
+        self.cabinet.sessions.expire_all()
+
+    def set_today(self, today: dt.date | None) -> None:
+        """Change the sandbox date (every cabinet shares it); ``None``: the real date."""
+        self.cabinet.calendar.set_today(today)
+
+
+class Sandbox:
+    """The mail server, the robot's mailbox, the cabinets and the robot's configuration.
+
+    Args:
+        directory: where ``cabinet-robot.toml``, ``env``, Tarifer's inbox (``tarifer/``)
+            and the robot's state (``state/``) go; created if needed.
+        mail_server: a running server to use (tests pass their per-worker one); by
+            default the sandbox starts its own and stops it at the end.
+        today: the sandbox date; ``None`` follows the real date.
+        faults: the initial fault spec of every cabinet.
+        timings: back-office delays of every cabinet.
+
+    Raises:
+        ValueError: ``faults`` is malformed (before anything starts).
+    """
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        mail_server: MailServer | None = None,
+        today: dt.date | None = None,
+        faults: str = "",
+        timings: Timings | None = None,
+    ) -> None:
+        self.directory = Path(directory).resolve()
+        self.faults = FaultSpec.parse(faults)
+        self.timings = timings or Timings()
+        self.calendar = SandboxCalendar(today)
+        self._given_server = mail_server
+        self._own_server: MailServer | None = None
+        self._mailbox: Mailbox | None = None
+        self._outbox: Outbox | None = None
+        self._cabinets: dict[str, RunningCabinet] = {}
+        self.env: dict[str, str] = {}
+
+    # -- what tests use --------------------------------------------------------------------
+
+    @property
+    def config_path(self) -> Path:
+        return self.directory / "cabinet-robot.toml"
+
+    @property
+    def env_path(self) -> Path:
+        return self.directory / "env"
+
+    @property
+    def mail_server(self) -> MailServer:
+        server = self._given_server or self._own_server
+        if server is None:
+            raise RuntimeError("the sandbox has not been started")
+        return server
+
+    @property
+    def mailbox(self) -> Mailbox:
+        """The robot's mailbox, where every cabinet sends its documents."""
+        if self._mailbox is None:
+            raise RuntimeError("the sandbox has not been started")
+        return self._mailbox
+
+    @property
+    def outbox(self) -> Outbox:
+        """The cabinets' outgoing mail (``wait_idle(timeout)``)."""
+        if self._outbox is None:
+            raise RuntimeError("the sandbox has not been started")
+        return self._outbox
+
+    def cabinet(self, name: str) -> RunningCabinet:
+        """A running cabinet by name (``"sip"``)."""
+        try:
+            return self._cabinets[name]
+        except KeyError:
+            raise KeyError(
+                f"no cabinet {name!r}: the sandbox has {sorted(self._cabinets)}"
+            ) from None
+
+    @property
+    def cabinets(self) -> list[RunningCabinet]:
+        return list(self._cabinets.values())
+
+    def set_faults(self, spec: FaultSpec | str) -> None:
+        """Change the faults of every cabinet."""
+        for running in self._cabinets.values():
+            running.set_faults(spec)
+
+    def set_today(self, today: dt.date | None) -> None:
+        self.calendar.set_today(today)
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> Self:
+        """Start everything and write the configuration; on failure stop what started."""
+        if self._outbox is not None:
+            raise RuntimeError("the sandbox is already running")
+        self.directory.mkdir(parents=True, exist_ok=True)
+        try:
+            if self._given_server is None:
+                self._own_server = MailServer().start()
+                self._mailbox = self._own_server.mailbox(ROBOT_USER)
+            else:
+                self._mailbox = self._given_server.mailbox()
+            self._outbox = Outbox(self.mail_server.deliver).start()
+            self._start_cabinets(self._mailbox, self._outbox)
+            self._write_files(self._mailbox)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        """Stop the cabinets, the outbox and the mail server if the sandbox started it."""
+        for running in self._cabinets.values():
+            running.server.stop()
+        self._cabinets.clear()
+        if self._outbox is not None:
+            self._outbox.stop()
+            self._outbox = None
+        if self._own_server is not None:
+            self._own_server.stop()
+            self._own_server = None
+        self._mailbox = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _start_cabinets(self, mailbox: Mailbox, outbox: Outbox) -> None:
+        sip = SipCabinet(
+            password=secrets.token_urlsafe(12),
+            calendar=self.calendar,
+            outbox=outbox,
+            delivery_email=mailbox.address,
+            contract_email=mailbox.address,
+            timings=self.timings,
+            faults=self.faults,
+        )
+        for cabinet, password_env in ((sip, "CABINET_ROBOT_SIP_PASSWORD"),):
+            server = AppServer(cabinet.app()).start()
+            self._cabinets[cabinet.name] = RunningCabinet(cabinet, server, password_env)
+
+    def _write_files(self, mailbox: Mailbox) -> None:
+        web = [
+            WebCabinet(c.cabinet.operator, c.url, c.login, c.password_env)
+            for c in self._cabinets.values()
+        ]
+        text = robot_config_toml(
+            imap_port=mailbox.port,
+            username=mailbox.username,
+            password_env=MAIL_PASSWORD_ENV,
+            tarifer_inbox=self.directory / "tarifer",
+            state_dir=self.directory / "state",
+            web_cabinets=web,
+            chromium=os.environ.get(CHROMIUM_ENV, DEFAULT_CHROMIUM),
+        )
+        self.config_path.write_text(text, encoding="utf-8")
+        self.env = {MAIL_PASSWORD_ENV: mailbox.password}
+        self.env.update({c.password_env: c.password for c in self._cabinets.values()})
+        lines = "".join(f"{key}={value}\n" for key, value in self.env.items())
+        self.env_path.unlink(missing_ok=True)
+        fd = os.open(self.env_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as env_file:
+            env_file.write(lines)

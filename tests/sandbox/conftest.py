@@ -1,0 +1,171 @@
+"""Fixtures of the sandbox tests: a running sandbox on the worker's Dovecot, and an
+HTTP client that reads cabinet pages the way the robot's page objects do (headings,
+alerts, status messages, labels, buttons), without a browser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from sandbox.cabinets.base import Timings
+from sandbox.mailserver import MailServer
+from sandbox.stack import RunningCabinet, Sandbox
+
+TODAY = dt.date(2026, 11, 10)  # a working day: invoices can be ordered
+FAST = Timings.uniform(0.2)
+
+
+@pytest.fixture
+def sandbox(mail_server: MailServer, tmp_path: Path) -> Iterator[Sandbox]:
+    """The sandbox on this worker's Dovecot, dated ``TODAY``, with 0.2 s back office."""
+    with Sandbox(tmp_path / "sandbox", mail_server=mail_server, today=TODAY, timings=FAST) as box:
+        yield box
+
+
+@pytest.fixture
+def sip(sandbox: Sandbox) -> Iterator[CabinetClient]:
+    """A client of the SIP cabinet, not logged in yet."""
+    client = CabinetClient(sandbox.cabinet("sip"))
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def new_client(sandbox: Sandbox) -> Iterator[Callable[[], CabinetClient]]:
+    """Makes more clients of the SIP cabinet (other browsers)."""
+    clients: list[CabinetClient] = []
+
+    def make() -> CabinetClient:
+        clients.append(CabinetClient(sandbox.cabinet("sip")))
+        return clients[-1]
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+@dataclass
+class Page:
+    """What a test reads from one answer."""
+
+    status_code: int
+    url: str
+    h1: str = ""
+    alerts: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    links: dict[str, str] = field(default_factory=dict)  # text -> href
+    buttons: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    inputs: list[dict[str, str | None]] = field(default_factory=list)
+    options: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # select -> (v, text)
+    text: str = ""
+
+    @property
+    def csrf(self) -> str:
+        return next((str(i["value"]) for i in self.inputs if i.get("name") == "csrf_token"), "")
+
+    def input(self, name: str, value: str | None = None) -> dict[str, str | None]:
+        return next(
+            i for i in self.inputs if i.get("name") == name and value in (None, i.get("value"))
+        )
+
+
+class _Reader(HTMLParser):
+    """Collects the parts of a page a ``Page`` holds."""
+
+    _CAPTURED = frozenset({"h1", "a", "button", "label", "option", "alert", "status"})
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = page
+        self.open: list[tuple[str, str, dict[str, str | None], list[str]]] = []
+        self.select = ""
+        self.chunks: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        kind = a.get("role") if a.get("role") in ("alert", "status") else tag
+        if kind in self._CAPTURED:
+            self.open.append((str(kind), tag, a, []))
+        if tag == "input":
+            self.page.inputs.append(a)
+        if tag == "select":
+            self.select = a.get("name") or ""
+            self.page.options[self.select] = []
+
+    def handle_endtag(self, tag: str) -> None:
+        for index in range(len(self.open) - 1, -1, -1):
+            if self.open[index][1] == tag:
+                kind, _, attrs, parts = self.open.pop(index)
+                self._finish(kind, attrs, " ".join("".join(parts).split()))
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.chunks.append(data)
+        for *_, parts in self.open:
+            parts.append(data)
+
+    def _finish(self, kind: str, attrs: dict[str, str | None], text: str) -> None:
+        page = self.page
+        if kind == "h1":
+            page.h1 = text
+        elif kind == "alert":
+            page.alerts.append(text)
+        elif kind == "status":
+            page.statuses.append(text)
+        elif kind == "a" and attrs.get("href") and "hidden" not in attrs:
+            page.links.setdefault(text, str(attrs["href"]))
+        elif kind == "button":
+            page.buttons.append(text)
+        elif kind == "label":
+            page.labels.append(text)
+        elif kind == "option":
+            page.options[self.select].append((str(attrs.get("value")), text))
+
+
+def parse(response: httpx.Response) -> Page:
+    page = Page(response.status_code, str(response.url))
+    if response.headers.get("content-type", "").startswith("text/html"):
+        reader = _Reader(page)
+        reader.feed(response.text)
+        page.text = " ".join(" ".join(reader.chunks).split())
+    return page
+
+
+class CabinetClient:
+    """Drives a cabinet over HTTP; ``submit`` sends the last page's CSRF token."""
+
+    def __init__(self, cabinet: RunningCabinet) -> None:
+        self.cabinet = cabinet
+        self.http = httpx.Client(base_url=cabinet.url, follow_redirects=True, timeout=20)
+        self.last = Page(0, "")
+
+    def open(self, path: str, **params: str) -> Page:
+        self.last = parse(self.http.get(path, params=params or None))
+        return self.last
+
+    def submit(self, path: str, data: dict[str, Any], *, csrf: str | None = None) -> Page:
+        form = {"csrf_token": self.last.csrf if csrf is None else csrf, **data}
+        self.last = parse(self.http.post(path, data=form))
+        return self.last
+
+    def login(self, account: str | None = None, password: str | None = None) -> Page:
+        self.open("/login")
+        return self.submit(
+            "/login",
+            {
+                "account": self.cabinet.login if account is None else account,
+                "password": self.cabinet.password if password is None else password,
+            },
+        )
+
+    def close(self) -> None:
+        self.http.close()

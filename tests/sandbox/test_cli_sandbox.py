@@ -1,0 +1,90 @@
+"""``cabinet-robot sandbox up --detach`` and ``down`` as real processes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.integration
+
+CLI = [sys.executable, "-m", "cli.main", "sandbox"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=90, check=False)
+
+
+def test_up_detached_then_down(tmp_path: Path) -> None:
+    directory = tmp_path / "sb"
+    up = run(
+        "up",
+        "--dir",
+        str(directory),
+        "--detach",
+        "--today",
+        "2026-11-10",
+        "--faults",
+        "latency_ms=1",
+    )
+    assert up.returncode == 0, up.stderr
+    state = json.loads((directory / "sandbox.json").read_text())
+    pid = state["pid"]
+    try:
+        (sip,) = state["cabinets"]
+        assert sip["url"] in up.stdout and "1100023456" in up.stdout
+        assert str(directory / "env") in up.stdout
+        env = dict(line.split("=", 1) for line in (directory / "env").read_text().splitlines())
+        assert env["CABINET_ROBOT_SIP_PASSWORD"] not in up.stdout + up.stderr
+        assert httpx.get(f"{sip['url']}login").status_code == 200
+        assert httpx.get(f"{sip['url']}_sandbox/today").json()["today"] == "2026-11-10"
+        again = run("up", "--dir", str(directory), "--detach")
+        assert again.returncode == 1
+        assert again.stderr.strip() == (
+            f"cabinet-robot sandbox: already running (PID {pid}) from {directory}"
+        )
+    finally:
+        down = run("down", "--dir", str(directory))
+    assert down.returncode == 0, down.stderr
+    assert down.stdout.strip() == f"Sandbox stopped (PID {pid})."
+    assert not (directory / "sandbox.json").exists()
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{sip['url']}login")
+    assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text()
+    not_running = run("down", "--dir", str(directory))
+    assert not_running.returncode == 1
+    assert not_running.stderr.strip() == f"cabinet-robot sandbox: not running from {directory}"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--today", "10.11.2026"], "bad --today: today must be YYYY-MM-DD"),
+        (["--faults", "error_rate=x"], "bad --faults: bad value for fault error_rate: 'x'"),
+    ],
+)
+def test_bad_options_are_one_line_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    result = run("up", "--dir", str(tmp_path), *args)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith(f"cabinet-robot sandbox: {message}")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "sandbox.json").exists()
+
+
+def test_down_removes_a_stale_state_file(tmp_path: Path) -> None:
+    other = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
+    )  # a live process that is not a sandbox
+    try:
+        (tmp_path / "sandbox.json").write_text(json.dumps({"pid": other.pid}))
+        result = run("down", "--dir", str(tmp_path))
+        assert other.poll() is None  # untouched
+    finally:
+        other.communicate(b"", timeout=10)
+    assert result.returncode == 1
+    assert "not running" in result.stderr and "stale" in result.stderr
+    assert not (tmp_path / "sandbox.json").exists()

@@ -1,0 +1,67 @@
+"""``Sandbox``: what it writes for the robot and what it stops."""
+
+from __future__ import annotations
+
+import stat
+import threading
+from pathlib import Path
+
+import httpx
+import pytest
+
+from config.loader import load_config
+from robots.domain import Operator
+from sandbox.mailserver import MailServer
+from sandbox.stack import Sandbox
+from sandbox.world import accounts_of
+
+pytestmark = pytest.mark.integration
+
+
+def test_robot_configuration_and_env_file(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sip = sandbox.cabinet("sip")
+    assert set(sandbox.env) == {"CABINET_ROBOT_MAIL_PASSWORD", "CABINET_ROBOT_SIP_PASSWORD"}
+    assert sandbox.env["CABINET_ROBOT_SIP_PASSWORD"] == sip.password
+    assert sandbox.env["CABINET_ROBOT_MAIL_PASSWORD"] == sandbox.mailbox.password
+    assert stat.S_IMODE(sandbox.env_path.stat().st_mode) == 0o600
+    lines = sandbox.env_path.read_text().splitlines()
+    assert lines == [f"{key}={value}" for key, value in sandbox.env.items()]
+    for key, value in sandbox.env.items():
+        monkeypatch.setenv(key, value)
+    config = load_config(sandbox.config_path)
+    assert config.browser.headless
+    assert config.mail.port == sandbox.mailbox.port
+    assert config.mail.username == sandbox.mailbox.username
+    cabinet = next(c for c in config.cabinets if c.operator is Operator.SIP)
+    assert cabinet.name == "sip-sandbox"
+    assert str(cabinet.url) == sip.url
+    assert (cabinet.login, cabinet.password_env) == ("1100023456", "CABINET_ROBOT_SIP_PASSWORD")
+    assert cabinet.mail_from == ("@siptelecom.by",)
+    assert [(a.id, a.numbers) for a in cabinet.accounts] == [
+        (a.id, a.numbers) for a in accounts_of(Operator.SIP)
+    ]
+    assert {c.operator for c in config.cabinets} == set(Operator)
+    assert sip.password not in sandbox.config_path.read_text()
+
+
+def test_the_cabinet_answers_on_its_url_and_stop_stops_it(
+    mail_server: MailServer, tmp_path: Path
+) -> None:
+    box = Sandbox(tmp_path, mail_server=mail_server).start()
+    url = box.cabinet("sip").url
+    assert httpx.get(f"{url}login").status_code == 200
+    with pytest.raises(KeyError, match="no cabinet 'mts'"):
+        box.cabinet("mts")
+    box.stop()
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{url}login")
+    assert mail_server.running  # a borrowed server is left running
+    assert not [t for t in threading.enumerate() if t.name.startswith(("uvicorn", "outbox"))]
+
+
+def test_bad_faults_are_refused_before_anything_starts(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown fault"):
+        Sandbox(tmp_path, faults="boom=1")
+    assert not tmp_path.joinpath("cabinet-robot.toml").exists()
