@@ -67,6 +67,7 @@ def _describe(state: dict[str, Any]) -> str:
     lines = [
         f"Sandbox is up (PID {state['pid']}), today {state['today']}, faults: "
         f"{state['faults'] or 'none'}"
+        + (f", markup: {state['markup']}" if state.get("markup") else "")
     ]
     for cabinet in state["cabinets"]:
         lines.append(
@@ -98,11 +99,18 @@ def up(
     faults: Annotated[
         str, typer.Option(help="Faults, e.g. error_rate=0.1,latency_ms=300,maintenance=sip,seed=7")
     ] = "",
+    markup: Annotated[
+        str,
+        typer.Option(
+            help="Markup changes of the pages, e.g. restyle,seed=5 or rename=Далее=>Продолжить"
+        ),
+    ] = "",
     detach: Annotated[bool, typer.Option("--detach", help="Run in the background.")] = False,
 ) -> None:
     """Start the sandbox and print its URLs and logins."""
     from sandbox.cabinets.calendar import parse_day
     from sandbox.cabinets.faults import FaultSpec
+    from sandbox.cabinets.markup import MarkupSpec
 
     try:
         day = parse_day(today or "")
@@ -112,23 +120,28 @@ def up(
         FaultSpec.parse(faults)
     except ValueError as exc:
         _fail(f"bad --faults: {exc}", 2)
+    try:
+        MarkupSpec.parse(markup)
+    except ValueError as exc:
+        _fail(f"bad --markup: {exc}", 2)
     directory = directory.resolve()
     running = _running(directory)
     if running is not None:
         _fail(f"already running (PID {running['pid']}) from {directory}")
     if detach:
-        _detach(directory, today, faults)
+        _detach(directory, today, faults, markup)
     else:
-        _foreground(directory, day, faults)
+        _foreground(directory, day, faults, markup)
 
 
-def _detach(directory: Path, today: str | None, faults: str) -> None:
+def _detach(directory: Path, today: str | None, faults: str, markup: str) -> None:
     """Start ``up`` in a new session and return once it has written its state."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / STATE_FILE).unlink(missing_ok=True)
     command = [sys.executable, "-m", "cli.main", "sandbox", "up", "--dir", str(directory)]
     command += ["--today", today] if today else []
     command += ["--faults", faults] if faults else []
+    command += ["--markup", markup] if markup else []
     with (directory / LOG_FILE).open("ab") as log:
         child = subprocess.Popen(
             command,
@@ -153,7 +166,7 @@ def _detach(directory: Path, today: str | None, faults: str) -> None:
         time.sleep(0.05)
 
 
-def _foreground(directory: Path, day: dt.date | None, faults: str) -> None:
+def _foreground(directory: Path, day: dt.date | None, faults: str, markup: str) -> None:
     from sandbox.mailserver import MailServerError
     from sandbox.stack import MAIL_PASSWORD_ENV, Sandbox
 
@@ -162,7 +175,7 @@ def _foreground(directory: Path, day: dt.date | None, faults: str) -> None:
         signal.signal(signum, lambda *_: stop.set())
     state_path = directory / STATE_FILE
     try:
-        sandbox = Sandbox(directory, today=day, faults=faults).start()
+        sandbox = Sandbox(directory, today=day, faults=faults, markup=markup).start()
     except (MailServerError, OSError, RuntimeError) as exc:
         _fail(f"cannot start: {exc}")
     try:
@@ -172,6 +185,7 @@ def _foreground(directory: Path, day: dt.date | None, faults: str) -> None:
             "dir": str(directory),
             "today": f"{sandbox.calendar.today()}" + ("" if day else " (real date)"),
             "faults": str(sandbox.faults),
+            "markup": str(sandbox.markup),
             "config": str(sandbox.config_path),
             "env": str(sandbox.env_path),
             "mail": {

@@ -162,14 +162,21 @@ def translated_errors() -> Iterator[None]:
     try:
         yield
     except PlaywrightTimeout as exc:
-        raise UnexpectedScreen(
-            f"the cabinet did not show what was expected: {_first_line(exc)}"
-        ) from None
+        raise UnexpectedScreen(f"the cabinet did not show {_awaited(exc)}") from None
     except PlaywrightError as exc:
         message = _first_line(exc)
         if any(marker in message for marker in _NETWORK_ERRORS):
             raise CabinetUnavailable(f"the cabinet cannot be reached: {message}") from None
         raise UnexpectedScreen(f"browser error: {message}") from None
+
+
+def _awaited(exc: Exception) -> str:
+    """What a timed-out action waited for, from Playwright's call log."""
+    for line in str(exc).splitlines():
+        line = line.strip(" -")
+        if line.startswith("waiting for "):
+            return line.removeprefix("waiting for ") + f" ({_first_line(exc)})"
+    return f"what was expected ({_first_line(exc)})"
 
 
 def _first_line(exc: Exception) -> str:

@@ -1,8 +1,11 @@
-"""``make demo``: a month of operator mail collected into Tarifer's inbox, on the sandbox.
+"""``make demo``: the robot's month on the sandbox, from the cabinet to Tarifer's inbox.
 
-Starts the sandbox mail server (Dovecot on loopback), delivers a realistic month of
-operator e-mails to the robot's mailbox, runs ``cabinet-robot collect`` exactly as an
-operator would, and shows what was delivered where.
+Starts the sandbox (a real Dovecot and the SIP cabinet on loopback; the sandbox
+calendar on the 15th of this month), delivers a realistic month of operator e-mails to
+the robot's mailbox, then runs the robot exactly as an operator would:
+``cabinet-robot order`` downloads last month's SIP invoice and orders this month's call
+details by e-mail, and ``cabinet-robot collect`` delivers everything that arrived. It
+ends with what was delivered where.
 """
 
 from __future__ import annotations
@@ -19,43 +22,50 @@ from rich.console import Console
 from rich.table import Table
 
 from robots.domain import Period
-from sandbox.mailserver import MailServer
+from sandbox.cabinets.base import Timings
 from sandbox.mailset import month_of_mail
-from sandbox.world import write_robot_config
+from sandbox.stack import Sandbox
 
-PASSWORD_ENV = "CABINET_ROBOT_MAIL_PASSWORD"
+SIP_ACCOUNT = "1100023456"
 
 
 def main() -> int:
     console = Console(width=None if sys.stdout.isatty() else 140)
     workdir = Path("var/demo").resolve()
     shutil.rmtree(workdir, ignore_errors=True)
-    workdir.mkdir(parents=True)
-    period = Period.of(dt.date.today()).previous()
+    today = dt.date.today().replace(day=15)
+    this_month = Period.of(today)
+    period = this_month.previous()
 
-    with MailServer() as server:
-        box = server.mailbox("robot")
-        console.rule("[bold]cabinet-robot demo: mail collection")
-        console.print(
-            f"Mail server (Dovecot) on 127.0.0.1:{server.imap_port}, mailbox {box.address}"
-        )
-        config = write_robot_config(workdir, box, PASSWORD_ENV)
+    with Sandbox(workdir, today=today, timings=Timings.uniform(1.0)) as sandbox:
+        box = sandbox.mailbox
+        sip = sandbox.cabinet("sip")
+        console.rule("[bold]cabinet-robot demo")
+        console.print(f"Mail server (Dovecot) on 127.0.0.1:{box.port}, mailbox {box.address}")
+        console.print(f"SIP cabinet on {sip.url} (sandbox date {today})")
         letters = month_of_mail(period, box.address)
         box.deliver_many(letter.message for letter in letters)
         console.print(f"Delivered {len(letters)} e-mails for {period}:")
         for letter in letters:
             console.print(f"  • {letter.description}  [dim](expected: {letter.expected})[/dim]")
 
-        console.print(f"\n$ cabinet-robot collect --config {config}")
-        env = {**os.environ, PASSWORD_ENV: box.password}
-        result = subprocess.run(
-            [sys.executable, "-m", "cli.main", "collect", "--config", str(config)],
-            env=env,
-            check=False,
-        )
-        if result.returncode != 0:
-            console.print(f"[red]collect failed with exit code {result.returncode}")
-            return result.returncode
+        env = {**os.environ, **sandbox.env, "CABINET_ROBOT_CONFIG": str(sandbox.config_path)}
+        steps = [
+            ["order", "--cabinet", "sip-sandbox", "--kind", "invoice", "--period", str(period),
+             "--account", SIP_ACCOUNT],
+            ["order", "--cabinet", "sip-sandbox", "--kind", "call_details",
+             "--period", str(this_month), "--account", SIP_ACCOUNT],
+            ["collect"],
+        ]  # fmt: skip
+        for step in steps:
+            if step == ["collect"]:
+                console.print("\n[dim]waiting for the cabinet's e-mails ...[/dim]")
+                sandbox.outbox.wait_idle(timeout=60)
+            console.print(f"\n$ cabinet-robot {' '.join(step)}")
+            result = subprocess.run([sys.executable, "-m", "cli.main", *step], env=env, check=False)
+            if result.returncode != 0:
+                console.print(f"[red]{step[0]} failed with exit code {result.returncode}")
+                return result.returncode
 
         show_manifest(console, workdir / "tarifer")
         console.print(

@@ -45,8 +45,9 @@ from email import policy
 from email.message import EmailMessage, Message
 from email.utils import parseaddr
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Literal, Self
+
+from sandbox.lifecycle import Service
 
 __all__ = [
     "DovecotNotInstalled",
@@ -414,7 +415,7 @@ class ImapProbe:
             self._sessions.pop().__exit__(None, None, None)
 
 
-class MailServer:
+class MailServer(Service):
     """A Dovecot instance of its own: IMAP and LMTP on free loopback ports.
 
     Args:
@@ -510,17 +511,6 @@ class MailServer:
         finally:
             self._cleanup_root()
         self.stop_seconds = time.monotonic() - began
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     @property
     def running(self) -> bool:

@@ -27,10 +27,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
-from types import TracebackType
 from typing import Self
 
 from sandbox.documents import DocumentSpec, render
+from sandbox.lifecycle import Service
 from sandbox.mails import operator_filename, operator_message
 
 __all__ = ["Outbox", "Parcel", "Sent"]
@@ -86,7 +86,7 @@ class _Due:
     parcel: Parcel = field(compare=False)
 
 
-class Outbox:
+class Outbox(Service):
     """Sends parcels when they fall due, from one background thread.
 
     Args:
@@ -143,17 +143,6 @@ class Outbox:
             thread.join()
         if dropped:
             log.info("outbox stopped with %d unsent parcel(s)", dropped)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def _next(self) -> Parcel | None:
         """The next parcel once it is due, or ``None`` when stopping."""

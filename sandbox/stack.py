@@ -21,14 +21,15 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Self
 
 from sandbox.cabinets.base import Cabinet, Timings
 from sandbox.cabinets.calendar import SandboxCalendar
 from sandbox.cabinets.faults import FaultSpec
+from sandbox.cabinets.markup import MarkupSpec
 from sandbox.cabinets.server import AppServer
 from sandbox.cabinets.sip import SipCabinet
+from sandbox.lifecycle import Service
 from sandbox.mailserver import Mailbox, MailServer
 from sandbox.outbox import Outbox
 from sandbox.world import WebCabinet, robot_config_toml
@@ -78,6 +79,16 @@ class RunningCabinet:
         """Change this cabinet's faults (see ``sandbox.cabinets.faults``)."""
         self.cabinet.faults.set(spec)
 
+    def set_markup(self, spec: MarkupSpec | str) -> None:
+        """Change how this cabinet's pages are marked up, e.g. ``"restyle,seed=5"`` or
+        ``"rename=Далее=>Продолжить"``; ``""`` serves them as made (see
+        ``sandbox.cabinets.markup``).
+
+        Raises:
+            ValueError: the spec string is malformed (the markup stays as it was).
+        """
+        self.cabinet.markup.set(spec)
+
     def expire_sessions(self) -> None:
         """End every session of this cabinet: the next request is sent to log in again."""
         self.cabinet.sessions.expire_all()
@@ -87,7 +98,7 @@ class RunningCabinet:
         self.cabinet.calendar.set_today(today)
 
 
-class Sandbox:
+class Sandbox(Service):
     """The mail server, the robot's mailbox, the cabinets and the robot's configuration.
 
     Args:
@@ -98,9 +109,10 @@ class Sandbox:
         today: the sandbox date; ``None`` follows the real date.
         faults: the initial fault spec of every cabinet.
         timings: back-office delays of every cabinet.
+        markup: the initial markup spec of every cabinet (``sandbox.cabinets.markup``).
 
     Raises:
-        ValueError: ``faults`` is malformed (before anything starts).
+        ValueError: ``faults`` or ``markup`` is malformed (before anything starts).
     """
 
     def __init__(
@@ -111,9 +123,11 @@ class Sandbox:
         today: dt.date | None = None,
         faults: str = "",
         timings: Timings | None = None,
+        markup: str = "",
     ) -> None:
         self.directory = Path(directory).resolve()
         self.faults = FaultSpec.parse(faults)
+        self.markup = MarkupSpec.parse(markup)
         self.timings = timings or Timings()
         self.calendar = SandboxCalendar(today)
         self._given_server = mail_server
@@ -172,6 +186,12 @@ class Sandbox:
         for running in self._cabinets.values():
             running.set_faults(spec)
 
+    def set_markup(self, spec: MarkupSpec | str) -> None:
+        """Change the markup of every cabinet."""
+        parsed = MarkupSpec.parse(spec) if isinstance(spec, str) else spec
+        for running in self._cabinets.values():
+            running.set_markup(parsed)
+
     def set_today(self, today: dt.date | None) -> None:
         self.calendar.set_today(today)
 
@@ -209,17 +229,6 @@ class Sandbox:
             self._own_server = None
         self._mailbox = None
 
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
     # -- internals -------------------------------------------------------------------------
 
     def _start_cabinets(self, mailbox: Mailbox, outbox: Outbox) -> None:
@@ -231,6 +240,7 @@ class Sandbox:
             contract_email=mailbox.address,
             timings=self.timings,
             faults=self.faults,
+            markup=self.markup,
         )
         for cabinet, password_env in ((sip, "CABINET_ROBOT_SIP_PASSWORD"),):
             server = AppServer(cabinet.app()).start()

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from page_objects.sip.common import SipScreen, choose_option
+from page_objects.sip.common import AccountChoice
 
 
-class ChargesForm(SipScreen):
+class ChargesForm(AccountChoice):
     heading: ClassVar[str] = "Начисления за текущий период"
 
     def order(self, account: str) -> str:
         """Order the charges of ``account``; the cabinet's confirmation."""
-        self.refuse_if_alerted()
-        choose_option(self, "Выберите лицевой счет:", account, "personal account")
+        self.choose_account(account)
         self.press("Далее")
         status, _ = self.settle()
         return status or ""

@@ -17,6 +17,7 @@ from robots.errors import (
 )
 
 LOGIN_HEADING = "Вход в личный кабинет"
+ACCOUNT_LABEL = "Выберите лицевой счет:"
 
 
 def _text(page: Page) -> str:
@@ -88,3 +89,16 @@ def choose_option(screen: SipScreen, label: str, value: str, what: str) -> None:
 def periods_in(screen: SipScreen, label: str) -> list[Period]:
     """The months a period select offers (values are ``YYYY-MM``)."""
     return [Period.parse(value) for value, _ in screen.options(screen.field(label)) if value]
+
+
+class AccountChoice(SipScreen):
+    """A screen that starts with «Выберите лицевой счет:»."""
+
+    def accounts(self) -> list[str]:
+        self.refuse_if_alerted()
+        return [value for value, _ in self.options(self.field(ACCOUNT_LABEL)) if value]
+
+    def choose_account(self, account: str) -> None:
+        """Select ``account``; OrderRefused if the service is closed or the account unknown."""
+        self.refuse_if_alerted()
+        choose_option(self, ACCOUNT_LABEL, account, "personal account")

@@ -15,10 +15,9 @@ from typing import ClassVar
 from playwright.sync_api import Locator
 
 from page_objects.base import arrive_at
-from page_objects.sip.common import SipScreen, choose_option
+from page_objects.sip.common import AccountChoice, SipScreen, choose_option
 from robots.errors import ParseError
 
-ACCOUNT_LABEL = "Выберите лицевой счет:"
 BY_EMAIL = "E-mail"
 SELF_PICKUP = "Получает сам"
 INVOICE_FORMATS = ("PDF", "Excel", "Excel с разбивкой")
@@ -33,16 +32,13 @@ class Delivery:
     invoice_format: str | None  # "PDF", "Excel", "Excel с разбивкой"; None if not e-mailed
 
 
-class DeliveryAccountStep(SipScreen):
+class DeliveryAccountStep(AccountChoice):
     """Step 1: «Выберите лицевой счет»."""
 
     heading: ClassVar[str] = "Изменение способа/адреса доставки"
 
-    def accounts(self) -> list[str]:
-        return [value for value, _ in self.options(self.field(ACCOUNT_LABEL)) if value]
-
     def choose(self, account: str) -> DeliverySummary:
-        choose_option(self, ACCOUNT_LABEL, account, "personal account")
+        self.choose_account(account)
         self.press("Далее")
         summary = DeliverySummary.arrive(self.page)
         summary.table.wait_for()

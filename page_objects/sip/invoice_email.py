@@ -8,26 +8,20 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from page_objects.sip.common import SipScreen, choose_option, periods_in
+from page_objects.sip.common import AccountChoice, SipScreen, choose_option, periods_in
 from robots.domain import Period
 
-ACCOUNT_LABEL = "Выберите лицевой счет:"
 PERIOD_LABEL = "Выберите период счета"
 
 
-class InvoiceEmailAccountStep(SipScreen):
+class InvoiceEmailAccountStep(AccountChoice):
     """Step 1: «Выберите лицевой счет»."""
 
     heading: ClassVar[str] = "Заказать счет на E-mail"
 
-    def accounts(self) -> list[str]:
-        self.refuse_if_alerted()
-        return [value for value, _ in self.options(self.field(ACCOUNT_LABEL)) if value]
-
     def choose(self, account: str) -> InvoiceEmailPeriodStep:
         """Choose the account; OrderRefused if the service is closed today."""
-        self.refuse_if_alerted()
-        choose_option(self, ACCOUNT_LABEL, account, "personal account")
+        self.choose_account(account)
         self.press("Далее")
         step = InvoiceEmailPeriodStep.arrive(self.page)
         step.refuse_if_alerted()

@@ -14,11 +14,10 @@ from playwright.sync_api import Locator
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from page_objects.base import arrive_at
-from page_objects.sip.common import SipScreen, choose_option, periods_in
+from page_objects.sip.common import AccountChoice, SipScreen, choose_option, periods_in
 from robots.domain import DocumentFormat, Period
 from robots.errors import DocumentNotReady, OrderRefused
 
-ACCOUNT_LABEL = "Выберите лицевой счет:"
 MONTH_LABEL = "Выберите месяц, за который желаете получить счет:"
 FORMAT_LABELS = {DocumentFormat.PDF: "PDF", DocumentFormat.XLS: "XLS"}
 
@@ -30,7 +29,7 @@ class DownloadedInvoice:
     url: str
 
 
-class InvoiceLinkForm(SipScreen):
+class InvoiceLinkForm(AccountChoice):
     """The form: account, month, file format."""
 
     heading: ClassVar[str] = "Загрузить счет по ссылке"
@@ -41,10 +40,9 @@ class InvoiceLinkForm(SipScreen):
 
     def request(self, account: str, period: Period, fmt: DocumentFormat) -> InvoiceLinkJob:
         """Ask the cabinet to form the invoice file."""
-        self.refuse_if_alerted()
         if fmt not in FORMAT_LABELS:
             raise OrderRefused(f"the SIP cabinet offers invoices as PDF or XLS, not {fmt}")
-        choose_option(self, ACCOUNT_LABEL, account, "personal account")
+        self.choose_account(account)
         choose_option(self, MONTH_LABEL, str(period), "the month")
         self.page.get_by_role("radio", name=FORMAT_LABELS[fmt], exact=True).check()
         self.press("Далее")

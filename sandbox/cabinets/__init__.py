@@ -3,9 +3,12 @@
 - ``base``: ``Cabinet`` (state, templates, the FastAPI app), ``Timings``, ``ErrorTexts``.
 - ``calendar``: the sandbox's date, fixed or real.
 - ``faults``: the fault spec and injector (500s, latency, session TTL, maintenance).
+- ``markup``: the markup spec (``restyle`` ids/classes/nesting, ``rename`` visible texts)
+  and the rewriting of pages, stylesheets and JSON it asks for.
 - ``sessions``: server-side sessions with CSRF tokens.
 - ``orders``: the orders book and the SMS gateway behind ``/_sandbox/*``.
-- ``web``: form reading, redirects, the fault middleware, the ``/_sandbox`` router.
+- ``web``: form reading, redirects, the fault and markup middlewares, the ``/_sandbox``
+  router.
 - ``server``: uvicorn in a background thread on a pre-bound loopback port.
 - ``sip``: the SIP operator's cabinet.
 """

@@ -4,7 +4,8 @@ A cabinet subclass says who it is (``name``, ``operator``, its templates and sta
 files, the texts of its error pages) and adds its screens in ``add_routes``. The base
 gives it the sandbox calendar, a fault injector, server-side sessions with CSRF
 tokens, the orders book, the SMS gateway, the outbox for its e-mails, Jinja2
-rendering with a shared layout, and the ``/_sandbox/*`` endpoints.
+rendering with a shared layout, markup changes of its pages (``restyle``, ``rename``:
+``sandbox.cabinets.markup``) and the ``/_sandbox/*`` endpoints.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from starlette.exceptions import HTTPException
 from robots.domain import DocumentFormat, DocumentKind, Operator, Period
 from sandbox.cabinets.calendar import SandboxCalendar
 from sandbox.cabinets.faults import FaultInjector, FaultSpec
+from sandbox.cabinets.markup import MarkupSetting, MarkupSpec
 from sandbox.cabinets.orders import Method, OrderBook, OrderRecord, SmsGateway
 from sandbox.cabinets.sessions import Lookup, Session, SessionStore
 from sandbox.cabinets.web import (
@@ -31,6 +33,7 @@ from sandbox.cabinets.web import (
     Form,
     Redirect,
     install_faults,
+    install_markup,
     read_form,
     sandbox_router,
 )
@@ -77,6 +80,7 @@ class Cabinet:
         outbox: where the cabinet's e-mails go.
         timings: back-office delays.
         faults: the initial fault spec.
+        markup: the initial markup spec (``sandbox.cabinets.markup``).
     """
 
     name: ClassVar[str]  # what ``maintenance=`` names, e.g. "sip"
@@ -99,6 +103,7 @@ class Cabinet:
         outbox: Outbox,
         timings: Timings | None = None,
         faults: FaultSpec | str = "",
+        markup: MarkupSpec | str = "",
     ) -> None:
         self.login = login
         self.password = password
@@ -106,6 +111,7 @@ class Cabinet:
         self.outbox = outbox
         self.timings = timings or Timings()
         self.faults = FaultInjector(self.name, faults)
+        self.markup = MarkupSetting(markup)
         self.sessions = SessionStore(lambda: self.faults.session_ttl_s)
         self.orders = OrderBook()
         self.sms = SmsGateway()
@@ -243,10 +249,13 @@ class Cabinet:
     # -- the app ---------------------------------------------------------------------------
 
     def app(self) -> FastAPI:
-        """The cabinet's ASGI app: its screens, the faults, the sandbox endpoints."""
+        """The cabinet's ASGI app: its screens, the faults, the markup, the sandbox endpoints."""
         app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
         install_faults(app, self.faults, self.error_page)
-        app.include_router(sandbox_router(self.orders, self.sms, self.faults, self.calendar))
+        install_markup(app, self.markup)  # added last, so outermost: error pages too
+        app.include_router(
+            sandbox_router(self.orders, self.sms, self.faults, self.calendar, self.markup)
+        )
         if self.static_dir is not None:
             app.mount("/static", StaticFiles(directory=self.static_dir), name="static")
 

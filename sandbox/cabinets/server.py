@@ -9,18 +9,19 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from types import TracebackType
 from typing import Self
 
 import uvicorn
 from fastapi import FastAPI
+
+from sandbox.lifecycle import Service
 
 __all__ = ["AppServer"]
 
 _START_TIMEOUT_S = 10.0
 
 
-class AppServer:
+class AppServer(Service):
     """One app on ``http://host:port/``, served until ``stop()``.
 
     Args:
@@ -93,14 +94,3 @@ class AppServer:
         if self._socket is not None:
             self._socket.close()
         self._server, self._thread, self._socket = None, None, None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()

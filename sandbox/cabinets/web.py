@@ -1,5 +1,6 @@
 """HTTP pieces every cabinet app shares: form reading, redirects and refusals as
-exceptions, the fault middleware and the sandbox's own endpoints (``/_sandbox/*``).
+exceptions, the fault and markup middlewares and the sandbox's own endpoints
+(``/_sandbox/*``).
 
 Forms are read from the urlencoded body by hand: cabinets post nothing else, and it
 spares a multipart dependency.
@@ -16,6 +17,7 @@ from fastapi.responses import JSONResponse
 
 from sandbox.cabinets.calendar import SandboxCalendar, parse_day
 from sandbox.cabinets.faults import FaultInjector
+from sandbox.cabinets.markup import MarkupSetting, restyle_css, rewrite_html, rewrite_json
 from sandbox.cabinets.orders import OrderBook, SmsGateway
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "Redirect",
     "content_disposition",
     "install_faults",
+    "install_markup",
     "read_form",
     "sandbox_router",
 ]
@@ -108,8 +111,77 @@ def install_faults(app: FastAPI, faults: FaultInjector, error_page: ErrorPage) -
         return await call_next(request)
 
 
+_UNCACHEABLE = frozenset({b"content-length", b"etag", b"last-modified", b"cache-control"})
+
+
+def install_markup(app: FastAPI, markup: MarkupSetting) -> None:
+    """Rewrite pages as ``markup`` says now (see ``sandbox.cabinets.markup``).
+
+    HTML answers get the restyle and the renames, JSON answers the renames, stylesheets
+    asked for as ``/static/....css?restyle=SEED`` (the URL restyled pages link to) the
+    restyled selectors. With an empty spec every answer passes untouched; the sandbox's
+    own endpoints and downloads always do.
+    """
+
+    @app.middleware("http")
+    async def rewrite(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        path = request.url.path
+        if path.startswith(SANDBOX_PREFIX):
+            return await call_next(request)
+        css_seed = _seed(request.query_params.get("restyle", ""))
+        if path.startswith(STATIC_PREFIX) and path.endswith(".css") and css_seed is not None:
+            response = await call_next(request)
+            if response.status_code != 200:
+                return response
+            body = await _body(response)
+            css = restyle_css(body.decode("utf-8", errors="replace"), css_seed)
+            return _replaced(response, css.encode("utf-8"))
+        spec = markup.spec  # read once: one answer, one spec
+        response = await call_next(request)
+        if spec.empty:
+            return response
+        content_type = response.headers.get("content-type", "")
+        if content_type.startswith("text/html"):
+            body = await _body(response)
+            page = rewrite_html(body.decode("utf-8", errors="replace"), spec)
+            return _replaced(response, page.encode("utf-8"))
+        if content_type.startswith("application/json") and spec.renames:
+            return _replaced(response, rewrite_json(await _body(response), spec))
+        return response
+
+
+def _seed(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+async def _body(response: Response) -> bytes:
+    """The whole body of a response coming out of ``call_next`` (a streamed one)."""
+    chunks = getattr(response, "body_iterator", None)
+    if chunks is None:
+        return bytes(response.body)
+    return b"".join([chunk async for chunk in chunks])
+
+
+def _replaced(response: Response, body: bytes) -> Response:
+    """``response`` with another body: the same status and headers, never cached."""
+    new = Response(body, status_code=response.status_code)
+    headers = [(k, v) for k, v in response.raw_headers if k.lower() not in _UNCACHEABLE]
+    headers += [(b"content-length", str(len(body)).encode()), (b"cache-control", b"no-cache")]
+    new.raw_headers = headers
+    return new
+
+
 def sandbox_router(
-    orders: OrderBook, sms: SmsGateway, faults: FaultInjector, calendar: SandboxCalendar
+    orders: OrderBook,
+    sms: SmsGateway,
+    faults: FaultInjector,
+    calendar: SandboxCalendar,
+    markup: MarkupSetting,
 ) -> APIRouter:
     """``/_sandbox/*``: what tests and the CLI read and change in a running cabinet.
 
@@ -117,6 +189,8 @@ def sandbox_router(
     - ``GET sms?phone=``: the last code sent to ``phone``, or 404.
     - ``GET|POST faults``: the current faults; POST a spec string (the body) to change them.
     - ``GET|POST today``: the sandbox date; POST ``YYYY-MM-DD`` (or ``real``) to change it.
+    - ``GET|POST markup``: the current markup changes; POST a spec string (the body, or
+      the form field ``spec``) to change them.
     """
     router = APIRouter(prefix=SANDBOX_PREFIX)
 
@@ -142,6 +216,18 @@ def sandbox_router(
         except ValueError as exc:
             return JSONResponse({"error": str(exc)}, status_code=400)
         return JSONResponse({"faults": str(spec)})
+
+    @router.get("/markup")
+    async def get_markup() -> JSONResponse:
+        return JSONResponse({"markup": str(markup.spec)})
+
+    @router.post("/markup")
+    async def set_markup(request: Request) -> JSONResponse:
+        try:
+            spec = markup.set(await _posted_text(request, "spec"))
+        except ValueError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse({"markup": str(spec)})
 
     @router.get("/today")
     async def get_today() -> JSONResponse:

@@ -22,7 +22,7 @@ from cli.main import app
 from config.loader import load_config
 from robots.cabinets import CabinetRobot, OrderRequest, find_cabinet, open_robot
 from robots.domain import DocumentKind, Period
-from robots.errors import CabinetMaintenance, OrderRefused
+from robots.errors import CabinetMaintenance, OrderRefused, UnexpectedScreen
 from sandbox.cabinets.base import Timings
 from sandbox.mailserver import MailServer
 from sandbox.stack import Sandbox
@@ -157,6 +157,7 @@ def test_wrong_password_fails_with_evidence_and_no_password_in_it(sandbox: Sandb
     )
     assert result.exit_code == 1
     assert "Неверный лицевой счет или пароль" in result.stderr
+    assert wrong not in result.stdout + result.stderr  # nor in the log lines
     evidence = Path(result.stderr.split("trace and screenshot in ")[1].split(")")[0])
     assert (evidence / "screenshot.png").stat().st_size > 0
     with zipfile.ZipFile(evidence / "trace.zip") as trace:
@@ -239,3 +240,26 @@ def test_mail_only_cabinet_and_unknown_cabinet_are_configuration_errors(sandbox:
         )
         assert result.exit_code == 2, result.output
         assert message in result.stderr
+
+
+def test_new_ids_classes_and_nesting_do_not_stop_the_robot(sandbox: Sandbox) -> None:
+    sandbox.cabinet("sip").set_markup("restyle,seed=21")
+    with sip_robot(sandbox) as robot:
+        placed = robot.order(OrderRequest(DocumentKind.CALL_DETAILS, THIS_MONTH, ACCOUNT))
+        assert robot.delivery(ACCOUNT).invoice_format == "PDF"
+    assert placed.numbers and [o["kind"] for o in sandbox.cabinet("sip").orders()] == [
+        "call_details"
+    ]
+
+
+def test_a_renamed_button_is_an_unexpected_screen_with_evidence(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CABINET_ROBOT_BROWSER__TIMEOUT_S", "3")  # fail fast: it will not come
+    sandbox.cabinet("sip").set_markup("rename=Сформировать детализацию=>Заказать")
+    with pytest.raises(UnexpectedScreen) as info, sip_robot(sandbox) as robot:
+        robot.order(OrderRequest(DocumentKind.CALL_DETAILS, THIS_MONTH, ACCOUNT))
+    assert "Сформировать детализацию" in str(info.value)
+    assert info.value.evidence is not None
+    assert (info.value.evidence / "screenshot.png").exists()
+    assert sandbox.cabinet("sip").orders() == []

@@ -30,6 +30,8 @@ def test_up_detached_then_down(tmp_path: Path) -> None:
         "2026-11-10",
         "--faults",
         "latency_ms=1",
+        "--markup",
+        "restyle,seed=2",
     )
     assert up.returncode == 0, up.stderr
     state = json.loads((directory / "sandbox.json").read_text())
@@ -42,6 +44,8 @@ def test_up_detached_then_down(tmp_path: Path) -> None:
         assert env["CABINET_ROBOT_SIP_PASSWORD"] not in up.stdout + up.stderr
         assert httpx.get(f"{sip['url']}login").status_code == 200
         assert httpx.get(f"{sip['url']}_sandbox/today").json()["today"] == "2026-11-10"
+        assert httpx.get(f"{sip['url']}_sandbox/markup").json()["markup"] == "restyle,seed=2"
+        assert "markup: restyle,seed=2" in up.stdout
         again = run("up", "--dir", str(directory), "--detach")
         assert again.returncode == 1
         assert again.stderr.strip() == (
@@ -65,6 +69,7 @@ def test_up_detached_then_down(tmp_path: Path) -> None:
     [
         (["--today", "10.11.2026"], "bad --today: today must be YYYY-MM-DD"),
         (["--faults", "error_rate=x"], "bad --faults: bad value for fault error_rate: 'x'"),
+        (["--markup", "bold"], "bad --markup: unknown markup item 'bold'"),
     ],
 )
 def test_bad_options_are_one_line_errors(tmp_path: Path, args: list[str], message: str) -> None:

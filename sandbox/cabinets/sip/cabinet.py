@@ -19,6 +19,7 @@ from robots.domain import DocumentFormat, DocumentKind, Operator, Period
 from sandbox.cabinets.base import Cabinet, ErrorTexts, Timings
 from sandbox.cabinets.calendar import SandboxCalendar
 from sandbox.cabinets.faults import FaultSpec
+from sandbox.cabinets.markup import MarkupSpec
 from sandbox.cabinets.sessions import Session
 from sandbox.cabinets.sip import delivery, details, invoices, texts
 from sandbox.cabinets.sip.company import SipCompany
@@ -45,6 +46,7 @@ class SipCabinet(Cabinet):
         accounts: the company's SIP accounts (default: the sandbox world's).
         timings: back-office delays.
         faults: the initial fault spec.
+        markup: the initial markup spec (``sandbox.cabinets.markup``).
         customer: the company (name and tax id on its documents).
     """
 
@@ -80,6 +82,7 @@ class SipCabinet(Cabinet):
         accounts: Sequence[SandboxAccount] | None = None,
         timings: Timings | None = None,
         faults: FaultSpec | str = "",
+        markup: MarkupSpec | str = "",
         customer: Customer | None = None,
     ) -> None:
         accounts = tuple(accounts if accounts is not None else accounts_of(Operator.SIP))
@@ -96,6 +99,7 @@ class SipCabinet(Cabinet):
             outbox=outbox,
             timings=timings,
             faults=faults,
+            markup=markup,
         )
         self.jobs = invoices.LinkJobs()
 

@@ -1,9 +1,10 @@
 // «Загрузить счет по ссылке»: ask every second whether the invoice is ready, then
 // show «Счет сформирован» and the «Скачать счет» link. A failed request is retried.
+// Elements are found by data-* attributes: a restyled page has other ids and classes.
 (function () {
   "use strict";
-  var status = document.getElementById("job-status");
-  var link = document.getElementById("job-link");
+  var status = document.querySelector("[data-status-url]");
+  var link = document.querySelector("[data-job-link]");
   if (!status || !link) {
     return;
   }

@@ -1,0 +1,243 @@
+"""``python -m sandbox.screenshots [--out docs/screenshots]``: pictures of the SIP
+cabinet's main screens, taken from the sandbox with headless Chromium.
+
+Starts a ``Sandbox`` of its own (its own Dovecot; the sandbox calendar on the 15th of
+the current month, so invoices can be ordered; back-office delays of half a second),
+walks through the screens the robot uses the way a person would (by labels and button
+names) and saves one full-page PNG per screen (``sip-01-login.png``, ...), viewport
+1200x800, plus ``README.md`` listing them. The password is never typed before a
+picture is taken. Chromium is ``$CABINET_ROBOT_CHROMIUM`` or ``/usr/bin/chromium``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect, sync_playwright
+
+from sandbox.cabinets.base import Timings
+from sandbox.stack import CHROMIUM_ENV, DEFAULT_CHROMIUM, RunningCabinet, Sandbox
+
+__all__ = ["SHOTS", "Shot", "main", "take_screenshots"]
+
+VIEWPORT_WIDTH, VIEWPORT_HEIGHT = 1200, 800
+_TIMEOUT_MS = 15_000
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One picture: its file, the screen's name as the manual heads it, what it shows."""
+
+    file: str
+    screen: str
+    shows: str
+
+
+SHOTS: tuple[Shot, ...] = (
+    Shot("sip-01-login.png", "Вход в личный кабинет", "the login form, account filled in"),
+    Shot(
+        "sip-02-menu.png",
+        "Главное меню администратора",
+        "every section with its description from the manual",
+    ),
+    Shot("sip-03-bills.png", "Счета", "the section page and its five subsections"),
+    Shot(
+        "sip-04-invoice-email-period.png",
+        "Заказать счет на E-mail",
+        "the period step («Заказ счета на E-mail»), the closed months to choose from",
+    ),
+    Shot(
+        "sip-05-invoice-link-form.png",
+        "Загрузить счет по ссылке",
+        "the form: account, month (one of the last two), PDF or XLS",
+    ),
+    Shot(
+        "sip-06-invoice-link-ready.png",
+        "Загрузить счет по ссылке",
+        "the invoice is ready: «Счет сформирован» and the «Скачать счет» link",
+    ),
+    Shot(
+        "sip-07-delivery-current.png",
+        "Изменение способа/адреса доставки",
+        "an account's current delivery method and address, the «Изменить» button",
+    ),
+    Shot(
+        "sip-08-details-subscribers.png",
+        "Детализация на E-mail",
+        "the subscriber step: tick the «SIP-соединение» numbers, «Сформировать детализацию»",
+    ),
+    Shot(
+        "sip-09-maintenance.png",
+        "Технические работы",
+        "the maintenance page the cabinet shows instead of any screen",
+    ),
+)
+
+
+class _Camera:
+    """Saves the shots in order and remembers what it wrote."""
+
+    def __init__(self, page: Page, out: Path) -> None:
+        self.page = page
+        self.out = out
+        self.written: list[Path] = []
+
+    def take(self, shot: Shot) -> None:
+        assert shot.file == SHOTS[len(self.written)].file, "shots out of order"
+        path = self.out / shot.file
+        self.page.screenshot(path=path, full_page=True, animations="disabled")
+        self.written.append(path)
+
+
+def _main(page: Page) -> Locator:
+    """The content area (the left menu repeats the section links)."""
+    return page.get_by_role("main")
+
+
+def _heading(page: Page, text: str) -> None:
+    expect(page.get_by_role("heading", level=1, name=text, exact=True)).to_be_visible()
+
+
+def _walk(page: Page, sip: RunningCabinet, camera: _Camera) -> None:
+    """Log in and go through the screens of ``SHOTS``, one picture each."""
+    shots = iter(SHOTS)
+    page.goto(f"{sip.url}login")
+    _heading(page, "Вход в личный кабинет")
+    page.get_by_label("Лицевой счет").fill(sip.login)
+    camera.take(next(shots))  # before the password is typed
+    page.get_by_label("Пароль").fill(sip.password)
+    page.get_by_role("button", name="Войти").click()
+    _heading(page, "Главное меню администратора")
+    camera.take(next(shots))
+
+    _main(page).get_by_role("link", name="Счета", exact=True).click()
+    _heading(page, "Счета")
+    camera.take(next(shots))
+
+    _main(page).get_by_role("link", name="Заказать счет на E-mail").click()
+    _heading(page, "Заказать счет на E-mail")
+    page.get_by_role("button", name="Далее").click()
+    _heading(page, "Заказ счета на E-mail")
+    camera.take(next(shots))
+
+    page.goto(f"{sip.url}bills")
+    _main(page).get_by_role("link", name="Загрузить счет по ссылке").click()
+    _heading(page, "Загрузить счет по ссылке")
+    camera.take(next(shots))
+    page.get_by_role("button", name="Далее").click()
+    expect(page.get_by_role("link", name="Скачать счет")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("Счет сформирован")
+    camera.take(next(shots))
+
+    page.goto(f"{sip.url}bills")
+    _main(page).get_by_role("link", name="Изменить способ/адрес доставки").click()
+    _heading(page, "Изменение способа/адреса доставки")
+    page.get_by_role("button", name="Далее").click()
+    expect(page.get_by_role("button", name="Изменить", exact=True)).to_be_visible()
+    camera.take(next(shots))
+
+    page.goto(f"{sip.url}bills")
+    _main(page).get_by_role("link", name="Детализация на E-mail").click()
+    _heading(page, "Детализация на E-mail")
+    page.get_by_role("button", name="Далее").click()
+    expect(page.get_by_role("button", name="Сформировать детализацию")).to_be_visible()
+    camera.take(next(shots))
+
+    sip.set_faults("maintenance=sip")
+    try:
+        page.goto(f"{sip.url}menu")
+        _heading(page, "Технические работы")
+        camera.take(next(shots))
+    finally:
+        sip.set_faults("")
+
+
+def readme(shots: Sequence[Shot] = SHOTS) -> str:
+    """``README.md`` of the screenshots directory: one line per picture."""
+    lines = [
+        "# SIP cabinet screenshots",
+        "",
+        "The sandbox's SIP cabinet (`sandbox/cabinets/sip/`), taken by",
+        "`python -m sandbox.screenshots` (headless Chromium, 1200x800, full page; the sandbox",
+        "date is the 15th of the month they were taken). Screens are named by their headings",
+        "in the cabinet and the operator's manuals (`sip-cabinet-invoices.md`,",
+        "`sip-cabinet-call-details.md` in the shared `specs/`).",
+        "",
+    ]
+    lines += [f"- [`{s.file}`]({s.file}) — «{s.screen}»: {s.shows}." for s in shots]
+    return "\n".join(lines) + "\n"
+
+
+def take_screenshots(out: Path, chromium: str | None = None) -> list[Path]:
+    """Start a sandbox, take ``SHOTS`` into ``out`` and write its ``README.md``.
+
+    Args:
+        out: the directory of the pictures (created if needed).
+        chromium: the browser executable (default: ``$CABINET_ROBOT_CHROMIUM`` or
+            ``/usr/bin/chromium``).
+
+    Returns:
+        The pictures written, in order.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    executable = chromium or os.environ.get(CHROMIUM_ENV, DEFAULT_CHROMIUM)
+    today = dt.date.today().replace(day=15)
+    workdir = Path(tempfile.mkdtemp(prefix="sip-screenshots-"))
+    try:
+        with (
+            Sandbox(workdir, today=today, timings=Timings.uniform(0.5)) as sandbox,
+            sync_playwright() as playwright,
+        ):
+            browser = playwright.chromium.launch(
+                executable_path=executable,
+                headless=True,
+                args=["--disable-gpu", "--disable-quic"],
+            )
+            try:
+                context = browser.new_context(
+                    viewport={"width": VIEWPORT_WIDTH, "height": VIEWPORT_HEIGHT},
+                    locale="ru-RU",
+                    accept_downloads=False,
+                )
+                context.set_default_timeout(_TIMEOUT_MS)
+                camera = _Camera(context.new_page(), out)
+                _walk(camera.page, sandbox.cabinet("sip"), camera)
+                written = camera.written
+                context.close()
+            finally:
+                browser.close()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    (out / "README.md").write_text(readme(), encoding="utf-8")
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox.screenshots",
+        description="Screenshots of the sandbox SIP cabinet's main screens.",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("docs/screenshots"),
+        help="where the PNGs and README.md go (default: docs/screenshots)",
+    )
+    args = parser.parse_args(argv)
+    for path in take_screenshots(args.out):
+        print(f"{path}  {path.stat().st_size // 1024} KB")
+    print(args.out / "README.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
