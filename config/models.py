@@ -141,6 +141,35 @@ class StateSettings(_Section):
         return self.database_url or f"sqlite:///{self.dir / 'ledger.sqlite3'}"
 
 
+class OtpSource(StrEnum):
+    """Where one-time codes (SMS) come from."""
+
+    HTTP = "http"  # an SMS-forwarding gateway: GET url, JSON {"code": ..., "sent_at": ...}
+    COMMAND = "command"  # a command that prints the code
+    PROMPT = "prompt"  # a person types it at the terminal
+
+
+class OtpSettings(_Section):
+    """``otp = {...}`` on a cabinet: how the robot gets an SMS code when the cabinet asks.
+
+    ``url`` and ``command`` may contain ``{phone}``: the number the code was sent to.
+    """
+
+    source: OtpSource
+    url: str | None = None
+    command: tuple[str, ...] | None = None
+    timeout_s: float = Field(default=120, gt=0)  # how long to wait for the code
+    poll_s: float = Field(default=2, gt=0)  # how often the gateway is asked
+
+    @model_validator(mode="after")
+    def _source_complete(self) -> Self:
+        if self.source is OtpSource.HTTP and not self.url:
+            raise ValueError("otp source 'http' needs url")
+        if self.source is OtpSource.COMMAND and not self.command:
+            raise ValueError("otp source 'command' needs command (a list of arguments)")
+        return self
+
+
 class AccountSettings(_Section):
     """One personal account and the subscriber numbers on it."""
 
@@ -161,6 +190,9 @@ class CabinetSettings(_Section):
     url: AnyHttpUrl | None = None  # the cabinet's start page
     login: str | None = Field(default=None, min_length=1)
     password_env: EnvName | None = None
+    # Where the robot asks the cabinet to send documents; default: the [mail] username.
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
+    otp: OtpSettings | None = None  # where SMS codes come from, for cabinets that ask
     mail_from: tuple[str, ...] = ()  # "@mts.ru" (a domain) or "billing@mts.ru" (an address)
     download_hosts: tuple[str, ...] | None = None  # default: the domains in mail_from
     accounts: tuple[AccountSettings, ...] = ()

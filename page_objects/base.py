@@ -54,20 +54,28 @@ class Screen:
         """The confirmation the cabinet shows after an action."""
         return " ".join(self.page.get_by_role("status").first.inner_text().split())
 
-    def outcome(self) -> tuple[str | None, str | None]:
-        """Wait for a confirmation or a refusal after submitting: (status, alert).
+    def expect(self, locator: Locator) -> Locator:
+        """Wait for ``locator``; raise what a detour means if one shows instead.
 
-        A detour (the login page after the session ended, a maintenance page) raises
-        its meaning first: the login page's own alert is not the cabinet refusing.
+        A detour (the login page after the session ended, a maintenance page) is
+        checked first: the login page's own alert is not the cabinet refusing.
         """
-        status = self.page.get_by_role("status")
-        alert = self.page.get_by_role("alert")
-        either = status.or_(alert)
+        either = locator
         for name in self.detours:
             either = either.or_(self.page.get_by_role("heading", name=name, exact=True))
         either.first.wait_for()
         _raise_detour(self.page, self.detours)
-        return (self.status() if status.count() else None), self.alert()
+        return locator
+
+    def outcome(self, within: Locator | None = None) -> tuple[str | None, str | None]:
+        """Wait for a confirmation or a refusal after submitting: (status, alert)."""
+        scope: Page | Locator = self.page if within is None else within
+        status = scope.get_by_role("status")
+        alert = scope.get_by_role("alert")
+        self.expect(status.or_(alert))
+        shown = " ".join(status.first.inner_text().split()) if status.count() else None
+        refused = " ".join(alert.first.inner_text().split()) if alert.count() else None
+        return shown, refused
 
     def table_rows(self, table: Locator) -> list[tuple[dict[str, str], Locator]]:
         """Each body row of ``table`` as {column header: cell text}, with the row itself."""

@@ -8,13 +8,14 @@ from contextlib import contextmanager
 from config.models import CabinetSettings, RobotConfig
 from robots.browser import open_browser
 from robots.cabinets.base import CabinetRobot, DeliverySetting, OrderRequest
+from robots.cabinets.mts import MtsRobot
 from robots.cabinets.sip import SipRobot
 from robots.domain import Operator
 from robots.errors import ConfigurationError
 
 __all__ = ["CabinetRobot", "DeliverySetting", "OrderRequest", "find_cabinet", "open_robot"]
 
-ROBOTS: dict[Operator, type[CabinetRobot]] = {Operator.SIP: SipRobot}
+ROBOTS: dict[Operator, type[CabinetRobot]] = {Operator.SIP: SipRobot, Operator.MTS: MtsRobot}
 
 
 def find_cabinet(config: RobotConfig, name: str) -> CabinetSettings:

@@ -42,7 +42,8 @@ def test_example_file_is_valid() -> None:
     config = load_config(EXAMPLE)
     assert config.mail.effective_port == 993
     assert [c.name for c in config.cabinets] == ["sip-main", "mts-main", "a1-minsk"]
-    assert config.cabinets[0].has_login and not config.cabinets[1].has_login
+    assert [c.has_login for c in config.cabinets] == [True, True, False]
+    assert config.cabinets[1].email == "robot@example.com"
 
 
 def test_relative_paths_are_relative_to_the_file(tmp_path: Path) -> None:

@@ -1,0 +1,67 @@
+"""The «Документ» dialog: period, «Отправить на», «Формат данных», the rules, «Заказать»."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from playwright.sync_api import Page
+
+from robots.domain import DocumentFormat, Period
+from robots.errors import OrderRefused, ParseError
+
+_SELECTED = re.compile(r"Выбрано\s+(\d+)\s+номер")
+FORMATS = {DocumentFormat.PDF: "PDF", DocumentFormat.XML: "XML", DocumentFormat.HTML: "HTML"}
+RULES = "Я принимаю правила использования системы"
+
+
+class DocumentDialog:
+    """The dialog «Документ» for the numbers in «Текущая выборка»."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.root = page.get_by_role("dialog", name="Документ")
+
+    def selected(self) -> int:
+        """«Выбрано N номеров»."""
+        match = _SELECTED.search(self.root.inner_text())
+        if not match:
+            raise ParseError("the MTS «Документ» dialog does not say how many numbers are chosen")
+        return int(match[1])
+
+    def invoice(self, period: Period, email: str) -> None:
+        """Fill in a closed-period invoice (PDF is the only format MTS offers for it)."""
+        period_select = self.root.get_by_label("Период", exact=True)
+        offered = period_select.locator("option")  # <option> has no queryable role
+        values = [offered.nth(i).get_attribute("value") for i in range(offered.count())]
+        if str(period) not in values:
+            shown = ", ".join(v for v in values if v)
+            raise OrderRefused(f"MTS offers no invoice for {period} (closed periods: {shown})")
+        period_select.select_option(value=str(period))
+        self._common(email, DocumentFormat.PDF)
+
+    def call_details(self, start: dt.date, end: dt.date, email: str, fmt: DocumentFormat) -> None:
+        """Fill in call details from ``start`` to ``end``."""
+        self.root.get_by_label("Период с", exact=True).fill(start.isoformat())
+        self.root.get_by_label("по", exact=True).fill(end.isoformat())
+        self._common(email, fmt)
+
+    def _common(self, email: str, fmt: DocumentFormat) -> None:
+        if fmt not in FORMATS:
+            raise OrderRefused(f"MTS sends documents as PDF, XML or HTML, not {fmt}")
+        self.root.get_by_label("Отправить на", exact=True).fill(email)
+        self.root.get_by_role("radio", name=FORMATS[fmt], exact=True).check()
+        self.root.get_by_role("checkbox", name=RULES).check()  # «Я принимаю правила ...»
+
+    def submit(self) -> str:
+        """«Заказать»: the confirmation; OrderRefused with the dialog's message."""
+        self.root.get_by_role("button", name="Заказать", exact=True).click()
+        status = self.root.get_by_role("status")
+        alert = self.root.get_by_role("alert")
+        status.or_(alert).first.wait_for()
+        if alert.count() and alert.first.is_visible():
+            raise OrderRefused(" ".join(alert.first.inner_text().split()))
+        return " ".join(status.first.inner_text().split())
+
+    def close(self) -> None:
+        self.root.get_by_role("button", name="Закрыть", exact=True).click()

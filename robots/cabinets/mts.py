@@ -1,0 +1,162 @@
+"""The MTS «Виртуальный менеджер» robot: invoices of closed periods and call details,
+e-mailed to the configured address. What each screen looks like is in
+``page_objects.mts``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import ClassVar
+
+from page_objects.mts import CALL_DETAILS, INVOICES, LoginPage, SmsCodePage, VirtualManager
+from robots.cabinets.base import CabinetRobot, OrderRequest
+from robots.domain import (
+    Account,
+    DocumentFormat,
+    DocumentKind,
+    Operator,
+    Order,
+    Period,
+    Subscriber,
+    Via,
+)
+from robots.downloads import DownloadedFile
+from robots.errors import ConfigurationError, OrderRefused
+from robots.otp import wait_for_code
+
+log = logging.getLogger(__name__)
+
+
+class MtsRobot(CabinetRobot):
+    operator: ClassVar[Operator] = Operator.MTS
+
+    # -- session --------------------------------------------------------------------------
+
+    def _manager(self) -> VirtualManager:
+        """The main screen, logging in (with the SMS step if asked) when needed."""
+        landed = LoginPage.open(self.session.page, str(self.cabinet.url))
+        if isinstance(landed, VirtualManager):
+            return landed
+        password = self.password()
+        asked_at = dt.datetime.now(dt.UTC)
+        with self.session.unrecorded(password):
+            after_password = landed.log_in(self.cabinet.login or "", password)
+        if isinstance(after_password, SmsCodePage):
+            manager = self._confirm(after_password, asked_at)
+        else:
+            manager = after_password
+        self.session.save_login()
+        log.info("%s: logged in", self.cabinet.name)
+        return manager
+
+    def _confirm(self, step: SmsCodePage, asked_at: dt.datetime) -> VirtualManager:
+        phone = f"7{self.cabinet.login}"
+        code = wait_for_code(self.cabinet.otp, phone, asked_at)
+        with self.session.unrecorded(code):
+            return step.confirm(code)
+
+    def check_session(self) -> bool:
+        def check() -> bool:
+            landed = LoginPage.open(self.session.page, str(self.cabinet.url))
+            if isinstance(landed, VirtualManager):
+                return True
+            self._manager()
+            return False
+
+        return self._attempt(check)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def accounts(self) -> list[Account]:
+        by_account: dict[str, list[str]] = {}
+        for subscriber in self.subscribers():
+            by_account.setdefault(subscriber.account, []).append(subscriber.number)
+        return [
+            Account(operator=self.operator, id=account, numbers=tuple(numbers))
+            for account, numbers in by_account.items()
+        ]
+
+    def subscribers(self) -> list[Subscriber]:
+        def read() -> list[Subscriber]:
+            manager = self._manager()
+            found = []
+            for account in manager.accounts():
+                manager.clear_selection()
+                for row in manager.select_account(account):
+                    found.append(
+                        Subscriber(
+                            operator=self.operator,
+                            account=account,
+                            number=row.number,
+                            name=row.name or None,
+                        )
+                    )
+            return found
+
+        return self._attempt(read)
+
+    # -- ordering ---------------------------------------------------------------------------
+
+    def offers_download(self, kind: DocumentKind, period: Period) -> bool:
+        return False  # the cabinet e-mails every document
+
+    def download(self, request: OrderRequest) -> DownloadedFile:
+        raise OrderRefused("the MTS cabinet e-mails its documents: order them instead")
+
+    def order(self, request: OrderRequest) -> Order:
+        if request.kind not in (DocumentKind.INVOICE, DocumentKind.CALL_DETAILS):
+            raise OrderRefused(
+                f"the MTS cabinet has no {request.kind} to order; it offers invoice, call_details"
+            )
+        email = self._email()
+        fmt = request.format or DocumentFormat.PDF  # PDF: what Tarifer prefers (manual)
+        if request.kind is DocumentKind.INVOICE and fmt is not DocumentFormat.PDF:
+            raise OrderRefused(f"MTS sends invoices as PDF only, not {fmt}")
+
+        def place() -> tuple[str, tuple[str, ...]]:
+            manager = self._manager()
+            manager.clear_selection()
+            if request.numbers:
+                chosen = manager.select_numbers(request.account, list(request.numbers))
+            else:
+                chosen = manager.select_account(request.account)
+            if request.kind is DocumentKind.INVOICE:
+                dialog = manager.order_document(INVOICES)
+                dialog.invoice(request.period, email)
+            else:
+                start, end = _details_range(request.period)
+                dialog = manager.order_document(CALL_DETAILS)
+                dialog.call_details(start, end, email, fmt)
+            status = dialog.submit()
+            dialog.close()
+            return status, tuple(sorted(row.number for row in chosen))
+
+        status, numbers = self._attempt(place)
+        log.info("%s: %s", self.cabinet.name, status)
+        return Order(
+            cabinet=self.cabinet.name,
+            operator=self.operator,
+            account=request.account,
+            period=request.period,
+            kind=request.kind,
+            format=fmt,
+            numbers=numbers if request.kind is DocumentKind.CALL_DETAILS else (),
+            via=Via.EMAIL,
+            email=email,
+        )
+
+    def _email(self) -> str:
+        email = self.cabinet.email or self.config.mail.username
+        if "@" not in email:
+            raise ConfigurationError(
+                f"cabinet {self.cabinet.name!r}: set 'email' (where MTS sends the documents); "
+                f"the mail username {email!r} is not an address"
+            )
+        return email
+
+
+def _details_range(period: Period) -> tuple[dt.date, dt.date]:
+    """The month ``period``, up to today when it is the current one."""
+    today = dt.date.today()
+    return period.first_day, min(period.last_day, today)
