@@ -4,7 +4,8 @@
 itself in the background and returns once everything answers. Either way
 ``<dir>/sandbox.json`` records the running sandbox (its PID, URLs, logins), which is
 how ``down`` finds the process to stop. Passwords are never printed: they are in
-``<dir>/env`` (mode 0600).
+``<dir>/env`` (mode 0600). ``--mts-sms`` makes the MTS login ask for an SMS code; ``up``
+then prints where the code is read (``/_sandbox/sms?phone=...``).
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+
+if TYPE_CHECKING:
+    from sandbox.stack import RunningCabinet
 
 sandbox_app = typer.Typer(
     help="Run the sandbox: simulated operator cabinets and a mail server on loopback.",
@@ -74,6 +78,8 @@ def _describe(state: dict[str, Any]) -> str:
             f"  {cabinet['name']:<6} {cabinet['url']}  login {cabinet['login']}, "
             f"password in ${cabinet['password_env']}"
         )
+        if cabinet.get("sms_url"):
+            lines.append(f"         SMS code on login: {cabinet['sms_url']}")
     mail = state["mail"]
     lines += [
         f"  mail   imap://{mail['host']}:{mail['port']}  user {mail['username']} "
@@ -105,6 +111,10 @@ def up(
             help="Markup changes of the pages, e.g. restyle,seed=5 or rename=Далее=>Продолжить"
         ),
     ] = "",
+    mts_sms: Annotated[
+        bool,
+        typer.Option("--mts-sms", help="The MTS login asks for an SMS code after the password."),
+    ] = False,
     detach: Annotated[bool, typer.Option("--detach", help="Run in the background.")] = False,
 ) -> None:
     """Start the sandbox and print its URLs and logins."""
@@ -129,12 +139,12 @@ def up(
     if running is not None:
         _fail(f"already running (PID {running['pid']}) from {directory}")
     if detach:
-        _detach(directory, today, faults, markup)
+        _detach(directory, today, faults, markup, mts_sms)
     else:
-        _foreground(directory, day, faults, markup)
+        _foreground(directory, day, faults, markup, mts_sms)
 
 
-def _detach(directory: Path, today: str | None, faults: str, markup: str) -> None:
+def _detach(directory: Path, today: str | None, faults: str, markup: str, mts_sms: bool) -> None:
     """Start ``up`` in a new session and return once it has written its state."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / STATE_FILE).unlink(missing_ok=True)
@@ -142,6 +152,7 @@ def _detach(directory: Path, today: str | None, faults: str, markup: str) -> Non
     command += ["--today", today] if today else []
     command += ["--faults", faults] if faults else []
     command += ["--markup", markup] if markup else []
+    command += ["--mts-sms"] if mts_sms else []
     with (directory / LOG_FILE).open("ab") as log:
         child = subprocess.Popen(
             command,
@@ -166,7 +177,9 @@ def _detach(directory: Path, today: str | None, faults: str, markup: str) -> Non
         time.sleep(0.05)
 
 
-def _foreground(directory: Path, day: dt.date | None, faults: str, markup: str) -> None:
+def _foreground(
+    directory: Path, day: dt.date | None, faults: str, markup: str, mts_sms: bool
+) -> None:
     from sandbox.mailserver import MailServerError
     from sandbox.stack import MAIL_PASSWORD_ENV, Sandbox
 
@@ -175,7 +188,9 @@ def _foreground(directory: Path, day: dt.date | None, faults: str, markup: str) 
         signal.signal(signum, lambda *_: stop.set())
     state_path = directory / STATE_FILE
     try:
-        sandbox = Sandbox(directory, today=day, faults=faults, markup=markup).start()
+        sandbox = Sandbox(
+            directory, today=day, faults=faults, markup=markup, mts_sms=mts_sms
+        ).start()
     except (MailServerError, OSError, RuntimeError) as exc:
         _fail(f"cannot start: {exc}")
     try:
@@ -196,7 +211,13 @@ def _foreground(directory: Path, day: dt.date | None, faults: str, markup: str) 
                 "password_env": MAIL_PASSWORD_ENV,
             },
             "cabinets": [
-                {"name": c.name, "url": c.url, "login": c.login, "password_env": c.password_env}
+                {
+                    "name": c.name,
+                    "url": c.url,
+                    "login": c.login,
+                    "password_env": c.password_env,
+                    **({"sms_url": _sms_url(c)} if _sms_url(c) else {}),
+                }
                 for c in sandbox.cabinets
             ],
         }
@@ -211,6 +232,14 @@ def _foreground(directory: Path, day: dt.date | None, faults: str, markup: str) 
                 state_path.unlink()
         sandbox.stop()
     typer.echo("Sandbox stopped.")
+
+
+def _sms_url(cabinet: RunningCabinet) -> str | None:
+    """Where the codes of a cabinet that asks for one on login are read, if it asks."""
+    if not getattr(cabinet.settings, "sms_on_login", False):
+        return None
+    phone = getattr(cabinet.cabinet, "phone", cabinet.login)
+    return f"{cabinet.base_url}_sandbox/sms?phone={phone}"
 
 
 @sandbox_app.command()

@@ -26,6 +26,7 @@ import functools
 import hashlib
 import html
 import io
+import math
 import struct
 import zipfile
 import zlib
@@ -36,7 +37,13 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
 from robots.domain import DocumentFormat, DocumentKind, Operator, Period
-from sandbox.documents.model import FIXED_TIMESTAMP, REQUISITES, DocumentSpec, month_phrase
+from sandbox.documents.model import (
+    FIXED_TIMESTAMP,
+    REQUISITES,
+    DocumentSpec,
+    month_phrase,
+    plural,
+)
 
 __all__ = [
     "BAD_MESSAGE_CASES",
@@ -184,6 +191,25 @@ def _html_body(text: str, link: str | None = None) -> str:
         + "\n".join(rendered)
         + "\n</body></html>\n"
     )
+
+
+def duration_phrase(seconds: float) -> str:
+    """How long, in the genitive after "в течение": ``7 дней``, ``72 часов``, ``1 минуты``.
+
+    The largest unit that divides the duration exactly (days, hours, minutes), else
+    seconds rounded up.
+    """
+    whole = max(1, math.ceil(seconds))
+    units = (
+        (86400, ("дня", "дней", "дней")),
+        (3600, ("часа", "часов", "часов")),
+        (60, ("минуты", "минут", "минут")),
+    )
+    for size, forms in units:
+        if whole % size == 0:
+            count = whole // size
+            return f"{count} {plural(count, *forms)}"
+    return f"{whole} {plural(whole, 'секунды', 'секунд', 'секунд')}"
 
 
 def operator_filename(
@@ -340,8 +366,12 @@ def link_message(
     kind: DocumentKind = DocumentKind.CALL_DETAILS,
     account: str | None = None,
     period: Period | None = None,
+    valid_for_s: float = 72 * 3600,
 ) -> EmailMessage:
-    """A message with a download link instead of the file (MTS, for large call details)."""
+    """A message with a download link instead of the file (MTS, for large call details).
+
+    ``valid_for_s``: how long the link works, as the text says it ("в течение 72 часов").
+    """
     what = _KIND_WORDS[kind][0]
     where = f" по лицевому счету {account}" if account else ""
     when = f" за {month_phrase(period)}" if period else ""
@@ -351,7 +381,7 @@ def link_message(
         "Размер файла превышает допустимый для отправки по электронной почте, "
         "поэтому он доступен для скачивания по ссылке:\n"
         f"{url}\n\n"
-        "Ссылка действительна в течение 72 часов.\n\n"
+        f"Ссылка действительна в течение {duration_phrase(valid_for_s)}.\n\n"
         f"С уважением,\n{REQUISITES[operator].legal_name}\n"
     )
     subject = subject if subject is not None else _subject(operator, kind, account, period)

@@ -4,8 +4,10 @@ A cabinet posts a ``Parcel`` (which document, to whom, the message's date) with 
 delay; a background thread takes parcels from a heap when they fall due, renders the
 document, builds the operator's e-mail (``sandbox.mails.operator_message``, so the
 same parcel always gives the same bytes) and hands it to the mail server over LMTP,
-one delivery per recipient. ``wait_idle`` lets a test wait until everything posted
-has been sent, without sleeping.
+one delivery per recipient. A parcel with a ``LinkOffer`` whose file turns out larger
+than the offer's limit is sent as a download link instead (``sandbox.mails.link_message``;
+the cabinet publishes the file and says the URL). ``wait_idle`` lets a test wait until
+everything posted has been sent, without sleeping.
 
 Example::
 
@@ -31,11 +33,21 @@ from typing import Self
 
 from sandbox.documents import DocumentSpec, render
 from sandbox.lifecycle import Service
-from sandbox.mails import operator_filename, operator_message
+from sandbox.mails import link_message, operator_filename, operator_message
 
-__all__ = ["Outbox", "Parcel", "Sent"]
+__all__ = ["LinkOffer", "Outbox", "Parcel", "Sent"]
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LinkOffer:
+    """Send a file over ``max_bytes`` as a link: ``publish(filename, data)`` keeps the file
+    (for ``valid_for_s`` seconds) and returns its URL."""
+
+    max_bytes: int
+    publish: Callable[[str, bytes], str]
+    valid_for_s: float
 
 
 @dataclass(frozen=True)
@@ -43,12 +55,14 @@ class Parcel:
     """One e-mail a cabinet sends: the document ``spec`` describes, to ``to``.
 
     ``date`` is the message's Date header; cabinets derive it from the order (never
-    the wall clock at sending time) so that the same order gives the same bytes.
+    the wall clock at sending time) so that the same order gives the same bytes (a
+    message with a link has a new random URL each time).
     """
 
     spec: DocumentSpec
     to: tuple[str, ...]
     date: dt.datetime
+    link: LinkOffer | None = None  # None: always attach the file
 
     @property
     def filename(self) -> str:
@@ -57,17 +71,37 @@ class Parcel:
         return operator_filename(s.operator, s.kind, s.format, account=s.account, period=s.period)
 
     def message(self) -> EmailMessage:
-        """The operator's e-mail with the rendered document attached."""
+        """The operator's e-mail with the rendered document attached, or with a link to
+        it when the file is over the ``link`` offer's limit (the file is then published)."""
+        return self.build()[0]
+
+    def build(self) -> tuple[EmailMessage, str | None]:
+        """The e-mail, and the download URL it carries instead of the file (or ``None``)."""
         s = self.spec
-        return operator_message(
+        data = render(s)
+        if self.link is not None and len(data) > self.link.max_bytes:
+            url = self.link.publish(self.filename, data)
+            message = link_message(
+                s.operator,
+                url,
+                to=", ".join(self.to),
+                date=self.date,
+                kind=s.kind,
+                account=s.account,
+                period=s.period,
+                valid_for_s=self.link.valid_for_s,
+            )
+            return message, url
+        message = operator_message(
             s.operator,
-            [(self.filename, render(s))],
+            [(self.filename, data)],
             to=", ".join(self.to),
             date=self.date,
             kind=s.kind,
             account=s.account,
             period=s.period,
         )
+        return message, None
 
 
 @dataclass(frozen=True)
@@ -77,6 +111,7 @@ class Sent:
     recipient: str
     message_id: str
     filename: str
+    link: str | None = None  # the download URL sent instead of the file
 
 
 @dataclass(order=True)
@@ -166,7 +201,7 @@ class Outbox(Service):
 
     def _send(self, parcel: Parcel) -> None:
         try:
-            message = parcel.message()
+            message, link = parcel.build()
             data = message.as_bytes(policy=policy.SMTP)
         except Exception as exc:  # a renderer bug must not kill the thread
             log.exception("outbox could not build %s", parcel.filename)
@@ -182,4 +217,4 @@ class Outbox(Service):
                 )
                 self.failures.append(f"{parcel.filename} to {recipient}: {exc}")
                 continue
-            self.sent.append(Sent(recipient, message_id, parcel.filename))
+            self.sent.append(Sent(recipient, message_id, parcel.filename, link))

@@ -1,12 +1,13 @@
-"""``python -m sandbox.screenshots [--out docs/screenshots]``: pictures of the SIP
-cabinet's main screens, taken from the sandbox with headless Chromium.
+"""``python -m sandbox.screenshots [--out docs/screenshots]``: pictures of the sandbox
+cabinets' main screens (SIP, MTS), taken with headless Chromium.
 
 Starts a ``Sandbox`` of its own (its own Dovecot; the sandbox calendar on the 15th of
 the current month, so invoices can be ordered; back-office delays of half a second),
 walks through the screens the robot uses the way a person would (by labels and button
-names) and saves one full-page PNG per screen (``sip-01-login.png``, ...), viewport
-1200x800, plus ``README.md`` listing them. The password is never typed before a
-picture is taken. Chromium is ``$CABINET_ROBOT_CHROMIUM`` or ``/usr/bin/chromium``.
+names, dragging the personal account into the MTS «Текущая выборка») and saves one
+full-page PNG per screen (``sip-01-login.png``, ..., ``mts-01-login.png``, ...),
+viewport 1200x800, plus ``README.md`` listing them. The password is never typed before
+a picture is taken. Chromium is ``$CABINET_ROBOT_CHROMIUM`` or ``/usr/bin/chromium``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -21,10 +23,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
+from robots.domain import Operator
 from sandbox.cabinets.base import Timings
 from sandbox.stack import CHROMIUM_ENV, DEFAULT_CHROMIUM, RunningCabinet, Sandbox
+from sandbox.world import accounts_of
 
 __all__ = ["SHOTS", "Shot", "main", "take_screenshots"]
 
@@ -79,6 +83,22 @@ SHOTS: tuple[Shot, ...] = (
         "Технические работы",
         "the maintenance page the cabinet shows instead of any screen",
     ),
+    Shot("mts-01-login.png", "Вход в Виртуальный менеджер", "the login form, number filled in"),
+    Shot(
+        "mts-02-selection.png",
+        "Виртуальный менеджер",
+        "a personal account and one number of another dragged into «Текущая выборка»",
+    ),
+    Shot(
+        "mts-03-order-menu.png",
+        "Заказать документ",
+        "the menu: «Сформированные счета закрытых расчётных периодов», «Детализация разговоров»",
+    ),
+    Shot(
+        "mts-04-document-dialog.png",
+        "Документ",
+        "«Детализация разговоров» filled in: period, «Отправить на», XML, the rules accepted",
+    ),
 )
 
 
@@ -107,8 +127,8 @@ def _heading(page: Page, text: str) -> None:
 
 
 def _walk(page: Page, sip: RunningCabinet, camera: _Camera) -> None:
-    """Log in and go through the screens of ``SHOTS``, one picture each."""
-    shots = iter(SHOTS)
+    """Log in and go through the SIP screens of ``SHOTS``, one picture each."""
+    shots = iter(s for s in SHOTS if s.file.startswith("sip-"))
     page.goto(f"{sip.url}login")
     _heading(page, "Вход в личный кабинет")
     page.get_by_label("Лицевой счет").fill(sip.login)
@@ -160,20 +180,66 @@ def _walk(page: Page, sip: RunningCabinet, camera: _Camera) -> None:
         sip.set_faults("")
 
 
+def _walk_mts(page: Page, mts: RunningCabinet, address: str, camera: _Camera) -> None:
+    """Log in to «Виртуальный менеджер» and take its screens of ``SHOTS``."""
+    shots = iter(s for s in SHOTS if s.file.startswith("mts-"))
+    page.goto(mts.url)
+    _heading(page, "Вход в Виртуальный менеджер")
+    page.get_by_label("Номер:", exact=True).fill(mts.login)
+    camera.take(next(shots))  # before the password is typed
+    page.get_by_label("Пароль:", exact=True).fill(mts.password)
+    page.get_by_role("button", name="Войти").click()
+    _heading(page, "Виртуальный менеджер")
+
+    tree = page.get_by_role("region", name="Иерархия").get_by_role("tree")
+    selection = page.get_by_role("region", name="Текущая выборка")
+    first, *_, last = accounts_of(Operator.MTS)
+    tree.get_by_role("treeitem", name=re.compile(rf"Лицевой счет {first.id}\b")).drag_to(selection)
+    other = tree.get_by_role("treeitem", name=re.compile(rf"Лицевой счет {last.id}\b"))
+    other.click()  # unfolds its numbers
+    other.get_by_role("treeitem", name=last.numbers[0], exact=True).drag_to(selection)
+    expect(selection.get_by_role("heading")).to_have_text(re.compile(r"несколько контрактов"))
+    page.mouse.move(0, 0)  # no hover highlight in the picture
+    camera.take(next(shots))
+
+    page.get_by_role("button", name="Заказать документ").click()
+    expect(page.get_by_role("menu")).to_be_visible()
+    camera.take(next(shots))
+
+    page.get_by_role("menuitem", name="Детализация разговоров", exact=True).click()
+    dialog = page.get_by_role("dialog", name="Документ")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("Отправить на", exact=True).fill(address)
+    dialog.get_by_role("radio", name="XML", exact=True).check()
+    dialog.get_by_role("checkbox", name="Я принимаю правила использования системы").check()
+    camera.take(next(shots))
+
+
 def readme(shots: Sequence[Shot] = SHOTS) -> str:
     """``README.md`` of the screenshots directory: one line per picture."""
     lines = [
-        "# SIP cabinet screenshots",
+        "# Sandbox cabinet screenshots",
         "",
-        "The sandbox's SIP cabinet (`sandbox/cabinets/sip/`), taken by",
-        "`python -m sandbox.screenshots` (headless Chromium, 1200x800, full page; the sandbox",
-        "date is the 15th of the month they were taken). Screens are named by their headings",
-        "in the cabinet and the operator's manuals (`sip-cabinet-invoices.md`,",
-        "`sip-cabinet-call-details.md` in the shared `specs/`).",
+        "The sandbox's SIP cabinet (`sandbox/cabinets/sip/`) and MTS «Виртуальный менеджер»",
+        "(`sandbox/cabinets/mts/`), taken by `python -m sandbox.screenshots` (headless",
+        "Chromium, 1200x800, full page; the sandbox date is the 15th of the month they were",
+        "taken). Screens are named by their headings in the cabinets and the operators'",
+        "manuals (`sip-cabinet-invoices.md`, `sip-cabinet-call-details.md`,",
+        "`mts-virtual-manager.md` in the shared `specs/`).",
         "",
     ]
     lines += [f"- [`{s.file}`]({s.file}) — «{s.screen}»: {s.shows}." for s in shots]
     return "\n".join(lines) + "\n"
+
+
+def _new_page(browser: Browser) -> Page:
+    context = browser.new_context(
+        viewport={"width": VIEWPORT_WIDTH, "height": VIEWPORT_HEIGHT},
+        locale="ru-RU",
+        accept_downloads=False,
+    )
+    context.set_default_timeout(_TIMEOUT_MS)
+    return context.new_page()
 
 
 def take_screenshots(out: Path, chromium: str | None = None) -> list[Path]:
@@ -191,7 +257,7 @@ def take_screenshots(out: Path, chromium: str | None = None) -> list[Path]:
     written: list[Path] = []
     executable = chromium or os.environ.get(CHROMIUM_ENV, DEFAULT_CHROMIUM)
     today = dt.date.today().replace(day=15)
-    workdir = Path(tempfile.mkdtemp(prefix="sip-screenshots-"))
+    workdir = Path(tempfile.mkdtemp(prefix="sandbox-screenshots-"))
     try:
         with (
             Sandbox(workdir, today=today, timings=Timings.uniform(0.5)) as sandbox,
@@ -203,16 +269,14 @@ def take_screenshots(out: Path, chromium: str | None = None) -> list[Path]:
                 args=["--disable-gpu", "--disable-quic"],
             )
             try:
-                context = browser.new_context(
-                    viewport={"width": VIEWPORT_WIDTH, "height": VIEWPORT_HEIGHT},
-                    locale="ru-RU",
-                    accept_downloads=False,
-                )
-                context.set_default_timeout(_TIMEOUT_MS)
-                camera = _Camera(context.new_page(), out)
-                _walk(camera.page, sandbox.cabinet("sip"), camera)
+                page = _new_page(browser)
+                camera = _Camera(page, out)
+                _walk(page, sandbox.cabinet("sip"), camera)
+                page.context.close()
+                camera.page = _new_page(browser)  # MTS in a browser of its own
+                _walk_mts(camera.page, sandbox.cabinet("mts"), sandbox.mailbox.address, camera)
+                camera.page.context.close()
                 written = camera.written
-                context.close()
             finally:
                 browser.close()
     finally:
@@ -224,7 +288,7 @@ def take_screenshots(out: Path, chromium: str | None = None) -> list[Path]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sandbox.screenshots",
-        description="Screenshots of the sandbox SIP cabinet's main screens.",
+        description="Screenshots of the sandbox cabinets' main screens (SIP, MTS).",
     )
     parser.add_argument(
         "--out",

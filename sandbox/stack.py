@@ -1,9 +1,15 @@
 """``Sandbox``: the whole simulated world on loopback, for tests, demos and QA.
 
 It starts (or borrows) a Dovecot, creates the robot's mailbox, serves every cabinet
-app (only SIP so far) from a background thread on a free port, and writes what the
-robot needs to talk to all of it: ``<dir>/cabinet-robot.toml`` and ``<dir>/env`` (the
-generated passwords, mode 0600).
+app (SIP and MTS so far) from a background thread on a free port each, and writes what
+the robot needs to talk to all of it: ``<dir>/cabinet-robot.toml`` and ``<dir>/env``
+(the generated passwords, mode 0600).
+
+Each cabinet has its own knobs (``CabinetSettings`` subclasses, e.g. ``MtsSettings``:
+lockout, SMS step on login, attachment limit, link validity); pass them by cabinet name
+(``settings={"mts": MtsSettings(...)}``) or change them while running
+(``sandbox.cabinet("mts").set_settings(max_attachment_kb=1)``). ``mts_sms=True`` is the
+shortcut for ``MtsSettings(sms_on_login=True)``.
 
 Example::
 
@@ -19,14 +25,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Self
 
-from sandbox.cabinets.base import Cabinet, Timings
+from sandbox.cabinets.base import Cabinet, CabinetSettings, Timings
 from sandbox.cabinets.calendar import SandboxCalendar
 from sandbox.cabinets.faults import FaultSpec
 from sandbox.cabinets.markup import MarkupSpec
+from sandbox.cabinets.mts import MtsCabinet, MtsSettings
 from sandbox.cabinets.server import AppServer
 from sandbox.cabinets.sip import SipCabinet
 from sandbox.lifecycle import Service
@@ -40,6 +48,11 @@ MAIL_PASSWORD_ENV = "CABINET_ROBOT_MAIL_PASSWORD"
 ROBOT_USER = "robot"
 CHROMIUM_ENV = "CABINET_ROBOT_CHROMIUM"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
+# The cabinets a sandbox runs, and the settings class each takes.
+CABINET_SETTINGS: dict[str, type[CabinetSettings]] = {
+    "sip": SipCabinet.settings_type,
+    "mts": MtsCabinet.settings_type,
+}
 
 
 @dataclass
@@ -55,9 +68,35 @@ class RunningCabinet:
         return self.cabinet.name
 
     @property
-    def url(self) -> str:
-        """The start page, e.g. ``http://127.0.0.1:41234/``."""
+    def base_url(self) -> str:
+        """The server's root, e.g. ``http://127.0.0.1:41234/`` (``_sandbox/`` is under it)."""
         return self.server.url
+
+    @property
+    def url(self) -> str:
+        """The start page: ``http://127.0.0.1:41234/`` (SIP), ``.../selfcare/`` (MTS)."""
+        return self.server.url + self.cabinet.start_path.lstrip("/")
+
+    @property
+    def settings(self) -> CabinetSettings:
+        """The cabinet's own knobs now (e.g. ``MtsSettings``)."""
+        return self.cabinet.settings
+
+    def set_settings(self, **changes: Any) -> CabinetSettings:
+        """Change some of the cabinet's settings while it runs, e.g.
+        ``set_settings(sms_on_login=True)``; the next request sees them.
+
+        Raises:
+            TypeError: a setting the cabinet does not have.
+        """
+        self.cabinet.settings = replace(self.cabinet.settings, **changes)
+        return self.cabinet.settings
+
+    def last_sms(self, phone: str) -> dict[str, Any] | None:
+        """The last SMS code sent to ``phone`` (``79161234567``), as ``GET /_sandbox/sms``
+        answers it: ``{"phone", "code", "sent_at"}``; ``None`` if none was sent."""
+        sms = self.cabinet.sms.last_sms(phone)
+        return sms.as_json() if sms else None
 
     @property
     def login(self) -> str:
@@ -93,6 +132,14 @@ class RunningCabinet:
         """End every session of this cabinet: the next request is sent to log in again."""
         self.cabinet.sessions.expire_all()
 
+    def lock_login(self) -> None:
+        """Lock the cabinet's login as too many wrong passwords would (its ``lockout_s``)."""
+        self.cabinet.lock_login()
+
+    def expire_links(self) -> None:
+        """End every download link the cabinet has e-mailed: they answer 410 from now on."""
+        self.cabinet.files.expire_all()
+
     def set_today(self, today: dt.date | None) -> None:
         """Change the sandbox date (every cabinet shares it); ``None``: the real date."""
         self.cabinet.calendar.set_today(today)
@@ -110,9 +157,14 @@ class Sandbox(Service):
         faults: the initial fault spec of every cabinet.
         timings: back-office delays of every cabinet.
         markup: the initial markup spec of every cabinet (``sandbox.cabinets.markup``).
+        settings: cabinets' own settings by cabinet name, e.g.
+            ``{"mts": MtsSettings(max_attempts=3)}`` (the others get their defaults).
+        mts_sms: the MTS login asks for an SMS code (``sms_on_login``; overrides
+            ``settings``).
 
     Raises:
-        ValueError: ``faults`` or ``markup`` is malformed (before anything starts).
+        ValueError: ``faults``, ``markup`` or ``settings`` is malformed (before anything
+            starts).
     """
 
     def __init__(
@@ -124,10 +176,17 @@ class Sandbox(Service):
         faults: str = "",
         timings: Timings | None = None,
         markup: str = "",
+        settings: Mapping[str, CabinetSettings] | None = None,
+        mts_sms: bool = False,
     ) -> None:
         self.directory = Path(directory).resolve()
         self.faults = FaultSpec.parse(faults)
         self.markup = MarkupSpec.parse(markup)
+        self.settings = _checked_settings(settings or {})
+        if mts_sms:
+            mts = self.settings.get("mts", MtsSettings())
+            assert isinstance(mts, MtsSettings)
+            self.settings["mts"] = replace(mts, sms_on_login=True)
         self.timings = timings or Timings()
         self.calendar = SandboxCalendar(today)
         self._given_server = mail_server
@@ -169,7 +228,7 @@ class Sandbox(Service):
         return self._outbox
 
     def cabinet(self, name: str) -> RunningCabinet:
-        """A running cabinet by name (``"sip"``)."""
+        """A running cabinet by name (``"sip"``, ``"mts"``)."""
         try:
             return self._cabinets[name]
         except KeyError:
@@ -232,23 +291,41 @@ class Sandbox(Service):
     # -- internals -------------------------------------------------------------------------
 
     def _start_cabinets(self, mailbox: Mailbox, outbox: Outbox) -> None:
+        common: dict[str, Any] = {
+            "calendar": self.calendar,
+            "outbox": outbox,
+            "timings": self.timings,
+            "faults": self.faults,
+            "markup": self.markup,
+        }
         sip = SipCabinet(
             password=secrets.token_urlsafe(12),
-            calendar=self.calendar,
-            outbox=outbox,
             delivery_email=mailbox.address,
             contract_email=mailbox.address,
-            timings=self.timings,
-            faults=self.faults,
-            markup=self.markup,
+            **common,
         )
-        for cabinet, password_env in ((sip, "CABINET_ROBOT_SIP_PASSWORD"),):
+        mts_settings = self.settings.get("mts")
+        assert mts_settings is None or isinstance(mts_settings, MtsSettings)
+        mts = MtsCabinet(password=secrets.token_urlsafe(12), settings=mts_settings, **common)
+        for cabinet, password_env in (
+            (sip, "CABINET_ROBOT_SIP_PASSWORD"),
+            (mts, "CABINET_ROBOT_MTS_PASSWORD"),
+        ):
             server = AppServer(cabinet.app()).start()
             self._cabinets[cabinet.name] = RunningCabinet(cabinet, server, password_env)
 
     def _write_files(self, mailbox: Mailbox) -> None:
         web = [
-            WebCabinet(c.cabinet.operator, c.url, c.login, c.password_env)
+            WebCabinet(
+                c.cabinet.operator,
+                c.url,
+                c.login,
+                c.password_env,
+                email=mailbox.address if c.cabinet.asks_email else None,
+                otp_url=f"{c.base_url}_sandbox/sms?phone={{phone}}"
+                if c.cabinet.may_ask_sms
+                else None,
+            )
             for c in self._cabinets.values()
         ]
         text = robot_config_toml(
@@ -268,3 +345,14 @@ class Sandbox(Service):
         fd = os.open(self.env_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as env_file:
             env_file.write(lines)
+
+
+def _checked_settings(given: Mapping[str, CabinetSettings]) -> dict[str, CabinetSettings]:
+    """``given`` if every name is a cabinet and every value that cabinet's settings class."""
+    for name, value in given.items():
+        wanted = CABINET_SETTINGS.get(name)
+        if wanted is None:
+            raise ValueError(f"no cabinet {name!r} to configure: use {', '.join(CABINET_SETTINGS)}")
+        if type(value) is not wanted:
+            raise ValueError(f"cabinet {name!r} takes {wanted.__name__}, not {value!r}")
+    return dict(given)

@@ -2,7 +2,8 @@
 configuration for talking to the sandbox.
 
 The SIP accounts carry tariffs: the SIP cabinet orders call details only for
-subscribers on «SIP-соединение», and lists the others with their own tariff.
+subscribers on «SIP-соединение», and lists the others with their own tariff. The MTS
+accounts carry their subscribers' names (the «ФИО» column of «Текущая выборка»).
 """
 
 from __future__ import annotations
@@ -25,21 +26,50 @@ ANALOG_TARIFF = "Аналоговая линия"
 
 @dataclass(frozen=True)
 class SandboxAccount:
-    """A personal account: its numbers, and those whose tariff is not the usual one."""
+    """A personal account: its numbers, those whose tariff is not the usual one, and the
+    subscribers' names where the cabinet shows them."""
 
     operator: Operator
     id: str
     numbers: tuple[str, ...]
     other_tariffs: tuple[tuple[str, str], ...] = ()  # (number, tariff)
+    names: tuple[tuple[str, str], ...] = ()  # (number, full name)
 
     def tariff(self, number: str) -> str:
         """The number's tariff (SIP accounts: «SIP-соединение» unless listed otherwise)."""
         return dict(self.other_tariffs).get(number, SIP_TARIFF)
 
+    def name(self, number: str) -> str:
+        """The subscriber's full name («ФИО»), or "" when unknown."""
+        return dict(self.names).get(number, "")
+
 
 ACCOUNTS: tuple[SandboxAccount, ...] = (
-    SandboxAccount(Operator.MTS, "277012345678", ("79161234567", "79161234568", "79161234569")),
-    SandboxAccount(Operator.MTS, "277012345679", ("79167654321",)),
+    SandboxAccount(
+        Operator.MTS,
+        "277012345678",
+        ("79161234567", "79161234568", "79161234569"),
+        names=(
+            ("79161234567", "Иванов Иван Иванович"),
+            ("79161234568", "Петрова Анна Сергеевна"),
+            ("79161234569", "Сидоров Павел Андреевич"),
+        ),
+    ),
+    SandboxAccount(
+        Operator.MTS,
+        "277012345679",
+        ("79167654321",),
+        names=(("79167654321", "Кузнецова Мария Олеговна"),),
+    ),
+    SandboxAccount(
+        Operator.MTS,
+        "277012345680",
+        ("79031234501", "79031234502"),
+        names=(
+            ("79031234501", "Смирнов Алексей Викторович"),
+            ("79031234502", "Волкова Елена Дмитриевна"),
+        ),
+    ),
     SandboxAccount(Operator.KCELL, "1040123456", ("77012223344", "77012223345")),
     SandboxAccount(Operator.A1, "1234567890123", ("375291234567", "375291234568")),
     SandboxAccount(Operator.SIP, "1100023456", ("375172345678", "375172345679")),
@@ -71,6 +101,8 @@ class WebCabinet:
     url: str
     login: str
     password_env: str
+    email: str | None = None  # where the robot asks the cabinet to send documents
+    otp_url: str | None = None  # the SMS gateway, with ``{phone}``: ``otp = {source = "http"}``
 
 
 def _q(value: str | Path) -> str:
@@ -125,6 +157,10 @@ def robot_config_toml(
                 f"login = {_q(cabinet.login)}",
                 f"password_env = {_q(cabinet.password_env)}",
             ]
+            if cabinet.email is not None:
+                lines.append(f"email = {_q(cabinet.email)}")
+            if cabinet.otp_url is not None:
+                lines.append(f'otp = {{ source = "http", url = {_q(cabinet.otp_url)} }}')
         lines += [
             f'mail_from = ["@{SENDER_DOMAINS[operator]}"]',
             f"download_hosts = [{hosts}]",

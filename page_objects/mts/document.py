@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from playwright.sync_api import Page
-
+from page_objects.base import Screen
 from robots.domain import DocumentFormat, Period
 from robots.errors import OrderRefused, ParseError
 
@@ -18,9 +17,9 @@ RULES = "Я принимаю правила использования сист�
 class DocumentDialog:
     """The dialog «Документ» for the numbers in «Текущая выборка»."""
 
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.root = page.get_by_role("dialog", name="Документ")
+    def __init__(self, screen: Screen) -> None:
+        self.screen = screen  # the screen under the dialog: its detours apply
+        self.root = screen.page.get_by_role("dialog", name="Документ")
 
     def selected(self) -> int:
         """«Выбрано N номеров»."""
@@ -56,12 +55,10 @@ class DocumentDialog:
     def submit(self) -> str:
         """«Заказать»: the confirmation; OrderRefused with the dialog's message."""
         self.root.get_by_role("button", name="Заказать", exact=True).click()
-        status = self.root.get_by_role("status")
-        alert = self.root.get_by_role("alert")
-        status.or_(alert).first.wait_for()
-        if alert.count() and alert.first.is_visible():
-            raise OrderRefused(" ".join(alert.first.inner_text().split()))
-        return " ".join(status.first.inner_text().split())
+        status, alert = self.screen.outcome(within=self.root)
+        if alert:
+            raise OrderRefused(alert)
+        return status or ""
 
     def close(self) -> None:
         self.root.get_by_role("button", name="Закрыть", exact=True).click()

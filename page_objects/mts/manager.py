@@ -101,7 +101,7 @@ class VirtualManager(MtsScreen):
         """«Заказать документ» → ``item``: the «Документ» dialog."""
         self.button("Заказать документ").click()
         self.page.get_by_role("menuitem", name=item, exact=True).click()
-        dialog = DocumentDialog(self.page)
+        dialog = DocumentDialog(self)
         self.expect(dialog.root)
         return dialog
 

@@ -1,8 +1,11 @@
 """Simulated operator cabinets (web apps) and what they share.
 
-- ``base``: ``Cabinet`` (state, templates, the FastAPI app), ``Timings``, ``ErrorTexts``.
+- ``base``: ``Cabinet`` (state, templates, the FastAPI app, JSON endpoints for scripts),
+  ``CabinetSettings``, ``Timings``, ``ErrorTexts``.
+- ``auth``: the login lockout and the SMS code step.
 - ``calendar``: the sandbox's date, fixed or real.
 - ``faults``: the fault spec and injector (500s, latency, session TTL, maintenance).
+- ``files``: files served by an expiring link (documents too large for e-mail).
 - ``markup``: the markup spec (``restyle`` ids/classes/nesting, ``rename`` visible texts)
   and the rewriting of pages, stylesheets and JSON it asks for.
 - ``sessions``: server-side sessions with CSRF tokens.
@@ -11,4 +14,5 @@
   router.
 - ``server``: uvicorn in a background thread on a pre-bound loopback port.
 - ``sip``: the SIP operator's cabinet.
+- ``mts``: the MTS «Виртуальный менеджер».
 """

@@ -1,11 +1,13 @@
 """``Cabinet``: what every simulated cabinet has, and the FastAPI app around it.
 
 A cabinet subclass says who it is (``name``, ``operator``, its templates and static
-files, the texts of its error pages) and adds its screens in ``add_routes``. The base
-gives it the sandbox calendar, a fault injector, server-side sessions with CSRF
-tokens, the orders book, the SMS gateway, the outbox for its e-mails, Jinja2
-rendering with a shared layout, markup changes of its pages (``restyle``, ``rename``:
-``sandbox.cabinets.markup``) and the ``/_sandbox/*`` endpoints.
+files, the texts of its error pages, its ``settings``) and adds its screens in
+``add_routes``. The base gives it the sandbox calendar, a fault injector, server-side
+sessions with CSRF tokens (for forms and for its scripts' JSON calls), the orders
+book, the SMS gateway, a login lockout, files served by expiring links, the outbox for
+its e-mails, Jinja2 rendering with a shared layout, markup changes of its pages
+(``restyle``, ``rename``: ``sandbox.cabinets.markup``) and the ``/_sandbox/*``
+endpoints.
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ from typing import Any, ClassVar
 
 import jinja2
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from robots.domain import DocumentFormat, DocumentKind, Operator, Period
+from sandbox.cabinets.auth import LoginLockout
 from sandbox.cabinets.calendar import SandboxCalendar
 from sandbox.cabinets.faults import FaultInjector, FaultSpec
+from sandbox.cabinets.files import EXPIRED, FileLinks
 from sandbox.cabinets.markup import MarkupSetting, MarkupSpec
 from sandbox.cabinets.orders import Method, OrderBook, OrderRecord, SmsGateway
 from sandbox.cabinets.sessions import Lookup, Session, SessionStore
@@ -32,15 +36,21 @@ from sandbox.cabinets.web import (
     CsrfRefused,
     Form,
     Redirect,
+    Unauthorized,
+    content_disposition,
     install_faults,
     install_markup,
     read_form,
+    read_json,
     sandbox_router,
 )
 from sandbox.documents import Customer, DocumentSpec
-from sandbox.outbox import Outbox, Parcel
+from sandbox.mails import CONTENT_TYPES
+from sandbox.outbox import LinkOffer, Outbox, Parcel
 
-__all__ = ["Cabinet", "ErrorTexts", "Timings"]
+__all__ = ["CSRF_HEADER", "Cabinet", "CabinetSettings", "ErrorTexts", "Timings"]
+
+CSRF_HEADER = "X-CSRF-Token"  # how a page's script sends the session's token with fetch()
 
 SHARED_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -68,6 +78,20 @@ class ErrorTexts:
     server_error: tuple[str, str]
     csrf: tuple[str, str]
     not_found: tuple[str, str]
+    gone: tuple[str, str] = (  # a download link that expired (410)
+        "Срок действия ссылки истек",
+        "Файл больше недоступен для скачивания. Закажите документ повторно.",
+    )
+    session_expired: str = ""  # what a script's 401 JSON says (shown on the login page)
+
+
+@dataclass(frozen=True)
+class CabinetSettings:
+    """A cabinet's own knobs (lockout, SMS step, size limits...); subclasses add fields.
+
+    ``RunningCabinet.set_settings(**changes)`` replaces them while the cabinet runs;
+    handlers read ``cabinet.settings`` at each request.
+    """
 
 
 class Cabinet:
@@ -81,6 +105,7 @@ class Cabinet:
         timings: back-office delays.
         faults: the initial fault spec.
         markup: the initial markup spec (``sandbox.cabinets.markup``).
+        settings: the cabinet's own knobs (default: ``settings_type()``).
     """
 
     name: ClassVar[str]  # what ``maintenance=`` names, e.g. "sip"
@@ -93,6 +118,12 @@ class Cabinet:
     timezone: ClassVar[dt.timezone] = dt.UTC  # of the operator's mail and order times
     login_path: ClassVar[str] = "/login"
     home_path: ClassVar[str] = "/menu"
+    start_path: ClassVar[str] = "/"  # what a person opens first (the robot's ``url``)
+    # What the robot's configuration says about the cabinet: it types an e-mail address
+    # into the cabinet's forms (``email``), the login may ask for an SMS code (``otp``).
+    asks_email: ClassVar[bool] = False
+    may_ask_sms: ClassVar[bool] = False
+    settings_type: ClassVar[type[CabinetSettings]] = CabinetSettings
 
     def __init__(
         self,
@@ -104,7 +135,11 @@ class Cabinet:
         timings: Timings | None = None,
         faults: FaultSpec | str = "",
         markup: MarkupSpec | str = "",
+        settings: CabinetSettings | None = None,
     ) -> None:
+        if settings is not None and not isinstance(settings, self.settings_type):
+            raise TypeError(f"{self.name} takes {self.settings_type.__name__}, not {settings!r}")
+        self.settings = settings if settings is not None else self.settings_type()
         self.login = login
         self.password = password
         self.calendar = calendar
@@ -115,6 +150,8 @@ class Cabinet:
         self.sessions = SessionStore(lambda: self.faults.session_ttl_s)
         self.orders = OrderBook()
         self.sms = SmsGateway()
+        self.lockout = LoginLockout()
+        self.files = FileLinks()
         loaders = [jinja2.FileSystemLoader(self.templates_dir)]
         self.jinja = jinja2.Environment(
             loader=jinja2.ChoiceLoader([*loaders, jinja2.FileSystemLoader(SHARED_TEMPLATES)]),
@@ -177,9 +214,28 @@ class Cabinet:
     async def checked_form(self, request: Request, session: Session) -> Form:
         """The posted form, if it carries the session's CSRF token."""
         form = await read_form(request)
-        if not secrets.compare_digest(form.get("csrf_token"), session.csrf_token):
+        if not secrets.compare_digest(form.get("csrf_token").encode(), session.csrf_token.encode()):
             raise CsrfRefused
         return form
+
+    # -- JSON endpoints called by a page's script (fetch) -----------------------------------
+
+    def require_login_json(self, request: Request) -> Session:
+        """The logged-in session, or a 401 JSON answer saying where to log in."""
+        found = self.current_session(request)
+        if not isinstance(found, Session):
+            raise Unauthorized(self.login_url(found), self.errors.session_expired)
+        if found.login is None:
+            raise Unauthorized(self.login_url(), self.errors.session_expired)
+        return found
+
+    async def checked_json(self, request: Request, session: Session) -> dict[str, Any]:
+        """The posted JSON object, if the ``X-CSRF-Token`` header is the session's token
+        (refused like a form: 403 with the CSRF error page)."""
+        token = request.headers.get(CSRF_HEADER, "")
+        if not secrets.compare_digest(token.encode(), session.csrf_token.encode()):
+            raise CsrfRefused
+        return await read_json(request)
 
     def set_cookie(self, response: Response, session: Session) -> None:
         response.set_cookie(self.cookie_name, session.id, httponly=True, samesite="lax", path="/")
@@ -199,6 +255,12 @@ class Cabinet:
         response.delete_cookie(self.cookie_name, path="/")
         return response
 
+    def lock_login(self, login: str | None = None, *, lockout_s: float | None = None) -> None:
+        """Lock ``login`` (default: the cabinet's) as too many wrong passwords would, for
+        ``lockout_s`` (default: the cabinet's ``lockout_s`` setting, else 15 minutes)."""
+        seconds = lockout_s if lockout_s is not None else getattr(self.settings, "lockout_s", 900)
+        self.lockout.lock(login or self.login, lockout_s=float(seconds))
+
     def now(self) -> dt.datetime:
         """The sandbox's date and time in the cabinet's time zone."""
         return self.calendar.now().astimezone(self.timezone)
@@ -213,6 +275,8 @@ class Cabinet:
         fmt: DocumentFormat,
         numbers: tuple[str, ...] = (),
         to: tuple[str, ...] = (),
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
     ) -> OrderRecord:
         """Record an order in the book (what ``/_sandbox/orders`` lists)."""
         return self.orders.add(
@@ -224,23 +288,66 @@ class Cabinet:
             numbers=numbers,
             to=to,
             ordered_at=self.now(),
+            date_from=date_from,
+            date_to=date_to,
         )
 
     def mail_document(
-        self, order: OrderRecord, spec: DocumentSpec, customer: Customer, delay_s: float
+        self,
+        order: OrderRecord,
+        spec: DocumentSpec,
+        customer: Customer,
+        delay_s: float,
+        link: LinkOffer | None = None,
     ) -> None:
         """E-mail the document of ``order`` to its recipients after ``delay_s``.
 
         The message's Date is the order's time plus the delay (whole seconds), not the
-        clock when it is sent, so the same order always gives the same bytes.
+        clock when it is sent, so the same order always gives the same bytes. With
+        ``link``, a file over its limit goes as a download link (see ``link_offer``).
         """
         date = order.ordered_at + dt.timedelta(seconds=round(delay_s))
         spec = replace(spec, customer=replace(customer, email=order.to[0] if order.to else ""))
-        self.outbox.post(Parcel(spec, order.to, date), delay_s)
+        self.outbox.post(Parcel(spec, order.to, date, link), delay_s)
+
+    # -- files by link ---------------------------------------------------------------------
+
+    def link_offer(
+        self, base_url: str, files_path: str, *, max_bytes: int, ttl_s: float
+    ) -> LinkOffer:
+        """Files over ``max_bytes`` are kept in ``files`` for ``ttl_s`` and e-mailed as
+        ``{base_url}{files_path}/{token}`` (``base_url`` as the browser reached the
+        cabinet, e.g. ``str(request.base_url)``)."""
+        prefix = base_url.rstrip("/") + "/" + files_path.strip("/") + "/"
+
+        def publish(name: str, data: bytes) -> str:
+            return prefix + self.files.add(name, data, ttl_s=ttl_s)
+
+        return LinkOffer(max_bytes=max_bytes, publish=publish, valid_for_s=ttl_s)
+
+    def file_response(self, request: Request, token: str) -> Response:
+        """A linked file as a download; 410 once expired, 404 for an unknown token."""
+        found = self.files.get(token)
+        if found is None:
+            return self.error_page(request, "not_found")
+        if found is EXPIRED:
+            return self.error_page(request, "gone")
+        ext = found.name.rsplit(".", 1)[-1].lower()
+        return Response(
+            found.data,
+            media_type="/".join(CONTENT_TYPES.get(ext, ("application", "octet-stream"))),
+            headers={"Content-Disposition": content_disposition(found.name)},
+        )
 
     def error_page(self, request: Request, kind: str) -> HTMLResponse:
-        """One of the cabinet's error pages: maintenance, server_error, csrf, not_found."""
-        codes = {"maintenance": 503, "server_error": 500, "csrf": 403, "not_found": 404}
+        """One of the cabinet's error pages: maintenance, server_error, csrf, not_found, gone."""
+        codes = {
+            "maintenance": 503,
+            "server_error": 500,
+            "csrf": 403,
+            "not_found": 404,
+            "gone": 410,
+        }
         heading, text = getattr(self.errors, kind)
         return self.render(
             request, "error.html", status_code=codes[kind], heading=heading, message=text
@@ -266,6 +373,11 @@ class Cabinet:
         async def on_csrf(request: Request, exc: Exception) -> Response:
             return self.error_page(request, "csrf")
 
+        async def on_unauthorized(request: Request, exc: Exception) -> Response:
+            assert isinstance(exc, Unauthorized)
+            body = {"error": "unauthorized", "message": exc.message, "location": exc.location}
+            return JSONResponse(body, status_code=401)
+
         async def on_http(request: Request, exc: Exception) -> Response:
             if isinstance(exc, HTTPException) and exc.status_code == 404:
                 return self.error_page(request, "not_found")
@@ -274,6 +386,7 @@ class Cabinet:
 
         app.add_exception_handler(Redirect, on_redirect)
         app.add_exception_handler(CsrfRefused, on_csrf)
+        app.add_exception_handler(Unauthorized, on_unauthorized)
         app.add_exception_handler(HTTPException, on_http)
         self.add_routes(app)
         return app

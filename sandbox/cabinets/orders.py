@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from robots.domain import DocumentFormat, DocumentKind, Period
 
-__all__ = ["OrderBook", "OrderRecord", "SmsGateway"]
+__all__ = ["OrderBook", "OrderRecord", "Sms", "SmsGateway"]
 
 Method = Literal["email", "download"]
 
@@ -29,8 +29,14 @@ class OrderRecord:
     numbers: tuple[str, ...]
     to: tuple[str, ...]  # e-mail recipients; empty for a download
     ordered_at: dt.datetime
+    date_from: dt.date | None = None  # call details for a range of days (MTS)
+    date_to: dt.date | None = None
 
     def as_json(self) -> dict[str, Any]:
+        """The order as ``/_sandbox/orders`` lists it (``date_from``/``date_to`` if set)."""
+        extra = {}
+        if self.date_from is not None and self.date_to is not None:
+            extra = {"date_from": self.date_from.isoformat(), "date_to": self.date_to.isoformat()}
         return {
             "id": self.id,
             "kind": str(self.kind),
@@ -41,6 +47,7 @@ class OrderRecord:
             "numbers": list(self.numbers),
             "to": list(self.to),
             "ordered_at": self.ordered_at.isoformat(),
+            **extra,
         }
 
 
@@ -62,6 +69,8 @@ class OrderBook:
         ordered_at: dt.datetime,
         numbers: tuple[str, ...] = (),
         to: tuple[str, ...] = (),
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
     ) -> OrderRecord:
         """Record an order and return it with its id."""
         with self._lock:
@@ -75,6 +84,8 @@ class OrderBook:
                 numbers,
                 to,
                 ordered_at,
+                date_from,
+                date_to,
             )
             self._orders.append(record)
             return record
@@ -84,17 +95,40 @@ class OrderBook:
             return list(self._orders)
 
 
+@dataclass(frozen=True)
+class Sms:
+    """One code sent by SMS."""
+
+    phone: str
+    code: str
+    sent_at: dt.datetime  # the real time (UTC): a robot compares it with its own clock
+
+    def as_json(self) -> dict[str, Any]:
+        return {"phone": self.phone, "code": self.code, "sent_at": self.sent_at.isoformat()}
+
+
 class SmsGateway:
-    """The last code sent to each phone (cabinets that confirm by SMS use it)."""
+    """The last code sent to each phone (cabinets that confirm by SMS use it).
+
+    ``sent_at`` is the wall clock, not the sandbox calendar: whoever reads the code
+    (the robot's OTP source) tells a fresh code from an old one by its own clock.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._codes: dict[str, str] = {}
+        self._sent: dict[str, Sms] = {}
 
-    def send(self, phone: str, code: str) -> None:
+    def send(self, phone: str, code: str) -> Sms:
+        sms = Sms(phone, code, dt.datetime.now(dt.UTC))
         with self._lock:
-            self._codes[phone] = code
+            self._sent[phone] = sms
+        return sms
 
     def last(self, phone: str) -> str | None:
+        """The last code sent to ``phone``."""
+        sms = self.last_sms(phone)
+        return sms.code if sms else None
+
+    def last_sms(self, phone: str) -> Sms | None:
         with self._lock:
-            return self._codes.get(phone)
+            return self._sent.get(phone)

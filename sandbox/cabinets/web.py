@@ -1,15 +1,17 @@
-"""HTTP pieces every cabinet app shares: form reading, redirects and refusals as
-exceptions, the fault and markup middlewares and the sandbox's own endpoints
-(``/_sandbox/*``).
+"""HTTP pieces every cabinet app shares: form and JSON reading, redirects and refusals
+(403 CSRF, 401 JSON for scripts) as exceptions, the fault and markup middlewares and
+the sandbox's own endpoints (``/_sandbox/*``).
 
-Forms are read from the urlencoded body by hand: cabinets post nothing else, and it
-spares a multipart dependency.
+Forms are read from the urlencoded body by hand: cabinets post nothing else (and JSON
+from their scripts), and it spares a multipart dependency.
 """
 
 from __future__ import annotations
 
+import json
 import urllib.parse
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import anyio
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -24,10 +26,12 @@ __all__ = [
     "CsrfRefused",
     "Form",
     "Redirect",
+    "Unauthorized",
     "content_disposition",
     "install_faults",
     "install_markup",
     "read_form",
+    "read_json",
     "sandbox_router",
 ]
 
@@ -48,6 +52,20 @@ class CsrfRefused(Exception):
     """A POST without the session's CSRF token: answer 403."""
 
 
+class Unauthorized(Exception):
+    """A fetch() call without a live session: answer 401 JSON saying where to log in.
+
+    Pages redirect (``Redirect``); a script cannot follow a redirect to the login page
+    usefully, so JSON endpoints answer ``{"error": "unauthorized", "message", "location"}``
+    and the page's script navigates to ``location`` itself.
+    """
+
+    def __init__(self, location: str, message: str = "") -> None:
+        super().__init__(location)
+        self.location = location
+        self.message = message
+
+
 class Form:
     """A posted urlencoded form: every field with all its values."""
 
@@ -62,6 +80,19 @@ class Form:
     def getlist(self, name: str) -> list[str]:
         """Every value of ``name`` (ticked checkboxes), in order."""
         return list(self._fields.get(name, []))
+
+
+async def read_json(request: Request) -> dict[str, Any]:
+    """The request's JSON object body (empty for anything else: a script sent it)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    if content_type != "application/json" or len(body) > _MAX_FORM_BYTES:
+        return {}
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 async def read_form(request: Request) -> Form:
@@ -186,7 +217,8 @@ def sandbox_router(
     """``/_sandbox/*``: what tests and the CLI read and change in a running cabinet.
 
     - ``GET orders``: the accepted orders, oldest first.
-    - ``GET sms?phone=``: the last code sent to ``phone``, or 404.
+    - ``GET sms?phone=``: the last code sent to ``phone`` (``{"phone", "code", "sent_at"}``,
+      ``sent_at`` an ISO datetime of the real clock), or 404.
     - ``GET|POST faults``: the current faults; POST a spec string (the body) to change them.
     - ``GET|POST today``: the sandbox date; POST ``YYYY-MM-DD`` (or ``real``) to change it.
     - ``GET|POST markup``: the current markup changes; POST a spec string (the body, or
@@ -200,10 +232,10 @@ def sandbox_router(
 
     @router.get("/sms")
     async def last_sms(phone: str = "") -> JSONResponse:
-        code = sms.last(phone)
-        if code is None:
+        sent = sms.last_sms(phone)
+        if sent is None:
             return JSONResponse({"error": f"no SMS was sent to {phone!r}"}, status_code=404)
-        return JSONResponse({"phone": phone, "code": code})
+        return JSONResponse(sent.as_json())
 
     @router.get("/faults")
     async def get_faults() -> JSONResponse:

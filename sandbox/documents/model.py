@@ -123,6 +123,15 @@ def month_phrase(period: Period) -> str:
     return f"{MONTHS[period.month - 1]} {period.year} г."
 
 
+def plural(count: int, one: str, few: str, many: str) -> str:
+    """The Russian form for ``count``: 1 номер, 2 номера, 5 номеров (11-14: many)."""
+    if count % 10 == 1 and count % 100 != 11:
+        return one
+    if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
+        return few
+    return many
+
+
 def range_phrase(period: Period) -> str:
     """``01.10.2026 - 31.10.2026``"""
     return f"{period.first_day:%d.%m.%Y} - {period.last_day:%d.%m.%Y}"

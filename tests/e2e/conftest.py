@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.driving import Driver
 
 from sandbox.cabinets.base import Timings
 from sandbox.mailserver import MailServer
 from sandbox.stack import Sandbox
+from support.driving import Driver
 
 TODAY = dt.date.today().replace(day=15)
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.driving import Driver
 from typer.testing import CliRunner
 
 from cli.main import app
@@ -23,6 +22,7 @@ from robots.cabinets import OrderRequest
 from robots.domain import DocumentKind, Period
 from robots.errors import CabinetMaintenance, OrderRefused, UnexpectedScreen
 from sandbox.stack import Sandbox
+from support.driving import Driver
 
 pytestmark = pytest.mark.integration
 

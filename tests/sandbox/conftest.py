@@ -1,11 +1,13 @@
-"""Fixtures of the sandbox tests: a running sandbox on the worker's Dovecot, and an
-HTTP client that reads cabinet pages the way the robot's page objects do (headings,
-alerts, status messages, labels, buttons), without a browser.
+"""Fixtures of the sandbox tests: a running sandbox on the worker's Dovecot, and HTTP
+clients that read cabinet pages the way the robot's page objects do (headings, alerts,
+status messages, labels, buttons), without a browser: ``sip`` (``CabinetClient``) and
+``mts`` (``MtsClient``, which also makes the JSON calls of the MTS page's script).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -39,6 +41,14 @@ def sip(sandbox: Sandbox) -> Iterator[CabinetClient]:
 
 
 @pytest.fixture
+def mts(sandbox: Sandbox) -> Iterator[MtsClient]:
+    """A client of the MTS «Виртуальный менеджер», not logged in yet."""
+    client = MtsClient(sandbox.cabinet("mts"))
+    yield client
+    client.close()
+
+
+@pytest.fixture
 def new_client(sandbox: Sandbox) -> Iterator[Callable[[], CabinetClient]]:
     """Makes more clients of the SIP cabinet (other browsers)."""
     clients: list[CabinetClient] = []
@@ -67,6 +77,7 @@ class Page:
     inputs: list[dict[str, str | None]] = field(default_factory=list)
     options: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # select -> (v, text)
     text: str = ""
+    html: str = ""
 
     @property
     def csrf(self) -> str:
@@ -137,6 +148,7 @@ def parse(response: httpx.Response) -> Page:
         reader = _Reader(page)
         reader.feed(response.text)
         page.text = " ".join(" ".join(reader.chunks).split())
+        page.html = response.text
     return page
 
 
@@ -145,7 +157,7 @@ class CabinetClient:
 
     def __init__(self, cabinet: RunningCabinet) -> None:
         self.cabinet = cabinet
-        self.http = httpx.Client(base_url=cabinet.url, follow_redirects=True, timeout=20)
+        self.http = httpx.Client(base_url=cabinet.base_url, follow_redirects=True, timeout=20)
         self.last = Page(0, "")
 
     def open(self, path: str, **params: str) -> Page:
@@ -169,3 +181,46 @@ class CabinetClient:
 
     def close(self) -> None:
         self.http.close()
+
+
+_SCRIPT_TOKEN = re.compile(r'data-csrf-token="([^"]*)"')
+
+
+class MtsClient(CabinetClient):
+    """Drives the MTS cabinet: the login form, and the JSON calls its page's script makes
+    (the CSRF token of the last main screen in the ``X-CSRF-Token`` header)."""
+
+    def login(self, number: str | None = None, password: str | None = None) -> Page:
+        self.open("/selfcare/")
+        return self.submit(
+            "/selfcare/",
+            {
+                "number": self.cabinet.login if number is None else number,
+                "password": self.cabinet.password if password is None else password,
+            },
+        )
+
+    @property
+    def script_token(self) -> str:
+        """The token the main screen gives its script (``data-csrf-token``)."""
+        match = _SCRIPT_TOKEN.search(self.last.html)
+        assert match, f"no script token on {self.last.url}"
+        return match[1]
+
+    def call(
+        self, path: str, body: dict[str, Any] | None = None, *, csrf: str | None = None
+    ) -> httpx.Response:
+        """POST JSON as the page's script does."""
+        token = self.script_token if csrf is None else csrf
+        return self.http.post(path, json=body or {}, headers={"X-CSRF-Token": token})
+
+    def select(self, **item: str) -> dict[str, Any]:
+        """Drop an account (``account=``) or a number (``number=``) into the selection."""
+        answer = self.call("/selfcare/api/selection", item)
+        assert answer.status_code == 200, answer.text
+        result: dict[str, Any] = answer.json()
+        return result
+
+    def order(self, **body: Any) -> httpx.Response:
+        """«Заказать» in the dialog: ``document``, ``email``, ``format``, ``rules``, dates."""
+        return self.call("/selfcare/api/order", body)

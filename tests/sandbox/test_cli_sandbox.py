@@ -32,16 +32,25 @@ def test_up_detached_then_down(tmp_path: Path) -> None:
         "latency_ms=1",
         "--markup",
         "restyle,seed=2",
+        "--mts-sms",
     )
     assert up.returncode == 0, up.stderr
     state = json.loads((directory / "sandbox.json").read_text())
     pid = state["pid"]
     try:
-        (sip,) = state["cabinets"]
+        sip, mts = state["cabinets"]
         assert sip["url"] in up.stdout and "1100023456" in up.stdout
+        assert mts["url"].endswith("/selfcare/") and mts["url"] in up.stdout
+        assert "login 9161234567" in up.stdout
+        sms_url = mts["sms_url"]
+        assert sms_url.endswith("/_sandbox/sms?phone=79161234567") and sms_url in up.stdout
+        assert "sms_url" not in sip
         assert str(directory / "env") in up.stdout
         env = dict(line.split("=", 1) for line in (directory / "env").read_text().splitlines())
         assert env["CABINET_ROBOT_SIP_PASSWORD"] not in up.stdout + up.stderr
+        assert env["CABINET_ROBOT_MTS_PASSWORD"] not in up.stdout + up.stderr
+        mts_login = httpx.get(mts["url"])
+        assert mts_login.status_code == 200 and "Вход в Виртуальный менеджер" in mts_login.text
         assert httpx.get(f"{sip['url']}login").status_code == 200
         assert httpx.get(f"{sip['url']}_sandbox/today").json()["today"] == "2026-11-10"
         assert httpx.get(f"{sip['url']}_sandbox/markup").json()["markup"] == "restyle,seed=2"

@@ -3,6 +3,7 @@ the ``/_sandbox`` endpoints of a running cabinet."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -149,6 +150,10 @@ def test_sandbox_today_and_orders_endpoints(sip: CabinetClient, sandbox: Sandbox
     assert sip.http.get("/_sandbox/orders").json() == []
     missing = sip.http.get("/_sandbox/sms", params={"phone": "375291234567"})
     assert missing.status_code == 404
+    before = dt.datetime.now(dt.UTC)
     sandbox.cabinet("sip").cabinet.sms.send("375291234567", "1234")
-    found = sip.http.get("/_sandbox/sms", params={"phone": "375291234567"})
-    assert found.json() == {"phone": "375291234567", "code": "1234"}
+    found = sip.http.get("/_sandbox/sms", params={"phone": "375291234567"}).json()
+    assert {k: found[k] for k in ("phone", "code")} == {"phone": "375291234567", "code": "1234"}
+    sent_at = dt.datetime.fromisoformat(found["sent_at"])  # the real clock, not the calendar
+    assert before <= sent_at <= dt.datetime.now(dt.UTC)
+    assert sandbox.cabinet("sip").last_sms("375291234567") == found

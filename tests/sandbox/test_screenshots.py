@@ -12,8 +12,12 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def test_shots_are_numbered_in_order_and_listed_in_the_readme() -> None:
-    for number, shot in enumerate(SHOTS, start=1):
-        assert re.fullmatch(rf"sip-{number:02d}-[a-z-]+\.png", shot.file), shot.file
+    cabinets = list(dict.fromkeys(shot.file.split("-")[0] for shot in SHOTS))
+    assert cabinets == ["sip", "mts"]  # one cabinet after the other
+    for cabinet in cabinets:
+        shots = [shot for shot in SHOTS if shot.file.startswith(f"{cabinet}-")]
+        for number, shot in enumerate(shots, start=1):
+            assert re.fullmatch(rf"{cabinet}-{number:02d}-[a-z-]+\.png", shot.file), shot.file
     text = readme()
     for shot in SHOTS:
         assert f"[`{shot.file}`]({shot.file}) — «{shot.screen}»" in text

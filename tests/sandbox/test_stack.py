@@ -11,6 +11,8 @@ import pytest
 
 from config.loader import load_config
 from robots.domain import Operator
+from sandbox.cabinets.base import CabinetSettings
+from sandbox.cabinets.mts import MtsSettings
 from sandbox.mailserver import MailServer
 from sandbox.stack import Sandbox
 from sandbox.world import accounts_of
@@ -21,9 +23,14 @@ pytestmark = pytest.mark.integration
 def test_robot_configuration_and_env_file(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sip = sandbox.cabinet("sip")
-    assert set(sandbox.env) == {"CABINET_ROBOT_MAIL_PASSWORD", "CABINET_ROBOT_SIP_PASSWORD"}
+    sip, mts = sandbox.cabinet("sip"), sandbox.cabinet("mts")
+    assert set(sandbox.env) == {
+        "CABINET_ROBOT_MAIL_PASSWORD",
+        "CABINET_ROBOT_SIP_PASSWORD",
+        "CABINET_ROBOT_MTS_PASSWORD",
+    }
     assert sandbox.env["CABINET_ROBOT_SIP_PASSWORD"] == sip.password
+    assert sandbox.env["CABINET_ROBOT_MTS_PASSWORD"] == mts.password
     assert sandbox.env["CABINET_ROBOT_MAIL_PASSWORD"] == sandbox.mailbox.password
     assert stat.S_IMODE(sandbox.env_path.stat().st_mode) == 0o600
     lines = sandbox.env_path.read_text().splitlines()
@@ -44,6 +51,21 @@ def test_robot_configuration_and_env_file(
     ]
     assert {c.operator for c in config.cabinets} == set(Operator)
     assert sip.password not in sandbox.config_path.read_text()
+    assert mts.password not in sandbox.config_path.read_text()
+    assert cabinet.email is None and cabinet.otp is None
+
+    web = next(c for c in config.cabinets if c.operator is Operator.MTS)
+    assert web.name == "mts-sandbox"
+    assert str(web.url) == mts.url == f"{mts.base_url}selfcare/"
+    assert (web.login, web.password_env) == ("9161234567", "CABINET_ROBOT_MTS_PASSWORD")
+    assert web.email == sandbox.mailbox.address
+    assert web.otp is not None and str(web.otp.source) == "http"
+    assert web.otp.url == f"{mts.base_url}_sandbox/sms?phone={{phone}}"
+    assert web.mail_from == ("@mts.ru",)
+    assert web.download_hosts == ("127.0.0.1",)
+    assert [(a.id, a.numbers) for a in web.accounts] == [
+        (a.id, a.numbers) for a in accounts_of(Operator.MTS)
+    ]
 
 
 def test_the_cabinet_answers_on_its_url_and_stop_stops_it(
@@ -52,8 +74,9 @@ def test_the_cabinet_answers_on_its_url_and_stop_stops_it(
     box = Sandbox(tmp_path, mail_server=mail_server).start()
     url = box.cabinet("sip").url
     assert httpx.get(f"{url}login").status_code == 200
-    with pytest.raises(KeyError, match="no cabinet 'mts'"):
-        box.cabinet("mts")
+    assert httpx.get(box.cabinet("mts").url).status_code == 200
+    with pytest.raises(KeyError, match="no cabinet 'kcell'"):
+        box.cabinet("kcell")
     box.stop()
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{url}login")
@@ -65,3 +88,20 @@ def test_bad_faults_are_refused_before_anything_starts(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown fault"):
         Sandbox(tmp_path, faults="boom=1")
     assert not tmp_path.joinpath("cabinet-robot.toml").exists()
+
+
+def test_cabinet_settings_by_name_and_while_running(
+    mail_server: MailServer, tmp_path: Path
+) -> None:
+    with pytest.raises(ValueError, match="no cabinet 'kcell' to configure"):
+        Sandbox(tmp_path, settings={"kcell": MtsSettings()})
+    with pytest.raises(ValueError, match="cabinet 'sip' takes CabinetSettings"):
+        Sandbox(tmp_path, settings={"sip": MtsSettings()})
+    settings = {"mts": MtsSettings(max_attempts=3, link_ttl_s=60)}
+    with Sandbox(tmp_path, mail_server=mail_server, settings=settings, mts_sms=True) as box:
+        mts = box.cabinet("mts")
+        assert mts.settings == MtsSettings(max_attempts=3, link_ttl_s=60, sms_on_login=True)
+        assert mts.set_settings(sms_on_login=False) == MtsSettings(max_attempts=3, link_ttl_s=60)
+        with pytest.raises(TypeError):
+            mts.set_settings(no_such_knob=1)
+        assert box.cabinet("sip").settings == CabinetSettings()
