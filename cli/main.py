@@ -11,6 +11,7 @@ import typer
 from cli.common import ConfigOption, fail, setup_logging
 from cli.order import order
 from cli.sandbox import sandbox_app
+from cli.subscribers import subscribers
 from robots.errors import ConfigurationError, RobotError
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app = typer.Typer(
 _LISTED_PATHS = 30  # past this, the manifest is the list
 
 app.command()(order)
+app.command()(subscribers)
 
 config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
 app.add_typer(config_app, name="config")

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict, dataclass
-from typing import Annotated
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cli.common import ConfigOption, fail, setup_logging
 from robots.domain import DocumentFormat, DocumentKind, Period, Via
 from robots.errors import OrderRefused, RobotError
+
+if TYPE_CHECKING:
+    from robots.downloads import Delivered
 
 
 @dataclass
@@ -87,16 +91,16 @@ def order(
                 base = OrderResult(account_id, str(kind), str(month), str(chosen), "ordered")
                 try:
                     if chosen is Via.DOWNLOAD:
-                        file = robot.download(request)
-                        (delivered,) = deliver_downloads(settings, [file])
-                        base.format = str(delivered.document.format)
-                        base.status = "duplicate" if delivered.duplicate else "delivered"
-                        base.path = str(settings.tarifer.inbox / (delivered.path or ""))
-                    else:
-                        placed = robot.order(request)
-                        base.format = str(placed.format) if placed.format else None
-                        base.numbers = list(placed.numbers) or None
-                        base.email = placed.email
+                        files = robot.download(request)
+                        results += [
+                            _delivered(base, item, settings.tarifer.inbox)
+                            for item in deliver_downloads(settings, files)
+                        ]
+                        continue
+                    placed = robot.order(request)
+                    base.format = str(placed.format) if placed.format else None
+                    base.numbers = list(placed.numbers) or None
+                    base.email = placed.email
                 except OrderRefused as exc:
                     base.status, base.message = "refused", str(exc)
                 results.append(base)
@@ -105,6 +109,18 @@ def order(
     _report(cabinet, results, as_json)
     if any(r.status == "refused" for r in results):
         raise typer.Exit(1)
+
+
+def _delivered(base: OrderResult, item: Delivered, inbox: Path) -> OrderResult:
+    """The result of one downloaded file."""
+    document = item.document
+    return replace(
+        base,
+        format=str(document.format),
+        numbers=list(document.numbers) or None,
+        status="duplicate" if item.duplicate else "delivered",
+        path=None if item.duplicate else str(inbox / (item.path or "")),
+    )
 
 
 def _report(cabinet: str, results: list[OrderResult], as_json: bool) -> None:

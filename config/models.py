@@ -193,6 +193,8 @@ class CabinetSettings(_Section):
     # Where the robot asks the cabinet to send documents; default: the [mail] username.
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
     otp: OtpSettings | None = None  # where SMS codes come from, for cabinets that ask
+    # For an administrator of several companies (Kcell): the companies to work in.
+    companies: tuple[str, ...] = ()
     mail_from: tuple[str, ...] = ()  # "@mts.ru" (a domain) or "billing@mts.ru" (an address)
     download_hosts: tuple[str, ...] | None = None  # default: the domains in mail_from
     accounts: tuple[AccountSettings, ...] = ()

@@ -10,13 +10,23 @@ them at once with ``locator.or_()`` and raises what the detour means.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import ClassVar, Self, TypeVar
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Download, Locator, Page
 
 from robots.errors import RobotError, UnexpectedScreen
 
 Detour = Callable[[Page], RobotError]
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A file a cabinet gave: its bytes, the cabinet's name for it, where it came from."""
+
+    data: bytes
+    name: str
+    url: str
 
 
 class Screen:
@@ -76,6 +86,28 @@ class Screen:
         shown = " ".join(status.first.inner_text().split()) if status.count() else None
         refused = " ".join(alert.first.inner_text().split()) if alert.count() else None
         return shown, refused
+
+    def file_or_page(self, action: Callable[[], None]) -> Download | None:
+        """Run ``action`` (a click asking for a file): the download, or None when the
+        cabinet answered with a page instead (a refusal, an error page: read it next).
+
+        The answer's Content-Disposition tells the two apart, so a refusal is seen at
+        once instead of after a download timeout.
+        """
+        downloads: list[Download] = []
+        collect = downloads.append
+        self.page.on("download", collect)
+        try:
+            with self.page.expect_response(
+                lambda r: r.request.resource_type == "document"
+            ) as answer:
+                action()
+            if "attachment" not in answer.value.headers.get("content-disposition", "").lower():
+                self.page.wait_for_load_state()
+                return None
+            return downloads[0] if downloads else self.page.wait_for_event("download")
+        finally:
+            self.page.remove_listener("download", collect)
 
     def table_rows(self, table: Locator) -> list[tuple[dict[str, str], Locator]]:
         """Each body row of ``table`` as {column header: cell text}, with the row itself."""

@@ -15,6 +15,7 @@ from robots.delivery import TariferInbox
 from robots.domain import Document
 from robots.errors import ParseError
 from robots.intake import Incoming, NumberIndex, document_for, stage
+from robots.inventory import load_subscribers
 from robots.ledger import Ledger
 from robots.mail.analysis import analyse_file
 from robots.mail.files import FoundFile, Refusal
@@ -48,7 +49,9 @@ def recognise_download(config: RobotConfig, file: DownloadedFile) -> Incoming:
     result = analyse_file(FoundFile(file.name, file.data, f"download {file.name!r}"))
     if isinstance(result, Refusal):
         raise ParseError(f"the cabinet's file {file.name!r} cannot be used: {result.reason}")
-    document = document_for(result.recognition, NumberIndex(config.cabinets))
+    document = document_for(
+        result.recognition, NumberIndex(config.cabinets, load_subscribers(config))
+    )
     if isinstance(document, str):
         raise ParseError(f"the cabinet's file {file.name!r}: {document}")
     return Incoming(document, file.data, file.source, file.name)

@@ -15,16 +15,20 @@ from functools import cached_property
 
 from config.models import CabinetSettings
 from robots.delivery import ManifestEntry, relative_path
-from robots.domain import Document, DocumentKind, Operator
+from robots.domain import Document, DocumentKind, Operator, Subscriber
 from robots.ledger import LatestVersion, Ledger
 from robots.recognition import Recognition
 
 
 class NumberIndex:
-    """Which configured account a subscriber number is on."""
+    """Which account a subscriber number is on: configured, else from the inventory."""
 
-    def __init__(self, cabinets: tuple[CabinetSettings, ...]) -> None:
-        self._accounts: dict[str, tuple[Operator, str]] = {}
+    def __init__(
+        self, cabinets: tuple[CabinetSettings, ...], inventory: Iterable[Subscriber] = ()
+    ) -> None:
+        self._accounts: dict[str, tuple[Operator, str]] = {
+            s.number: (s.operator, s.account) for s in inventory
+        }
         for cabinet in cabinets:
             for account in cabinet.accounts:
                 for number in account.numbers:

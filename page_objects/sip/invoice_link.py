@@ -6,27 +6,18 @@ The cabinet forms the file asynchronously («Формирование счета
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
 from typing import ClassVar
 
 from playwright.sync_api import Locator
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from page_objects.base import arrive_at
+from page_objects.base import Fetched, arrive_at
 from page_objects.sip.common import AccountChoice, SipScreen, choose_option, periods_in
 from robots.domain import DocumentFormat, Period
 from robots.errors import DocumentNotReady, OrderRefused
 
 MONTH_LABEL = "Выберите месяц, за который желаете получить счет:"
 FORMAT_LABELS = {DocumentFormat.PDF: "PDF", DocumentFormat.XLS: "XLS"}
-
-
-@dataclass(frozen=True)
-class DownloadedInvoice:
-    path: Path  # Playwright's temporary copy: read it before the browser closes
-    name: str
-    url: str
 
 
 class InvoiceLinkForm(AccountChoice):
@@ -73,8 +64,8 @@ class InvoiceLinkJob(SipScreen):
     def download_link(self) -> Locator:
         return self.page.get_by_role("link", name="Скачать счет", exact=True)
 
-    def download(self) -> DownloadedInvoice:
+    def download(self) -> Fetched:
         with self.page.expect_download() as started:
             self.download_link.click()
         download = started.value
-        return DownloadedInvoice(download.path(), download.suggested_filename, download.url)
+        return Fetched(download.path().read_bytes(), download.suggested_filename, download.url)

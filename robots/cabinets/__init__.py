@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from config.models import CabinetSettings, RobotConfig
 from robots.browser import open_browser
 from robots.cabinets.base import CabinetRobot, DeliverySetting, OrderRequest
+from robots.cabinets.kcell import KcellRobot
 from robots.cabinets.mts import MtsRobot
 from robots.cabinets.sip import SipRobot
 from robots.domain import Operator
@@ -15,7 +16,11 @@ from robots.errors import ConfigurationError
 
 __all__ = ["CabinetRobot", "DeliverySetting", "OrderRequest", "find_cabinet", "open_robot"]
 
-ROBOTS: dict[Operator, type[CabinetRobot]] = {Operator.SIP: SipRobot, Operator.MTS: MtsRobot}
+ROBOTS: dict[Operator, type[CabinetRobot]] = {
+    Operator.SIP: SipRobot,
+    Operator.MTS: MtsRobot,
+    Operator.KCELL: KcellRobot,
+}
 
 
 def find_cabinet(config: RobotConfig, name: str) -> CabinetSettings:

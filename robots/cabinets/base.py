@@ -15,6 +15,7 @@ from typing import ClassVar, TypeVar
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from config.models import CabinetSettings, RobotConfig, read_secret
+from page_objects.base import Fetched
 from robots.browser import BrowserSession
 from robots.domain import Account, DocumentFormat, DocumentKind, Operator, Order, Period, Subscriber
 from robots.downloads import DownloadedFile
@@ -84,8 +85,8 @@ class CabinetRobot(ABC):
         """Order a document to be e-mailed; OrderRefused with the cabinet's message."""
 
     @abstractmethod
-    def download(self, request: OrderRequest) -> DownloadedFile:
-        """Fetch a document the cabinet offers as a file."""
+    def download(self, request: OrderRequest) -> list[DownloadedFile]:
+        """Fetch a document the cabinet offers as a file (per-number details: one per number)."""
 
     def delivery(self, account: str) -> DeliverySetting:
         """How the cabinet delivers ``account``'s regular invoices."""
@@ -98,6 +99,10 @@ class CabinetRobot(ABC):
         raise OrderRefused(f"the {self.operator} cabinet has no delivery setting to change")
 
     # -- shared machinery -----------------------------------------------------------------
+
+    def downloaded(self, file: Fetched) -> DownloadedFile:
+        """A file the cabinet gave, with this cabinet as its source."""
+        return DownloadedFile(file.data, file.name, f"{self.cabinet.name} {file.url}")
 
     def password(self) -> str:
         env = self.cabinet.password_env or ""

@@ -101,7 +101,7 @@ class MtsRobot(CabinetRobot):
     def offers_download(self, kind: DocumentKind, period: Period) -> bool:
         return False  # the cabinet e-mails every document
 
-    def download(self, request: OrderRequest) -> DownloadedFile:
+    def download(self, request: OrderRequest) -> list[DownloadedFile]:
         raise OrderRefused("the MTS cabinet e-mails its documents: order them instead")
 
     def order(self, request: OrderRequest) -> Order:

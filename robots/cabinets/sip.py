@@ -186,20 +186,17 @@ class SipRobot(CabinetRobot):
         log.info("%s: %s", self.cabinet.name, status)
         return self._placed(request, None)
 
-    def download(self, request: OrderRequest) -> DownloadedFile:
+    def download(self, request: OrderRequest) -> list[DownloadedFile]:
         if request.kind is not DocumentKind.INVOICE:
             raise OrderRefused(f"the SIP cabinet offers only invoices as files, not {request.kind}")
         fmt = request.format or DocumentFormat.PDF
         timeout = self.config.browser.document_timeout_s
 
-        def fetch() -> DownloadedFile:
+        def fetch() -> list[DownloadedFile]:
             form = self._bills().download_invoice_by_link()
             job = form.request(request.account, request.period, fmt)
             job.wait_until_ready(timeout)
-            file = job.download()
-            return DownloadedFile(
-                file.path.read_bytes(), file.name, f"{self.cabinet.name} {file.url}"
-            )
+            return [self.downloaded(job.download())]
 
         return self._attempt(fetch)
 

@@ -36,6 +36,7 @@ from robots.delivery import ManifestEntry, TariferInbox
 from robots.domain import Document
 from robots.errors import TransientError
 from robots.intake import Incoming, NumberIndex, document_for, stage
+from robots.inventory import load_subscribers
 from robots.ledger import Ledger, MessageRecord, Outcome
 from robots.mail.analysis import (
     Analysis,
@@ -113,7 +114,7 @@ class Collector:
         self._mail = config.mail
         self._progress = progress or (lambda done, total: None)
         self._inbox = TariferInbox(config.tarifer.inbox)
-        self._numbers = NumberIndex(config.cabinets)
+        self._numbers = NumberIndex(config.cabinets, load_subscribers(config))
         self._summary = CollectSummary()
 
     # -- the run ------------------------------------------------------------------------

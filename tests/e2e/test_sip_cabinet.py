@@ -21,6 +21,7 @@ from config.loader import load_config
 from robots.cabinets import OrderRequest
 from robots.domain import DocumentKind, Period
 from robots.errors import CabinetMaintenance, OrderRefused, UnexpectedScreen
+from robots.inventory import load_subscribers
 from sandbox.stack import Sandbox
 from support.driving import Driver
 
@@ -237,3 +238,14 @@ def test_a_renamed_button_is_an_unexpected_screen_with_evidence(
     assert info.value.evidence is not None
     assert (info.value.evidence / "screenshot.png").exists()
     assert sandbox.cabinet("sip").orders() == []
+
+
+def test_the_subscriber_list_feeds_the_inventory(sandbox: Sandbox, driver: Driver) -> None:
+    result = driver.cli("subscribers", "--cabinet", CABINET, "--json")
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.stdout)["subscribers"]
+    assert {"number": "375172345682", "account": "1100023457"}.items() <= next(
+        s for s in listed if s["number"] == "375172345682"
+    ).items()
+    saved = load_subscribers(load_config(sandbox.config_path))
+    assert {s.number for s in saved} == {s["number"] for s in listed}

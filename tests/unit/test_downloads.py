@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from config.models import RobotConfig
-from robots.domain import DocumentFormat, DocumentKind, Operator, Period
+from robots.domain import DocumentFormat, DocumentKind, Operator, Period, Subscriber
 from robots.downloads import DownloadedFile, deliver_downloads
 from robots.errors import ParseError
+from robots.inventory import save_subscribers
 from sandbox.documents import DocumentSpec, render
 
 PERIOD = Period(year=2026, month=10)
@@ -74,3 +75,21 @@ def test_a_download_that_is_no_document_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ParseError, match=r"invoice\.pdf.*HTML"):
         deliver_downloads(settings, [page])
     assert not (settings.tarifer.inbox / "manifest.jsonl").exists()
+
+
+def test_numbers_resolve_through_the_subscriber_inventory(tmp_path: Path) -> None:
+    settings = config(tmp_path)
+    spec = DocumentSpec(
+        Operator.KCELL, DocumentKind.CALL_DETAILS, DocumentFormat.XLS, "1040123456", PERIOD,
+        numbers=("77012223344",),
+    )  # fmt: skip
+    details = DownloadedFile(render(spec), "Детализация.xls", "kcell-main x")  # names no account
+    with pytest.raises(ParseError, match="not on one configured account"):
+        deliver_downloads(settings, [details])
+    read = [Subscriber(operator=Operator.KCELL, account="1040123456", number="77012223344")]
+    save_subscribers(settings, "kcell-main", read)
+    (delivered,) = deliver_downloads(settings, [details])
+    assert delivered.document.account == "1040123456"
+    assert (
+        delivered.path == "kcell/1040123456/2026-10/call_details_1040123456_2026-10_77012223344.xls"
+    )

@@ -1,0 +1,89 @@
+"""What every Kcell «Кабинет» screen shares: the fault screens, the top menu, the company."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import ClassVar
+
+from playwright.sync_api import Locator, Page
+
+from page_objects.base import Detour, Fetched, Screen
+from robots.errors import CabinetMaintenance, CabinetUnavailable, OrderRefused, SessionExpired
+
+LOGIN_HEADING = "Вход в Kcell Business ID"
+
+
+def _text(page: Page) -> str:
+    return " ".join(page.locator("body").inner_text().split())[:300]
+
+
+DETOURS: Mapping[str, Detour] = {
+    "Технические работы": lambda page: CabinetMaintenance(f"Kcell cabinet: {_text(page)}"),
+    "Ошибка сервера": lambda page: CabinetUnavailable(f"Kcell cabinet: {_text(page)}"),
+    "Ошибка": lambda page: SessionExpired(f"Kcell cabinet refused the request: {_text(page)}"),
+    LOGIN_HEADING: lambda page: SessionExpired("the Kcell cabinet session ended"),
+}
+
+
+class KcellScreen(Screen):
+    """A screen of the Kcell cabinet."""
+
+    detours: ClassVar[Mapping[str, Detour]] = DETOURS
+
+    def button(self, name: str) -> Locator:
+        return self.page.get_by_role("button", name=name, exact=True)
+
+    def field(self, label: str) -> Locator:
+        return self.page.get_by_label(label, exact=True)
+
+    def press(self, name: str) -> None:
+        """Click the button that sends the form and wait for the answer page."""
+        with self.page.expect_navigation():
+            self.button(name).click()
+
+    def fill_dates(self, start: dt.date, end: dt.date) -> None:
+        """«Начало периода» and «Конец периода»."""
+        self.field("Начало периода").fill(start.isoformat())
+        self.field("Конец периода").fill(end.isoformat())
+
+    def settle(self) -> str:
+        """After sending a form: the confirmation, or OrderRefused with the cabinet's words."""
+        status, alert = self.outcome()
+        if alert:
+            raise OrderRefused(alert)
+        return status or ""
+
+    def fetch(self, button: str, what: str) -> Fetched:
+        """Click ``button`` for a file: the file, or OrderRefused with the cabinet's words."""
+        download = self.file_or_page(lambda: self.button(button).click())
+        if download is None:
+            status, alert = self.outcome()
+            raise OrderRefused(alert or f"the Kcell cabinet gave no {what}: {status}")
+        return Fetched(download.path().read_bytes(), download.suggested_filename, download.url)
+
+
+class Menu(KcellScreen):
+    """A screen with the top menu and «Выбор компании» (every screen after login)."""
+
+    @property
+    def menu(self) -> Locator:
+        return self.page.get_by_role("navigation", name="Главное меню")
+
+    def company(self) -> str:
+        select = self.field("Выбор компании")
+        chosen = select.locator("option:checked")  # the selected <option>: by state, no role
+        return chosen.inner_text().strip() if chosen.count() else ""
+
+    def companies(self) -> list[str]:
+        return [text for _, text in self.options(self.field("Выбор компании"))]
+
+    def switch_company(self, name: str) -> None:
+        """Work in company ``name`` (an administrator of several companies)."""
+        if self.company() == name:
+            return
+        if name not in self.companies():
+            shown = ", ".join(self.companies())
+            raise OrderRefused(f"the Kcell login administers no company {name!r} (it has: {shown})")
+        self.field("Выбор компании").select_option(label=name)
+        self.press("Выбрать")

@@ -1,0 +1,114 @@
+"""«Документы и отчеты»: acts and registers downloaded, reconciliation acts and reports
+ordered to an e-mail address. Availability rules (after the 5th, from the 4th, after the
+3rd; 12 and 3 months back) are the cabinet's: its refusals are passed on word for word.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar, TypeVar
+
+from page_objects.base import Fetched
+from page_objects.kcell.common import Menu
+from robots.domain import DocumentFormat, Period
+from robots.errors import OrderRefused
+
+WORK_ACT = "Акт выполненных работ и расшифровка к счету-фактуре"
+
+
+class DocumentForm(Menu):
+    """A page of the section, opened by its ``link`` in the section's menu."""
+
+    link: ClassVar[str]
+
+
+F = TypeVar("F", bound=DocumentForm)
+
+
+class DocumentsPage(Menu):
+    """The section and its menu of documents and reports."""
+
+    heading: ClassVar[str] = "Документы и отчеты"
+
+    def open(self, form: type[F]) -> F:
+        """Open the page of ``form`` (its menu link carries the page's name)."""
+        side = self.page.get_by_role("navigation", name="Документы и отчеты")
+        with self.page.expect_navigation():
+            side.get_by_role("link", name=form.link, exact=True).click()
+        return form.arrive(self.page)
+
+
+class WorkActForm(DocumentForm):
+    """«Акт выполненных работ и расшифровка к счету-фактуре»: PDF or Excel, by account."""
+
+    heading: ClassVar[str] = WORK_ACT
+    link: ClassVar[str] = WORK_ACT
+    buttons: ClassVar = {
+        DocumentFormat.PDF: "Загрузить в PDF",
+        DocumentFormat.XLSX: "Загрузить в Excel",
+    }
+
+    def download(self, account: str, period: Period, fmt: DocumentFormat) -> Fetched:
+        if fmt not in self.buttons:
+            raise OrderRefused(f"Kcell gives work acts as PDF or Excel (xlsx), not {fmt}")
+        self.page.get_by_role("tab", name="Поиск по номеру лицевого счета", exact=True).click()
+        self.field("Лицевой счет").fill(account)
+        year = self.field("Год")
+        if str(period.year) not in {value for value, _ in self.options(year)}:
+            raise OrderRefused(f"the Kcell cabinet offers no work acts for {period.year}")
+        year.select_option(value=str(period.year))
+        self.field("Месяц").select_option(value=str(period.month))
+        return self.fetch(self.buttons[fmt], "work act")
+
+
+class RegisterForm(DocumentForm):
+    """«Реестр счетов-фактур» for a period of months."""
+
+    heading: ClassVar[str] = "Реестр счетов-фактур"
+    link: ClassVar[str] = "Реестр счетов-фактур"
+
+    def download(self, period: Period) -> Fetched:
+        for label in ("Начало периода", "Конец периода"):
+            select = self.field(label)
+            if str(period) not in {value for value, _ in self.options(select)}:
+                raise OrderRefused(f"the Kcell cabinet offers no invoice register for {period}")
+            select.select_option(value=str(period))
+        return self.fetch("Запросить", "invoice register")
+
+
+class ReconciliationForm(DocumentForm):
+    """«Акт сверки»: a period of at most 12 months, sent to an e-mail address."""
+
+    heading: ClassVar[str] = "Акт сверки (бета-режим)"
+    link: ClassVar[str] = "Акт сверки"
+
+    def order(self, start: dt.date, end: dt.date, email: str) -> str:
+        self.fill_dates(start, end)
+        self.field("Электронная почта").fill(email)
+        self.press("Отправить")
+        return self.settle()
+
+
+class NumbersReportForm(DocumentForm):
+    """«Отчет по списку номеров», sent to an e-mail address."""
+
+    heading: ClassVar[str] = "Отчет по списку номеров (бета-режим)"
+    link: ClassVar[str] = "Отчет по списку номеров"
+
+    def order(self, email: str) -> str:
+        self.field("Электронная почта").fill(email)
+        self.press("Запросить")
+        return self.settle()
+
+
+class PaymentsReportForm(DocumentForm):
+    """«Отчет по платежам»: at most 3 months back, sent to an e-mail address."""
+
+    heading: ClassVar[str] = "Отчет по платежам (бета-режим)"
+    link: ClassVar[str] = "Отчет по платежам"
+
+    def order(self, start: dt.date, end: dt.date, email: str) -> str:
+        self.fill_dates(start, end)
+        self.field("Электронная почта").fill(email)
+        self.press("Отправить")
+        return self.settle()
