@@ -5,12 +5,16 @@ itself in the background and returns once everything answers. Either way
 ``<dir>/sandbox.json`` records the running sandbox (its PID, URLs, logins), which is
 how ``down`` finds the process to stop. Passwords are never printed: they are in
 ``<dir>/env`` (mode 0600). ``--mts-sms`` makes the MTS login ask for an SMS code; ``up``
-then prints where the code is read (``/_sandbox/sms?phone=...``).
+then prints where the code is read (``/_sandbox/sms?phone=...``). The Kcell cabinet
+always prints where its «Забыли пароль?» codes are read; ``--kcell-first-login`` gives
+its administrator no password yet (the robot sets the one in ``<dir>/env`` through
+«Забыли пароль?»), ``--kcell-password-expired`` an expired one («Смена пароля»).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -19,6 +23,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -79,7 +84,10 @@ def _describe(state: dict[str, Any]) -> str:
             f"password in ${cabinet['password_env']}"
         )
         if cabinet.get("sms_url"):
-            lines.append(f"         SMS code on login: {cabinet['sms_url']}")
+            when = cabinet.get("sms_when", "on login")
+            lines.append(f"         SMS code {when}: {cabinet['sms_url']}")
+        for note in cabinet.get("notes", []):
+            lines.append(f"         {note}")
     mail = state["mail"]
     lines += [
         f"  mail   imap://{mail['host']}:{mail['port']}  user {mail['username']} "
@@ -115,6 +123,20 @@ def up(
         bool,
         typer.Option("--mts-sms", help="The MTS login asks for an SMS code after the password."),
     ] = False,
+    kcell_first_login: Annotated[
+        bool,
+        typer.Option(
+            "--kcell-first-login",
+            help="The Kcell administrator has no password yet: log in through «Забыли пароль?».",
+        ),
+    ] = False,
+    kcell_password_expired: Annotated[
+        bool,
+        typer.Option(
+            "--kcell-password-expired",
+            help="The Kcell password is expired: a right password leads to «Смена пароля».",
+        ),
+    ] = False,
     detach: Annotated[bool, typer.Option("--detach", help="Run in the background.")] = False,
 ) -> None:
     """Start the sandbox and print its URLs and logins."""
@@ -138,13 +160,28 @@ def up(
     running = _running(directory)
     if running is not None:
         _fail(f"already running (PID {running['pid']}) from {directory}")
+    flags = _Flags(mts_sms, kcell_first_login, kcell_password_expired)
     if detach:
-        _detach(directory, today, faults, markup, mts_sms)
+        _detach(directory, today, faults, markup, flags)
     else:
-        _foreground(directory, day, faults, markup, mts_sms)
+        _foreground(directory, day, faults, markup, flags)
 
 
-def _detach(directory: Path, today: str | None, faults: str, markup: str, mts_sms: bool) -> None:
+@dataclass(frozen=True)
+class _Flags:
+    """The cabinets' switches of ``up``."""
+
+    mts_sms: bool = False
+    kcell_first_login: bool = False
+    kcell_password_expired: bool = False
+
+    def args(self) -> list[str]:
+        return [
+            f"--{name.replace('_', '-')}" for name, on in dataclasses.asdict(self).items() if on
+        ]
+
+
+def _detach(directory: Path, today: str | None, faults: str, markup: str, flags: _Flags) -> None:
     """Start ``up`` in a new session and return once it has written its state."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / STATE_FILE).unlink(missing_ok=True)
@@ -152,7 +189,7 @@ def _detach(directory: Path, today: str | None, faults: str, markup: str, mts_sm
     command += ["--today", today] if today else []
     command += ["--faults", faults] if faults else []
     command += ["--markup", markup] if markup else []
-    command += ["--mts-sms"] if mts_sms else []
+    command += flags.args()
     with (directory / LOG_FILE).open("ab") as log:
         child = subprocess.Popen(
             command,
@@ -178,7 +215,7 @@ def _detach(directory: Path, today: str | None, faults: str, markup: str, mts_sm
 
 
 def _foreground(
-    directory: Path, day: dt.date | None, faults: str, markup: str, mts_sms: bool
+    directory: Path, day: dt.date | None, faults: str, markup: str, flags: _Flags
 ) -> None:
     from sandbox.mailserver import MailServerError
     from sandbox.stack import MAIL_PASSWORD_ENV, Sandbox
@@ -189,7 +226,13 @@ def _foreground(
     state_path = directory / STATE_FILE
     try:
         sandbox = Sandbox(
-            directory, today=day, faults=faults, markup=markup, mts_sms=mts_sms
+            directory,
+            today=day,
+            faults=faults,
+            markup=markup,
+            mts_sms=flags.mts_sms,
+            kcell_first_login=flags.kcell_first_login,
+            kcell_password_expired=flags.kcell_password_expired,
         ).start()
     except (MailServerError, OSError, RuntimeError) as exc:
         _fail(f"cannot start: {exc}")
@@ -216,7 +259,8 @@ def _foreground(
                     "url": c.url,
                     "login": c.login,
                     "password_env": c.password_env,
-                    **({"sms_url": _sms_url(c)} if _sms_url(c) else {}),
+                    **_sms(c),
+                    **({"notes": _notes(c)} if _notes(c) else {}),
                 }
                 for c in sandbox.cabinets
             ],
@@ -234,12 +278,26 @@ def _foreground(
     typer.echo("Sandbox stopped.")
 
 
-def _sms_url(cabinet: RunningCabinet) -> str | None:
-    """Where the codes of a cabinet that asks for one on login are read, if it asks."""
-    if not getattr(cabinet.settings, "sms_on_login", False):
-        return None
+def _sms(cabinet: RunningCabinet) -> dict[str, str]:
+    """Where the SMS codes of a cabinet that sends some are read, and when it sends them:
+    MTS on login if it asks, Kcell for «Забыли пароль?»."""
     phone = getattr(cabinet.cabinet, "phone", cabinet.login)
-    return f"{cabinet.base_url}_sandbox/sms?phone={phone}"
+    url = f"{cabinet.base_url}_sandbox/sms?phone={phone}"
+    if getattr(cabinet.settings, "sms_on_login", False):
+        return {"sms_url": url}
+    if cabinet.name == "kcell":
+        return {"sms_url": url, "sms_when": "for «Забыли пароль?»"}
+    return {}
+
+
+def _notes(cabinet: RunningCabinet) -> list[str]:
+    """What a person logging in must know (Kcell: no password yet, an expired one)."""
+    notes = []
+    if getattr(cabinet.settings, "first_login", False):
+        notes.append("first login: no password yet, set it through «Забыли пароль?»")
+    if getattr(cabinet.settings, "password_expired", False):
+        notes.append("the password is expired: a right one leads to «Смена пароля»")
+    return notes
 
 
 @sandbox_app.command()

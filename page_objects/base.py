@@ -95,7 +95,10 @@ class Screen:
         once instead of after a download timeout.
         """
         downloads: list[Download] = []
-        collect = downloads.append
+
+        def collect(download: Download) -> None:
+            downloads.append(download)
+
         self.page.on("download", collect)
         try:
             with self.page.expect_response(

@@ -1,13 +1,15 @@
 """``python -m sandbox.screenshots [--out docs/screenshots]``: pictures of the sandbox
-cabinets' main screens (SIP, MTS), taken with headless Chromium.
+cabinets' main screens (SIP, MTS, Kcell), taken with headless Chromium.
 
 Starts a ``Sandbox`` of its own (its own Dovecot; the sandbox calendar on the 15th of
 the current month, so invoices can be ordered; back-office delays of half a second),
 walks through the screens the robot uses the way a person would (by labels and button
 names, dragging the personal account into the MTS «Текущая выборка») and saves one
-full-page PNG per screen (``sip-01-login.png``, ..., ``mts-01-login.png``, ...),
-viewport 1200x800, plus ``README.md`` listing them. The password is never typed before
-a picture is taken. Chromium is ``$CABINET_ROBOT_CHROMIUM`` or ``/usr/bin/chromium``.
+full-page PNG per screen (``sip-01-login.png``, ..., ``mts-01-login.png``, ...,
+``kcell-01-login.png``, ...), viewport 1200x800, plus ``README.md`` listing them. The
+password and SMS codes are never typed before a picture is taken; the page's clock is
+stopped where a countdown would make the picture vary. Chromium is
+``$CABINET_ROBOT_CHROMIUM`` or ``/usr/bin/chromium``.
 """
 
 from __future__ import annotations
@@ -98,6 +100,28 @@ SHOTS: tuple[Shot, ...] = (
         "mts-04-document-dialog.png",
         "Документ",
         "«Детализация разговоров» filled in: period, «Отправить на», XML, the rules accepted",
+    ),
+    Shot("kcell-01-login.png", "Вход в Kcell Business ID", "the login form, number filled in"),
+    Shot(
+        "kcell-02-recovery-code.png",
+        "Восстановление пароля",
+        "step 2 of «Забыли пароль?»: «SMS код», «Отправить код повторно» disabled while it "
+        "counts down",
+    ),
+    Shot(
+        "kcell-03-numbers.png",
+        "Управление номерами",
+        "the first company's numbers, «Выбор компании» and the main menu",
+    ),
+    Shot(
+        "kcell-04-details-form.png",
+        "Детализация",
+        "a number's call details form: the period (the last 90 days), «Файл формата PDF»",
+    ),
+    Shot(
+        "kcell-05-work-act-form.png",
+        "Акт выполненных работ и расшифровка к счету-фактуре",
+        "the «Документы и отчеты» menu, the search by personal account, year and month",
     ),
 )
 
@@ -215,17 +239,61 @@ def _walk_mts(page: Page, mts: RunningCabinet, address: str, camera: _Camera) ->
     camera.take(next(shots))
 
 
+def _walk_kcell(page: Page, kcell: RunningCabinet, camera: _Camera) -> None:
+    """The Kcell «Кабинет»: login, «Забыли пароль?» step 2, numbers, details, work act."""
+    shots = iter(s for s in SHOTS if s.file.startswith("kcell-"))
+    page.clock.install()  # the resend countdown stands still: the same picture every time
+    page.goto(kcell.url)
+    _heading(page, "Вход в Kcell Business ID")
+    page.get_by_label("Номер телефона", exact=True).fill(kcell.login)
+    camera.take(next(shots))  # before the password is typed
+
+    page.get_by_role("link", name="Забыли пароль?").click()
+    _heading(page, "Восстановление пароля")
+    page.get_by_label("Номер телефона", exact=True).fill(kcell.login)
+    page.get_by_role("button", name="Далее").click()
+    expect(page.get_by_label("SMS код", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Отправить код повторно")).to_be_disabled()
+    camera.take(next(shots))  # no code typed
+    page.get_by_role("button", name="Отмена").click()
+
+    _heading(page, "Вход в Kcell Business ID")
+    page.get_by_label("Номер телефона", exact=True).fill(kcell.login)
+    page.get_by_label("Ваш пароль", exact=True).fill(kcell.password)
+    page.get_by_role("button", name="Войти").click()
+    _heading(page, "Управление номерами")
+    camera.take(next(shots))
+
+    page.get_by_role("link", name=kcell.login, exact=True).click()
+    _heading(page, "Информация по номеру")
+    page.get_by_role("button", name="Детализация", exact=True).click()
+    _heading(page, "Детализация")
+    page.get_by_role("radio", name="Файл формата PDF").check()
+    camera.take(next(shots))
+
+    page.get_by_role("navigation", name="Главное меню").get_by_role(
+        "link", name="Документы и отчеты"
+    ).click()
+    _heading(page, "Документы и отчеты")
+    page.get_by_role("navigation", name="Документы и отчеты").get_by_role(
+        "link", name="Акт выполненных работ и расшифровка к счету-фактуре"
+    ).click()
+    _heading(page, "Акт выполненных работ и расшифровка к счету-фактуре")
+    camera.take(next(shots))
+
+
 def readme(shots: Sequence[Shot] = SHOTS) -> str:
     """``README.md`` of the screenshots directory: one line per picture."""
     lines = [
         "# Sandbox cabinet screenshots",
         "",
-        "The sandbox's SIP cabinet (`sandbox/cabinets/sip/`) and MTS «Виртуальный менеджер»",
-        "(`sandbox/cabinets/mts/`), taken by `python -m sandbox.screenshots` (headless",
-        "Chromium, 1200x800, full page; the sandbox date is the 15th of the month they were",
-        "taken). Screens are named by their headings in the cabinets and the operators'",
-        "manuals (`sip-cabinet-invoices.md`, `sip-cabinet-call-details.md`,",
-        "`mts-virtual-manager.md` in the shared `specs/`).",
+        "The sandbox's SIP cabinet (`sandbox/cabinets/sip/`), MTS «Виртуальный менеджер»",
+        "(`sandbox/cabinets/mts/`) and Kcell «Кабинет» (`sandbox/cabinets/kcell/`), taken by",
+        "`python -m sandbox.screenshots` (headless Chromium, 1200x800, full page; the sandbox",
+        "date is the 15th of the month they were taken). Screens are named by their headings",
+        "in the cabinets and the operators' manuals (`sip-cabinet-invoices.md`,",
+        "`sip-cabinet-call-details.md`, `mts-virtual-manager.md`, `kcell-cabinet.md` in the",
+        "shared `specs/`).",
         "",
     ]
     lines += [f"- [`{s.file}`]({s.file}) — «{s.screen}»: {s.shows}." for s in shots]
@@ -276,6 +344,9 @@ def take_screenshots(out: Path, chromium: str | None = None) -> list[Path]:
                 camera.page = _new_page(browser)  # MTS in a browser of its own
                 _walk_mts(camera.page, sandbox.cabinet("mts"), sandbox.mailbox.address, camera)
                 camera.page.context.close()
+                camera.page = _new_page(browser)  # Kcell in a browser of its own
+                _walk_kcell(camera.page, sandbox.cabinet("kcell"), camera)
+                camera.page.context.close()
                 written = camera.written
             finally:
                 browser.close()
@@ -288,7 +359,7 @@ def take_screenshots(out: Path, chromium: str | None = None) -> list[Path]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m sandbox.screenshots",
-        description="Screenshots of the sandbox cabinets' main screens (SIP, MTS).",
+        description="Screenshots of the sandbox cabinets' main screens (SIP, MTS, Kcell).",
     )
     parser.add_argument(
         "--out",

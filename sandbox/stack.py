@@ -1,7 +1,7 @@
 """``Sandbox``: the whole simulated world on loopback, for tests, demos and QA.
 
 It starts (or borrows) a Dovecot, creates the robot's mailbox, serves every cabinet
-app (SIP and MTS so far) from a background thread on a free port each, and writes what
+app (SIP, MTS and Kcell so far) from a background thread on a free port each, and writes what
 the robot needs to talk to all of it: ``<dir>/cabinet-robot.toml`` and ``<dir>/env``
 (the generated passwords, mode 0600).
 
@@ -9,7 +9,9 @@ Each cabinet has its own knobs (``CabinetSettings`` subclasses, e.g. ``MtsSettin
 lockout, SMS step on login, attachment limit, link validity); pass them by cabinet name
 (``settings={"mts": MtsSettings(...)}``) or change them while running
 (``sandbox.cabinet("mts").set_settings(max_attachment_kb=1)``). ``mts_sms=True`` is the
-shortcut for ``MtsSettings(sms_on_login=True)``.
+shortcut for ``MtsSettings(sms_on_login=True)``; ``kcell_first_login=True`` and
+``kcell_password_expired=True`` for ``KcellSettings(first_login=True)`` and
+``KcellSettings(password_expired=True)``.
 
 Example::
 
@@ -33,6 +35,7 @@ from typing import Any, Self
 from sandbox.cabinets.base import Cabinet, CabinetSettings, Timings
 from sandbox.cabinets.calendar import SandboxCalendar
 from sandbox.cabinets.faults import FaultSpec
+from sandbox.cabinets.kcell import KcellCabinet, KcellSettings, new_password
 from sandbox.cabinets.markup import MarkupSpec
 from sandbox.cabinets.mts import MtsCabinet, MtsSettings
 from sandbox.cabinets.server import AppServer
@@ -52,6 +55,7 @@ DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CABINET_SETTINGS: dict[str, type[CabinetSettings]] = {
     "sip": SipCabinet.settings_type,
     "mts": MtsCabinet.settings_type,
+    "kcell": KcellCabinet.settings_type,
 }
 
 
@@ -74,7 +78,8 @@ class RunningCabinet:
 
     @property
     def url(self) -> str:
-        """The start page: ``http://127.0.0.1:41234/`` (SIP), ``.../selfcare/`` (MTS)."""
+        """The start page: ``http://127.0.0.1:41234/`` (SIP), ``.../selfcare/`` (MTS),
+        ``.../login`` (Kcell)."""
         return self.server.url + self.cabinet.start_path.lstrip("/")
 
     @property
@@ -93,8 +98,9 @@ class RunningCabinet:
         return self.cabinet.settings
 
     def last_sms(self, phone: str) -> dict[str, Any] | None:
-        """The last SMS code sent to ``phone`` (``79161234567``), as ``GET /_sandbox/sms``
-        answers it: ``{"phone", "code", "sent_at"}``; ``None`` if none was sent."""
+        """The last SMS code sent to ``phone`` (``79161234567``, Kcell ``77012223344``), as
+        ``GET /_sandbox/sms`` answers it: ``{"phone", "code", "sent_at"}``; ``None`` if
+        none was sent."""
         sms = self.cabinet.sms.last_sms(phone)
         return sms.as_json() if sms else None
 
@@ -104,7 +110,17 @@ class RunningCabinet:
 
     @property
     def password(self) -> str:
+        """The password of the robot's configuration (its ``password_env``). A Kcell
+        cabinet with ``first_login`` accepts it only once «Забыли пароль?» has set it."""
         return self.cabinet.password
+
+    @property
+    def sms_url(self) -> str | None:
+        """Where the SMS codes of a cabinet that sends them are read (``{phone}`` to fill),
+        e.g. ``http://127.0.0.1:41234/_sandbox/sms?phone={phone}``; ``None`` for SIP."""
+        if not self.cabinet.may_ask_sms:
+            return None
+        return f"{self.base_url}_sandbox/sms?phone={{phone}}"
 
     @property
     def outbox(self) -> Outbox:
@@ -161,6 +177,10 @@ class Sandbox(Service):
             ``{"mts": MtsSettings(max_attempts=3)}`` (the others get their defaults).
         mts_sms: the MTS login asks for an SMS code (``sms_on_login``; overrides
             ``settings``).
+        kcell_first_login: the Kcell administrator has no password yet: the robot must
+            set it through «Забыли пароль?» (``first_login``; overrides ``settings``).
+        kcell_password_expired: the Kcell password is expired: a right password leads to
+            «Смена пароля» (``password_expired``; overrides ``settings``).
 
     Raises:
         ValueError: ``faults``, ``markup`` or ``settings`` is malformed (before anything
@@ -178,6 +198,8 @@ class Sandbox(Service):
         markup: str = "",
         settings: Mapping[str, CabinetSettings] | None = None,
         mts_sms: bool = False,
+        kcell_first_login: bool = False,
+        kcell_password_expired: bool = False,
     ) -> None:
         self.directory = Path(directory).resolve()
         self.faults = FaultSpec.parse(faults)
@@ -187,6 +209,14 @@ class Sandbox(Service):
             mts = self.settings.get("mts", MtsSettings())
             assert isinstance(mts, MtsSettings)
             self.settings["mts"] = replace(mts, sms_on_login=True)
+        if kcell_first_login or kcell_password_expired:
+            kcell = self.settings.get("kcell", KcellSettings())
+            assert isinstance(kcell, KcellSettings)
+            self.settings["kcell"] = replace(
+                kcell,
+                first_login=kcell_first_login or kcell.first_login,
+                password_expired=kcell_password_expired or kcell.password_expired,
+            )
         self.timings = timings or Timings()
         self.calendar = SandboxCalendar(today)
         self._given_server = mail_server
@@ -228,7 +258,7 @@ class Sandbox(Service):
         return self._outbox
 
     def cabinet(self, name: str) -> RunningCabinet:
-        """A running cabinet by name (``"sip"``, ``"mts"``)."""
+        """A running cabinet by name (``"sip"``, ``"mts"``, ``"kcell"``)."""
         try:
             return self._cabinets[name]
         except KeyError:
@@ -278,6 +308,8 @@ class Sandbox(Service):
     def stop(self) -> None:
         """Stop the cabinets, the outbox and the mail server if the sandbox started it."""
         for running in self._cabinets.values():
+            running.server.begin_stop()  # all at once: each takes up to uvicorn's 0.1 s tick
+        for running in self._cabinets.values():
             running.server.stop()
         self._cabinets.clear()
         if self._outbox is not None:
@@ -307,9 +339,13 @@ class Sandbox(Service):
         mts_settings = self.settings.get("mts")
         assert mts_settings is None or isinstance(mts_settings, MtsSettings)
         mts = MtsCabinet(password=secrets.token_urlsafe(12), settings=mts_settings, **common)
+        kcell_settings = self.settings.get("kcell")
+        assert kcell_settings is None or isinstance(kcell_settings, KcellSettings)
+        kcell = KcellCabinet(password=new_password(), settings=kcell_settings, **common)
         for cabinet, password_env in (
             (sip, "CABINET_ROBOT_SIP_PASSWORD"),
             (mts, "CABINET_ROBOT_MTS_PASSWORD"),
+            (kcell, "CABINET_ROBOT_KCELL_PASSWORD"),
         ):
             server = AppServer(cabinet.app()).start()
             self._cabinets[cabinet.name] = RunningCabinet(cabinet, server, password_env)
@@ -322,9 +358,8 @@ class Sandbox(Service):
                 c.login,
                 c.password_env,
                 email=mailbox.address if c.cabinet.asks_email else None,
-                otp_url=f"{c.base_url}_sandbox/sms?phone={{phone}}"
-                if c.cabinet.may_ask_sms
-                else None,
+                otp_url=c.sms_url,
+                companies=_companies(c.cabinet),
             )
             for c in self._cabinets.values()
         ]
@@ -345,6 +380,13 @@ class Sandbox(Service):
         fd = os.open(self.env_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as env_file:
             env_file.write(lines)
+
+
+def _companies(cabinet: Cabinet) -> tuple[str, ...]:
+    """The companies an administrator's cabinet offers in «Выбор компании» (Kcell)."""
+    if isinstance(cabinet, KcellCabinet):
+        return tuple(name for _, name in cabinet.companies.options())
+    return ()
 
 
 def _checked_settings(given: Mapping[str, CabinetSettings]) -> dict[str, CabinetSettings]:

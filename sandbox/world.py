@@ -3,7 +3,10 @@ configuration for talking to the sandbox.
 
 The SIP accounts carry tariffs: the SIP cabinet orders call details only for
 subscribers on «SIP-соединение», and lists the others with their own tariff. The MTS
-accounts carry their subscribers' names (the «ФИО» column of «Текущая выборка»).
+accounts carry their subscribers' names (the «ФИО» column of «Текущая выборка»). The
+Kcell accounts belong to two companies of one administrator (``COMPANIES``; the Kcell
+cabinet's «Выбор компании») and carry what «Управление номерами» lists of each number
+(``NumberLine``: tariff, method of payment, status, available funds).
 """
 
 from __future__ import annotations
@@ -25,15 +28,28 @@ ANALOG_TARIFF = "Аналоговая линия"
 
 
 @dataclass(frozen=True)
+class NumberLine:
+    """What a cabinet lists of one number besides its account (Kcell «Управление номерами»)."""
+
+    tariff: str  # «Тарифный план»
+    method: str = "Кредитный"  # «Метод расчета»: «Кредитный» or «Авансовый»
+    status: str = "Активный"  # «Статус»
+    funds: str = ""  # «Доступные средства» as the cabinet shows them: "893 ₸"
+
+
+@dataclass(frozen=True)
 class SandboxAccount:
-    """A personal account: its numbers, those whose tariff is not the usual one, and the
-    subscribers' names where the cabinet shows them."""
+    """A personal account: its numbers, those whose tariff is not the usual one, the
+    subscribers' names where the cabinet shows them, the company it belongs to where one
+    login administers several, and what the cabinet lists of each number."""
 
     operator: Operator
     id: str
     numbers: tuple[str, ...]
     other_tariffs: tuple[tuple[str, str], ...] = ()  # (number, tariff)
     names: tuple[tuple[str, str], ...] = ()  # (number, full name)
+    company: str = ""  # SandboxCompany.name; "" for operators whose cabinets show none
+    lines: tuple[tuple[str, NumberLine], ...] = ()  # (number, line)
 
     def tariff(self, number: str) -> str:
         """The number's tariff (SIP accounts: «SIP-соединение» unless listed otherwise)."""
@@ -42,6 +58,30 @@ class SandboxAccount:
     def name(self, number: str) -> str:
         """The subscriber's full name («ФИО»), or "" when unknown."""
         return dict(self.names).get(number, "")
+
+    def line(self, number: str) -> NumberLine:
+        """What the cabinet lists of ``number`` (its tariff, method, status, funds)."""
+        found = dict(self.lines).get(number)
+        return found if found is not None else NumberLine(self.tariff(number))
+
+
+@dataclass(frozen=True)
+class SandboxCompany:
+    """A company of an administrator who manages several (Kcell «Выбор компании»)."""
+
+    operator: Operator
+    name: str  # as the cabinet lists it in «Выбор компании»
+    legal_name: str  # as its documents name it
+    tax_id: str  # БИН
+
+
+KCELL_COMPANY = "TOO Кабинет"  # the manual's example names (Latin "TOO", as in the manual)
+KCELL_BRANCH = "Филиал TOO Кабинет"
+
+COMPANIES: tuple[SandboxCompany, ...] = (
+    SandboxCompany(Operator.KCELL, KCELL_COMPANY, "ТОО «Кабинет»", "123456789012"),
+    SandboxCompany(Operator.KCELL, KCELL_BRANCH, "Филиал ТОО «Кабинет»", "123456789029"),
+)
 
 
 ACCOUNTS: tuple[SandboxAccount, ...] = (
@@ -70,7 +110,26 @@ ACCOUNTS: tuple[SandboxAccount, ...] = (
             ("79031234502", "Волкова Елена Дмитриевна"),
         ),
     ),
-    SandboxAccount(Operator.KCELL, "1040123456", ("77012223344", "77012223345")),
+    SandboxAccount(
+        Operator.KCELL,
+        "1040123456",
+        ("77012223344", "77012223345"),
+        company=KCELL_COMPANY,
+        lines=(
+            ("77012223344", NumberLine("Карт Бланш+ 1000", funds="893 ₸")),
+            ("77012223345", NumberLine("Бизнес Класс Специалист", funds="6982 ₸")),
+        ),
+    ),
+    SandboxAccount(
+        Operator.KCELL,
+        "1040123457",
+        ("77012223346", "77012223347"),
+        company=KCELL_BRANCH,
+        lines=(
+            ("77012223346", NumberLine("Бизнес Класс Специалист", funds="446 ₸")),
+            ("77012223347", NumberLine("11 corp", method="Авансовый", funds="9970.33 ₸")),
+        ),
+    ),
     SandboxAccount(Operator.A1, "1234567890123", ("375291234567", "375291234568")),
     SandboxAccount(Operator.SIP, "1100023456", ("375172345678", "375172345679")),
     SandboxAccount(
@@ -93,6 +152,11 @@ def accounts_of(operator: Operator) -> tuple[SandboxAccount, ...]:
     return tuple(a for a in ACCOUNTS if a.operator is operator)
 
 
+def companies_of(operator: Operator) -> tuple[SandboxCompany, ...]:
+    """The companies of the operator's administrator, in «Выбор компании» order."""
+    return tuple(c for c in COMPANIES if c.operator is operator)
+
+
 @dataclass(frozen=True)
 class WebCabinet:
     """A sandbox cabinet the robot logs into: what its ``[[cabinets]]`` entry adds."""
@@ -103,6 +167,7 @@ class WebCabinet:
     password_env: str
     email: str | None = None  # where the robot asks the cabinet to send documents
     otp_url: str | None = None  # the SMS gateway, with ``{phone}``: ``otp = {source = "http"}``
+    companies: tuple[str, ...] = ()  # an administrator of several companies: their names
 
 
 def _q(value: str | Path) -> str:
@@ -159,6 +224,8 @@ def robot_config_toml(
             ]
             if cabinet.email is not None:
                 lines.append(f"email = {_q(cabinet.email)}")
+            if cabinet.companies:
+                lines.append(f"companies = [{', '.join(_q(c) for c in cabinet.companies)}]")
             if cabinet.otp_url is not None:
                 lines.append(f'otp = {{ source = "http", url = {_q(cabinet.otp_url)} }}')
         lines += [

@@ -85,5 +85,6 @@ class Menu(KcellScreen):
         if name not in self.companies():
             shown = ", ".join(self.companies())
             raise OrderRefused(f"the Kcell login administers no company {name!r} (it has: {shown})")
-        self.field("Выбор компании").select_option(label=name)
-        self.press("Выбрать")
+        # Choosing another company sends the form at once, as a person sees it do.
+        with self.page.expect_navigation():
+            self.field("Выбор компании").select_option(label=name)

@@ -2,10 +2,12 @@
 
 - ``base``: ``Cabinet`` (state, templates, the FastAPI app, JSON endpoints for scripts),
   ``CabinetSettings``, ``Timings``, ``ErrorTexts``.
-- ``auth``: the login lockout and the SMS code step.
+- ``auth``: the login lockout, the SMS code step (resent after a delay) and the
+  «forgot password» flow (``PasswordRecovery``, ``new_password_problem``).
 - ``calendar``: the sandbox's date, fixed or real.
 - ``faults``: the fault spec and injector (500s, latency, session TTL, maintenance).
-- ``files``: files served by an expiring link (documents too large for e-mail).
+- ``files``: files served by an expiring link (documents too large for e-mail); direct
+  downloads are ``Cabinet.download`` / ``Cabinet.document_download``.
 - ``markup``: the markup spec (``restyle`` ids/classes/nesting, ``rename`` visible texts)
   and the rewriting of pages, stylesheets and JSON it asks for.
 - ``sessions``: server-side sessions with CSRF tokens.
@@ -15,4 +17,5 @@
 - ``server``: uvicorn in a background thread on a pre-bound loopback port.
 - ``sip``: the SIP operator's cabinet.
 - ``mts``: the MTS «Виртуальный менеджер».
+- ``kcell``: the Kcell «Кабинет» (Kcell Business ID).
 """

@@ -4,9 +4,10 @@ A cabinet subclass says who it is (``name``, ``operator``, its templates and sta
 files, the texts of its error pages, its ``settings``) and adds its screens in
 ``add_routes``. The base gives it the sandbox calendar, a fault injector, server-side
 sessions with CSRF tokens (for forms and for its scripts' JSON calls), the orders
-book, the SMS gateway, a login lockout, files served by expiring links, the outbox for
-its e-mails, Jinja2 rendering with a shared layout, markup changes of its pages
-(``restyle``, ``rename``: ``sandbox.cabinets.markup``) and the ``/_sandbox/*``
+book, the SMS gateway, a login lockout, files served by expiring links or downloaded
+directly (``download``, ``document_download``: Content-Disposition attachment), the
+outbox for its e-mails, Jinja2 rendering with a shared layout, markup changes of its
+pages (``restyle``, ``rename``: ``sandbox.cabinets.markup``) and the ``/_sandbox/*``
 endpoints.
 """
 
@@ -22,6 +23,7 @@ import jinja2
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from robots.domain import DocumentFormat, DocumentKind, Operator, Period
@@ -44,8 +46,8 @@ from sandbox.cabinets.web import (
     read_json,
     sandbox_router,
 )
-from sandbox.documents import Customer, DocumentSpec
-from sandbox.mails import CONTENT_TYPES
+from sandbox.documents import Customer, DocumentSpec, render
+from sandbox.mails import CONTENT_TYPES, operator_filename
 from sandbox.outbox import LinkOffer, Outbox, Parcel
 
 __all__ = ["CSRF_HEADER", "Cabinet", "CabinetSettings", "ErrorTexts", "Timings"]
@@ -63,6 +65,7 @@ class Timings:
     invoice_mail_delay_s: float = 3.0  # an ordered invoice reaches the mailbox
     details_delay_s: float = 10.0  # call details ("по истечении суток", scaled down)
     charges_delay_s: float = 3.0  # current-period charges reach the mailbox
+    report_delay_s: float = 3.0  # a report ordered to e-mail (Kcell: акт сверки, отчеты)
 
     @classmethod
     def uniform(cls, seconds: float) -> Timings:
@@ -332,12 +335,30 @@ class Cabinet:
             return self.error_page(request, "not_found")
         if found is EXPIRED:
             return self.error_page(request, "gone")
-        ext = found.name.rsplit(".", 1)[-1].lower()
+        return self.download(found.name, found.data)
+
+    # -- files downloaded directly -----------------------------------------------------------
+
+    @staticmethod
+    def download(filename: str, data: bytes) -> Response:
+        """``data`` as a file the browser saves: the content type of the name's extension,
+        ``Content-Disposition: attachment`` with the name (RFC 6266 for non-ASCII)."""
+        ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
         return Response(
-            found.data,
+            data,
             media_type="/".join(CONTENT_TYPES.get(ext, ("application", "octet-stream"))),
-            headers={"Content-Disposition": content_disposition(found.name)},
+            headers={"Content-Disposition": content_disposition(filename)},
         )
+
+    async def document_download(self, spec: DocumentSpec, filename: str | None = None) -> Response:
+        """The document ``spec`` describes, rendered (in a worker thread: renderers are
+        slow) and downloaded directly, named as the operator names its files unless
+        ``filename`` is given."""
+        data = await run_in_threadpool(render, spec)
+        name = filename or operator_filename(
+            spec.operator, spec.kind, spec.format, account=spec.account, period=spec.period
+        )
+        return self.download(name, data)
 
     def error_page(self, request: Request, kind: str) -> HTMLResponse:
         """One of the cabinet's error pages: maintenance, server_error, csrf, not_found, gone."""

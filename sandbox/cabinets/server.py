@@ -85,10 +85,15 @@ class AppServer(Service):
             time.sleep(0.01)
         return self
 
-    def stop(self) -> None:
-        """Ask uvicorn to exit, wait for its thread, close the socket."""
+    def begin_stop(self) -> None:
+        """Ask uvicorn to exit without waiting (uvicorn looks every 0.1 s): several servers
+        told first and then ``stop``ped one by one stop in the time of one."""
         if self._server is not None:
             self._server.should_exit = True
+
+    def stop(self) -> None:
+        """Ask uvicorn to exit, wait for its thread, close the socket."""
+        self.begin_stop()
         if self._thread is not None:
             self._thread.join(timeout=_START_TIMEOUT_S)
         if self._socket is not None:

@@ -9,6 +9,7 @@ from their scripts), and it spares a multipart dependency.
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -30,6 +31,7 @@ __all__ = [
     "content_disposition",
     "install_faults",
     "install_markup",
+    "is_email_address",
     "read_form",
     "read_json",
     "sandbox_router",
@@ -103,6 +105,16 @@ async def read_form(request: Request) -> Form:
         return Form({})
     text = body.decode("utf-8", errors="replace")
     return Form(urllib.parse.parse_qs(text, keep_blank_values=True))
+
+
+_ADDRESS_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+_MAX_ADDRESS = 254
+
+
+def is_email_address(text: str) -> bool:
+    """Whether ``text`` is an e-mail address a cabinet's form accepts (the usual
+    ``name@domain.tld``, at most 254 characters)."""
+    return len(text) <= _MAX_ADDRESS and _ADDRESS_RE.match(text) is not None
 
 
 def content_disposition(filename: str) -> str:

@@ -208,7 +208,7 @@ def test_delivery_email_and_format_are_read_validated_and_set(
 def test_mail_only_cabinet_and_unknown_cabinet_are_configuration_errors(
     sandbox: Sandbox, driver: Driver
 ) -> None:
-    cases = [("kcell-sandbox", "only collects its mail"), ("nope", "no cabinet named")]
+    cases = [("a1-sandbox", "only collects its mail"), ("nope", "no cabinet named")]
     for name, message in cases:
         result = driver.cli("order", "--cabinet", name, "--kind", "invoice", "--period", "2026-10")
         assert result.exit_code == 2, result.output

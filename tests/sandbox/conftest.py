@@ -1,7 +1,8 @@
 """Fixtures of the sandbox tests: a running sandbox on the worker's Dovecot, and HTTP
 clients that read cabinet pages the way the robot's page objects do (headings, alerts,
-status messages, labels, buttons), without a browser: ``sip`` (``CabinetClient``) and
-``mts`` (``MtsClient``, which also makes the JSON calls of the MTS page's script).
+status messages, labels, buttons), without a browser: ``sip`` (``CabinetClient``),
+``mts`` (``MtsClient``, which also makes the JSON calls of the MTS page's script) and
+``kcell`` (``KcellClient``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,14 @@ def sip(sandbox: Sandbox) -> Iterator[CabinetClient]:
 def mts(sandbox: Sandbox) -> Iterator[MtsClient]:
     """A client of the MTS «Виртуальный менеджер», not logged in yet."""
     client = MtsClient(sandbox.cabinet("mts"))
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def kcell(sandbox: Sandbox) -> Iterator[KcellClient]:
+    """A client of the Kcell «Кабинет», not logged in yet."""
+    client = KcellClient(sandbox.cabinet("kcell"))
     yield client
     client.close()
 
@@ -224,3 +233,33 @@ class MtsClient(CabinetClient):
     def order(self, **body: Any) -> httpx.Response:
         """«Заказать» in the dialog: ``document``, ``email``, ``format``, ``rules``, dates."""
         return self.call("/selfcare/api/order", body)
+
+
+class KcellClient(CabinetClient):
+    """Drives the Kcell «Кабинет»: the login form by phone number, and the SMS codes of
+    «Забыли пароль?» read from the sandbox's gateway."""
+
+    def login(self, phone: str | None = None, password: str | None = None) -> Page:
+        self.open("/login")
+        return self.submit(
+            "/login",
+            {
+                "phone": self.cabinet.login if phone is None else phone,
+                "password": self.cabinet.password if password is None else password,
+            },
+        )
+
+    def code(self, phone: str | None = None) -> str:
+        """The last SMS code sent to ``phone`` (default: the administrator's)."""
+        answer = self.http.get("/_sandbox/sms", params={"phone": phone or self.cabinet.login})
+        assert answer.status_code == 200, answer.text
+        code: str = answer.json()["code"]
+        return code
+
+    def download(self, path: str, data: dict[str, Any]) -> httpx.Response:
+        """Submit a form that answers with a file (or, refused, with the page)."""
+        form = {"csrf_token": self.last.csrf, **data}
+        answer = self.http.post(path, data=form)
+        if not answer.headers.get("content-disposition", "").startswith("attachment"):
+            self.last = parse(answer)
+        return answer

@@ -33,22 +33,31 @@ def test_up_detached_then_down(tmp_path: Path) -> None:
         "--markup",
         "restyle,seed=2",
         "--mts-sms",
+        "--kcell-first-login",
     )
     assert up.returncode == 0, up.stderr
     state = json.loads((directory / "sandbox.json").read_text())
     pid = state["pid"]
     try:
-        sip, mts = state["cabinets"]
+        sip, mts, kcell = state["cabinets"]
         assert sip["url"] in up.stdout and "1100023456" in up.stdout
         assert mts["url"].endswith("/selfcare/") and mts["url"] in up.stdout
         assert "login 9161234567" in up.stdout
         sms_url = mts["sms_url"]
         assert sms_url.endswith("/_sandbox/sms?phone=79161234567") and sms_url in up.stdout
         assert "sms_url" not in sip
+        assert kcell["url"].endswith("/login") and kcell["url"] in up.stdout
+        assert "login 77012223344" in up.stdout
+        assert kcell["sms_url"].endswith("/_sandbox/sms?phone=77012223344")
+        assert f"SMS code for «Забыли пароль?»: {kcell['sms_url']}" in up.stdout
+        assert "first login: no password yet, set it through «Забыли пароль?»" in up.stdout
+        kcell_login = httpx.get(kcell["url"])
+        assert kcell_login.status_code == 200 and "Вход в Kcell Business ID" in kcell_login.text
         assert str(directory / "env") in up.stdout
         env = dict(line.split("=", 1) for line in (directory / "env").read_text().splitlines())
         assert env["CABINET_ROBOT_SIP_PASSWORD"] not in up.stdout + up.stderr
         assert env["CABINET_ROBOT_MTS_PASSWORD"] not in up.stdout + up.stderr
+        assert env["CABINET_ROBOT_KCELL_PASSWORD"] not in up.stdout + up.stderr
         mts_login = httpx.get(mts["url"])
         assert mts_login.status_code == 200 and "Вход в Виртуальный менеджер" in mts_login.text
         assert httpx.get(f"{sip['url']}login").status_code == 200

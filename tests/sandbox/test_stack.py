@@ -12,6 +12,7 @@ import pytest
 from config.loader import load_config
 from robots.domain import Operator
 from sandbox.cabinets.base import CabinetSettings
+from sandbox.cabinets.kcell import KcellSettings
 from sandbox.cabinets.mts import MtsSettings
 from sandbox.mailserver import MailServer
 from sandbox.stack import Sandbox
@@ -23,12 +24,14 @@ pytestmark = pytest.mark.integration
 def test_robot_configuration_and_env_file(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sip, mts = sandbox.cabinet("sip"), sandbox.cabinet("mts")
+    sip, mts, kcell = sandbox.cabinet("sip"), sandbox.cabinet("mts"), sandbox.cabinet("kcell")
     assert set(sandbox.env) == {
         "CABINET_ROBOT_MAIL_PASSWORD",
         "CABINET_ROBOT_SIP_PASSWORD",
         "CABINET_ROBOT_MTS_PASSWORD",
+        "CABINET_ROBOT_KCELL_PASSWORD",
     }
+    assert sandbox.env["CABINET_ROBOT_KCELL_PASSWORD"] == kcell.password
     assert sandbox.env["CABINET_ROBOT_SIP_PASSWORD"] == sip.password
     assert sandbox.env["CABINET_ROBOT_MTS_PASSWORD"] == mts.password
     assert sandbox.env["CABINET_ROBOT_MAIL_PASSWORD"] == sandbox.mailbox.password
@@ -67,6 +70,27 @@ def test_robot_configuration_and_env_file(
         (a.id, a.numbers) for a in accounts_of(Operator.MTS)
     ]
 
+    text = sandbox.config_path.read_text()
+    assert kcell.password not in text
+    assert 'companies = ["TOO Кабинет", "Филиал TOO Кабинет"]' in text
+    entry = next(c for c in config.cabinets if c.operator is Operator.KCELL)
+    assert entry.name == "kcell-sandbox"
+    assert str(entry.url) == kcell.url == f"{kcell.base_url}login"
+    assert (entry.login, entry.password_env) == ("77012223344", "CABINET_ROBOT_KCELL_PASSWORD")
+    assert entry.email == sandbox.mailbox.address
+    assert entry.companies == ("TOO Кабинет", "Филиал TOO Кабинет")
+    assert entry.otp is not None
+    assert entry.otp.url == f"{kcell.base_url}_sandbox/sms?phone={{phone}}"
+    assert kcell.sms_url == entry.otp.url and sip.sms_url is None
+    assert entry.mail_from == ("@kcell.kz",)
+    assert entry.download_hosts == ("127.0.0.1",)
+    assert [(a.id, a.numbers) for a in entry.accounts] == [
+        ("1040123456", ("77012223344", "77012223345")),
+        ("1040123457", ("77012223346", "77012223347")),
+    ]
+    a1 = next(c for c in config.cabinets if c.operator is Operator.A1)
+    assert not a1.has_login  # still mail-only
+
 
 def test_the_cabinet_answers_on_its_url_and_stop_stops_it(
     mail_server: MailServer, tmp_path: Path
@@ -75,8 +99,9 @@ def test_the_cabinet_answers_on_its_url_and_stop_stops_it(
     url = box.cabinet("sip").url
     assert httpx.get(f"{url}login").status_code == 200
     assert httpx.get(box.cabinet("mts").url).status_code == 200
-    with pytest.raises(KeyError, match="no cabinet 'kcell'"):
-        box.cabinet("kcell")
+    assert httpx.get(box.cabinet("kcell").url).status_code == 200
+    with pytest.raises(KeyError, match="no cabinet 'a1'"):
+        box.cabinet("a1")
     box.stop()
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{url}login")
@@ -93,7 +118,9 @@ def test_bad_faults_are_refused_before_anything_starts(tmp_path: Path) -> None:
 def test_cabinet_settings_by_name_and_while_running(
     mail_server: MailServer, tmp_path: Path
 ) -> None:
-    with pytest.raises(ValueError, match="no cabinet 'kcell' to configure"):
+    with pytest.raises(ValueError, match="no cabinet 'a1' to configure"):
+        Sandbox(tmp_path, settings={"a1": MtsSettings()})
+    with pytest.raises(ValueError, match="cabinet 'kcell' takes KcellSettings"):
         Sandbox(tmp_path, settings={"kcell": MtsSettings()})
     with pytest.raises(ValueError, match="cabinet 'sip' takes CabinetSettings"):
         Sandbox(tmp_path, settings={"sip": MtsSettings()})
@@ -105,3 +132,9 @@ def test_cabinet_settings_by_name_and_while_running(
         with pytest.raises(TypeError):
             mts.set_settings(no_such_knob=1)
         assert box.cabinet("sip").settings == CabinetSettings()
+        assert box.cabinet("kcell").settings == KcellSettings()
+    kcell = {"kcell": KcellSettings(resend_after_s=5)}
+    with Sandbox(tmp_path, mail_server=mail_server, settings=kcell, kcell_first_login=True) as box:
+        assert box.cabinet("kcell").settings == KcellSettings(resend_after_s=5, first_login=True)
+    with Sandbox(tmp_path, mail_server=mail_server, kcell_password_expired=True) as box:
+        assert box.cabinet("kcell").settings == KcellSettings(password_expired=True)

@@ -34,7 +34,7 @@ class Driver:
     def order(self, cabinet: str, *args: str) -> dict[str, Any]:
         """``cabinet-robot order --json``, which must succeed; its JSON."""
         result = self.cli("order", "--cabinet", cabinet, "--json", *args)
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
         payload: dict[str, Any] = json.loads(result.stdout)
         return payload
 
@@ -42,7 +42,7 @@ class Driver:
         """Wait for the cabinets' e-mails, collect, return every manifest line."""
         assert self.sandbox.outbox.wait_idle(timeout=timeout_s), "the outbox did not empty"
         result = self.cli("collect", "--json")
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
         inbox = load_config(self.sandbox.config_path).tarifer.inbox
         lines = (inbox / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
         return [json.loads(line) for line in lines]

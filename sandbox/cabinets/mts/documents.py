@@ -11,7 +11,6 @@ among the selected numbers gets its own order and its own e-mail.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request, Response
@@ -21,15 +20,14 @@ from robots.domain import DocumentFormat, DocumentKind, Period
 from sandbox.cabinets.mts import texts
 from sandbox.cabinets.mts.company import Subscriber, closed_months, details_window
 from sandbox.cabinets.sessions import Session
+from sandbox.cabinets.web import is_email_address
 from sandbox.documents import DocumentSpec
 
 if TYPE_CHECKING:
     from sandbox.cabinets.mts.cabinet import MtsCabinet
 
 FILES_PATH = "/selfcare/files"
-_ADDRESS_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _FORMATS = {"pdf": DocumentFormat.PDF, "xml": DocumentFormat.XML, "html": DocumentFormat.HTML}
-_MAX_EMAIL = 254
 
 
 class Refused(Exception):
@@ -64,7 +62,7 @@ def add_routes(app: FastAPI, cab: MtsCabinet) -> None:
         if body.get("rules") is not True:
             raise Refused(texts.RULES_NOT_ACCEPTED)
         email = _text(body, "email")
-        if len(email) > _MAX_EMAIL or not _ADDRESS_RE.match(email):
+        if not is_email_address(email):
             raise Refused(texts.BAD_EMAIL)
         return selected, email
 

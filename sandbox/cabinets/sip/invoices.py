@@ -19,10 +19,9 @@ from robots.domain import DocumentFormat, DocumentKind, Period
 from sandbox.cabinets.sessions import Session
 from sandbox.cabinets.sip import texts
 from sandbox.cabinets.sip.company import INVOICE_FORMATS, month_option, months_back, pick
-from sandbox.cabinets.web import content_disposition
 from sandbox.documents import DocumentSpec, render
 from sandbox.documents.model import month_phrase
-from sandbox.mails import CONTENT_TYPES, operator_filename
+from sandbox.mails import operator_filename
 
 if TYPE_CHECKING:
     from sandbox.cabinets.sip.cabinet import SipCabinet
@@ -217,8 +216,4 @@ def add_routes(app: FastAPI, cab: SipCabinet) -> None:
         name = operator_filename(
             cab.operator, DocumentKind.INVOICE, job.format, account=job.account, period=job.period
         )
-        return Response(
-            job.data,
-            media_type="/".join(CONTENT_TYPES[job.format.value]),
-            headers={"Content-Disposition": content_disposition(name)},
-        )
+        return cab.download(name, job.data)
