@@ -5,6 +5,7 @@ downloaded and delivered, reports e-mailed through Dovecot and collected.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -109,3 +110,15 @@ def test_injected_server_errors_are_retried(sandbox: Sandbox, driver: Driver) ->
     sandbox.cabinet("kcell").set_faults("error_rate=0.1,seed=11")
     placed = driver.order(CABINET, *order_args("work_act"))
     assert placed["results"][0]["status"] == "delivered"
+
+
+def test_the_numbers_of_every_company_feed_the_inventory(sandbox: Sandbox, driver: Driver) -> None:
+    result = driver.cli("subscribers", "--cabinet", CABINET, "--json")
+    assert result.exit_code == 0, result.output
+    listed = {s["number"]: s["account"] for s in json.loads(result.stdout)["subscribers"]}
+    assert listed == {
+        "77012223344": ACCOUNT,
+        "77012223345": ACCOUNT,
+        "77012223346": BRANCH_ACCOUNT,
+        "77012223347": BRANCH_ACCOUNT,
+    }
