@@ -287,12 +287,21 @@ def _sms(cabinet: RunningCabinet) -> dict[str, str]:
         return {"sms_url": url}
     if cabinet.name == "kcell":
         return {"sms_url": url, "sms_when": "for «Забыли пароль?»"}
+    if cabinet.name == "a1":
+        return {"sms_url": url, "sms_when": "for the «SMS» login method"}
     return {}
 
 
 def _notes(cabinet: RunningCabinet) -> list[str]:
-    """What a person logging in must know (Kcell: no password yet, an expired one)."""
+    """What a person logging in must know (Kcell: no password yet, an expired one; A1:
+    its other logins, all with the same password)."""
     notes = []
+    if cabinet.name == "a1":
+        notes += [
+            "logins (same password): «Пароль»/«SMS» +375 291234567, «Лицевой счет» "
+            "1234567890125, «Email» admin@a1-company.by",
+            "roles: Администратор (1234567890123), Супервайзер (all three accounts)",
+        ]
     if getattr(cabinet.settings, "first_login", False):
         notes.append("first login: no password yet, set it through «Забыли пароль?»")
     if getattr(cabinet.settings, "password_expired", False):

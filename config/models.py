@@ -170,6 +170,22 @@ class OtpSettings(_Section):
         return self
 
 
+class LoginMethod(StrEnum):
+    """How the robot logs into a cabinet that offers several ways (A1)."""
+
+    PASSWORD = "password"  # phone number and password
+    SMS = "sms"  # phone number and a one-time code from the otp source
+    ACCOUNT = "account"  # personal account and password (fixed-line)
+    EMAIL = "email"  # e-mail address and password
+
+
+class CabinetRole(StrEnum):
+    """The role the robot takes after logging in, where the cabinet asks (A1)."""
+
+    ADMINISTRATOR = "administrator"  # one personal account
+    SUPERVISOR = "supervisor"  # several personal accounts
+
+
 class AccountSettings(_Section):
     """One personal account and the subscriber numbers on it."""
 
@@ -195,6 +211,8 @@ class CabinetSettings(_Section):
     otp: OtpSettings | None = None  # where SMS codes come from, for cabinets that ask
     # For an administrator of several companies (Kcell): the companies to work in.
     companies: tuple[str, ...] = ()
+    login_method: LoginMethod = LoginMethod.PASSWORD
+    role: CabinetRole = CabinetRole.ADMINISTRATOR
     mail_from: tuple[str, ...] = ()  # "@mts.ru" (a domain) or "billing@mts.ru" (an address)
     download_hosts: tuple[str, ...] | None = None  # default: the domains in mail_from
     accounts: tuple[AccountSettings, ...] = ()

@@ -15,9 +15,37 @@ from typing import ClassVar, Self, TypeVar
 
 from playwright.sync_api import Download, Locator, Page
 
-from robots.errors import RobotError, UnexpectedScreen
+from robots.errors import (
+    CabinetMaintenance,
+    CabinetUnavailable,
+    OrderRefused,
+    RobotError,
+    SessionExpired,
+    UnexpectedScreen,
+)
 
 Detour = Callable[[Page], RobotError]
+
+
+def page_text(page: Page) -> str:
+    """The page's visible text, squeezed and cut: enough to say what a detour showed."""
+    return " ".join(page.locator("body").inner_text().split())[:300]
+
+
+def detours(
+    cabinet: str, *, maintenance: str, server_error: str, refused: str, login: str
+) -> dict[str, Detour]:
+    """What a cabinet's own screens mean when they show instead of the expected one.
+
+    Args are the headings of: its maintenance page, its server error page, the page
+    refusing a stale form token (the server no longer knows the session), its login.
+    """
+    return {
+        maintenance: lambda page: CabinetMaintenance(f"{cabinet} cabinet: {page_text(page)}"),
+        server_error: lambda page: CabinetUnavailable(f"{cabinet} cabinet: {page_text(page)}"),
+        refused: lambda page: SessionExpired(f"{cabinet} cabinet refused: {page_text(page)}"),
+        login: lambda page: SessionExpired(f"the {cabinet} cabinet session ended"),
+    }
 
 
 @dataclass(frozen=True)
@@ -43,6 +71,21 @@ class Screen:
     def heading_on(cls, page: Page) -> Locator:
         return page.get_by_role("heading", name=cls.heading, exact=True)
 
+    def button(self, name: str) -> Locator:
+        return self.page.get_by_role("button", name=name, exact=True)
+
+    def field(self, label: str) -> Locator:
+        return self.page.get_by_label(label, exact=True)
+
+    def press(self, name: str) -> None:
+        """Click the button that sends the form and wait for the cabinet's answer page.
+
+        Waiting for the navigation matters: the next screen often has the same heading
+        as this one, so "the heading is visible" alone would be true too early.
+        """
+        with self.page.expect_navigation():
+            self.button(name).click()
+
     def is_here(self) -> bool:
         return self.heading_on(self.page).is_visible()
 
@@ -59,6 +102,12 @@ class Screen:
         if alert.count() == 0 or not alert.first.is_visible():
             return None
         return " ".join(alert.first.inner_text().split())
+
+    def refuse_if_alerted(self) -> None:
+        """The cabinet's own refusal on this screen, as OrderRefused."""
+        message = self.alert()
+        if message:
+            raise OrderRefused(message)
 
     def status(self) -> str:
         """The confirmation the cabinet shows after an action."""
@@ -111,6 +160,13 @@ class Screen:
             return downloads[0] if downloads else self.page.wait_for_event("download")
         finally:
             self.page.remove_listener("download", collect)
+
+    def settle(self) -> str:
+        """After sending a form: the confirmation, or OrderRefused with the cabinet's words."""
+        status, alert = self.outcome()
+        if alert:
+            raise OrderRefused(alert)
+        return status or ""
 
     def table_rows(self, table: Locator) -> list[tuple[dict[str, str], Locator]]:
         """Each body row of ``table`` as {column header: cell text}, with the row itself."""

@@ -33,7 +33,7 @@ from typing import Self
 
 from sandbox.documents import DocumentSpec, render
 from sandbox.lifecycle import Service
-from sandbox.mails import link_message, operator_filename, operator_message
+from sandbox.mails import link_message, operator_filename, operator_message, zip_bytes
 
 __all__ = ["LinkOffer", "Outbox", "Parcel", "Sent"]
 
@@ -63,12 +63,19 @@ class Parcel:
     to: tuple[str, ...]
     date: dt.datetime
     link: LinkOffer | None = None  # None: always attach the file
+    zipped: bool = False  # attach a .zip holding the file (A1's Excel invoices)
+
+    @property
+    def document_filename(self) -> str:
+        """The rendered file's name, as the operator names its files."""
+        s = self.spec
+        return operator_filename(s.operator, s.kind, s.format, account=s.account, period=s.period)
 
     @property
     def filename(self) -> str:
-        """The attachment's name, as the operator names its files."""
-        s = self.spec
-        return operator_filename(s.operator, s.kind, s.format, account=s.account, period=s.period)
+        """The attachment's name: the file's, or with ``zipped`` the same stem ``.zip``."""
+        name = self.document_filename
+        return name.rsplit(".", 1)[0] + ".zip" if self.zipped else name
 
     def message(self) -> EmailMessage:
         """The operator's e-mail with the rendered document attached, or with a link to
@@ -92,6 +99,8 @@ class Parcel:
                 valid_for_s=self.link.valid_for_s,
             )
             return message, url
+        if self.zipped:
+            data = zip_bytes([(self.document_filename, data)])
         message = operator_message(
             s.operator,
             [(self.filename, data)],

@@ -1,7 +1,7 @@
 """``Sandbox``: the whole simulated world on loopback, for tests, demos and QA.
 
 It starts (or borrows) a Dovecot, creates the robot's mailbox, serves every cabinet
-app (SIP, MTS and Kcell so far) from a background thread on a free port each, and writes what
+app (SIP, MTS, Kcell and A1) from a background thread on a free port each, and writes what
 the robot needs to talk to all of it: ``<dir>/cabinet-robot.toml`` and ``<dir>/env``
 (the generated passwords, mode 0600).
 
@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Self
 
+from sandbox.cabinets.a1 import A1Cabinet, A1Settings
 from sandbox.cabinets.base import Cabinet, CabinetSettings, Timings
 from sandbox.cabinets.calendar import SandboxCalendar
 from sandbox.cabinets.faults import FaultSpec
@@ -56,6 +57,7 @@ CABINET_SETTINGS: dict[str, type[CabinetSettings]] = {
     "sip": SipCabinet.settings_type,
     "mts": MtsCabinet.settings_type,
     "kcell": KcellCabinet.settings_type,
+    "a1": A1Cabinet.settings_type,
 }
 
 
@@ -258,7 +260,7 @@ class Sandbox(Service):
         return self._outbox
 
     def cabinet(self, name: str) -> RunningCabinet:
-        """A running cabinet by name (``"sip"``, ``"mts"``, ``"kcell"``)."""
+        """A running cabinet by name (``"sip"``, ``"mts"``, ``"kcell"``, ``"a1"``)."""
         try:
             return self._cabinets[name]
         except KeyError:
@@ -342,10 +344,19 @@ class Sandbox(Service):
         kcell_settings = self.settings.get("kcell")
         assert kcell_settings is None or isinstance(kcell_settings, KcellSettings)
         kcell = KcellCabinet(password=new_password(), settings=kcell_settings, **common)
+        a1_settings = self.settings.get("a1")
+        assert a1_settings is None or isinstance(a1_settings, A1Settings)
+        a1 = A1Cabinet(
+            password=secrets.token_urlsafe(12),
+            delivery_email=mailbox.address,
+            settings=a1_settings,
+            **common,
+        )
         for cabinet, password_env in (
             (sip, "CABINET_ROBOT_SIP_PASSWORD"),
             (mts, "CABINET_ROBOT_MTS_PASSWORD"),
             (kcell, "CABINET_ROBOT_KCELL_PASSWORD"),
+            (a1, "CABINET_ROBOT_A1_PASSWORD"),
         ):
             server = AppServer(cabinet.app()).start()
             self._cabinets[cabinet.name] = RunningCabinet(cabinet, server, password_env)
@@ -360,6 +371,7 @@ class Sandbox(Service):
                 email=mailbox.address if c.cabinet.asks_email else None,
                 otp_url=c.sms_url,
                 companies=_companies(c.cabinet),
+                **_a1_login(c.cabinet),
             )
             for c in self._cabinets.values()
         ]
@@ -387,6 +399,14 @@ def _companies(cabinet: Cabinet) -> tuple[str, ...]:
     if isinstance(cabinet, KcellCabinet):
         return tuple(name for _, name in cabinet.companies.options())
     return ()
+
+
+def _a1_login(cabinet: Cabinet) -> dict[str, str]:
+    """How the robot logs into the A1 cabinet: by phone and password, as Супервайзер (all
+    the client's accounts)."""
+    if isinstance(cabinet, A1Cabinet):
+        return {"login_method": "password", "role": "supervisor"}
+    return {}
 
 
 def _checked_settings(given: Mapping[str, CabinetSettings]) -> dict[str, CabinetSettings]:

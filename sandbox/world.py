@@ -130,7 +130,38 @@ ACCOUNTS: tuple[SandboxAccount, ...] = (
             ("77012223347", NumberLine("11 corp", method="Авансовый", funds="9970.33 ₸")),
         ),
     ),
-    SandboxAccount(Operator.A1, "1234567890123", ("375291234567", "375291234568")),
+    SandboxAccount(
+        Operator.A1,
+        "1234567890123",
+        ("375291234567", "375291234568", "375291234569"),
+        names=(
+            ("375291234567", "Абонент 1"),
+            ("375291234568", "Абонент 2"),
+            ("375291234569", "Абонент 3"),
+        ),
+        lines=(
+            ("375291234567", NumberLine("Своё решение Новатор")),
+            ("375291234568", NumberLine("Своё решение Лидер")),
+            ("375291234569", NumberLine("Своё решение Новатор", status="Ожидание активации")),
+        ),
+    ),
+    SandboxAccount(
+        Operator.A1,
+        "1234567890124",
+        ("375291234570",),
+        names=(("375291234570", "Абонент 4"),),
+        lines=(("375291234570", NumberLine("Своё решение Лидер")),),
+    ),
+    SandboxAccount(  # fixed-line (Minsk numbers 37517...): the «Лицевой счет» login
+        Operator.A1,
+        "1234567890125",
+        ("375172000001", "375172000002"),
+        names=(("375172000001", "Абонент 5"), ("375172000002", "Абонент 6")),
+        lines=(
+            ("375172000001", NumberLine("Бизнес-линия")),
+            ("375172000002", NumberLine("Бизнес-линия")),
+        ),
+    ),
     SandboxAccount(Operator.SIP, "1100023456", ("375172345678", "375172345679")),
     SandboxAccount(
         Operator.SIP,
@@ -168,6 +199,8 @@ class WebCabinet:
     email: str | None = None  # where the robot asks the cabinet to send documents
     otp_url: str | None = None  # the SMS gateway, with ``{phone}``: ``otp = {source = "http"}``
     companies: tuple[str, ...] = ()  # an administrator of several companies: their names
+    login_method: str | None = None  # A1: password | sms | account | email
+    role: str | None = None  # A1: administrator | supervisor
 
 
 def _q(value: str | Path) -> str:
@@ -224,6 +257,10 @@ def robot_config_toml(
             ]
             if cabinet.email is not None:
                 lines.append(f"email = {_q(cabinet.email)}")
+            if cabinet.login_method is not None:
+                lines.append(f"login_method = {_q(cabinet.login_method)}")
+            if cabinet.role is not None:
+                lines.append(f"role = {_q(cabinet.role)}")
             if cabinet.companies:
                 lines.append(f"companies = [{', '.join(_q(c) for c in cabinet.companies)}]")
             if cabinet.otp_url is not None:

@@ -6,24 +6,21 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import ClassVar
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator
 
-from page_objects.base import Detour, Fetched, Screen
-from robots.errors import CabinetMaintenance, CabinetUnavailable, OrderRefused, SessionExpired
+from page_objects.base import Detour, Fetched, Screen, detours
+from robots.errors import OrderRefused
 
 LOGIN_HEADING = "Вход в Kcell Business ID"
 
 
-def _text(page: Page) -> str:
-    return " ".join(page.locator("body").inner_text().split())[:300]
-
-
-DETOURS: Mapping[str, Detour] = {
-    "Технические работы": lambda page: CabinetMaintenance(f"Kcell cabinet: {_text(page)}"),
-    "Ошибка сервера": lambda page: CabinetUnavailable(f"Kcell cabinet: {_text(page)}"),
-    "Ошибка": lambda page: SessionExpired(f"Kcell cabinet refused the request: {_text(page)}"),
-    LOGIN_HEADING: lambda page: SessionExpired("the Kcell cabinet session ended"),
-}
+DETOURS = detours(
+    "Kcell",
+    maintenance="Технические работы",
+    server_error="Ошибка сервера",
+    refused="Ошибка",
+    login=LOGIN_HEADING,
+)
 
 
 class KcellScreen(Screen):
@@ -31,28 +28,10 @@ class KcellScreen(Screen):
 
     detours: ClassVar[Mapping[str, Detour]] = DETOURS
 
-    def button(self, name: str) -> Locator:
-        return self.page.get_by_role("button", name=name, exact=True)
-
-    def field(self, label: str) -> Locator:
-        return self.page.get_by_label(label, exact=True)
-
-    def press(self, name: str) -> None:
-        """Click the button that sends the form and wait for the answer page."""
-        with self.page.expect_navigation():
-            self.button(name).click()
-
     def fill_dates(self, start: dt.date, end: dt.date) -> None:
         """«Начало периода» and «Конец периода»."""
         self.field("Начало периода").fill(start.isoformat())
         self.field("Конец периода").fill(end.isoformat())
-
-    def settle(self) -> str:
-        """After sending a form: the confirmation, or OrderRefused with the cabinet's words."""
-        status, alert = self.outcome()
-        if alert:
-            raise OrderRefused(alert)
-        return status or ""
 
     def fetch(self, button: str, what: str) -> Fetched:
         """Click ``button`` for a file: the file, or OrderRefused with the cabinet's words."""

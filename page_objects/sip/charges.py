@@ -14,5 +14,4 @@ class ChargesForm(AccountChoice):
         """Order the charges of ``account``; the cabinet's confirmation."""
         self.choose_account(account)
         self.press("Далее")
-        status, _ = self.settle()
-        return status or ""
+        return self.settle()

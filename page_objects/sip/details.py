@@ -83,5 +83,4 @@ class DetailsSubscribersStep(SipScreen):
                 )
             box.check()
         self.press(SUBMIT)
-        status, _ = self.settle()
-        return status or ""
+        return self.settle()

@@ -40,5 +40,4 @@ class InvoiceEmailPeriodStep(SipScreen):
         """Order the invoice for ``period``; the cabinet's confirmation."""
         choose_option(self, PERIOD_LABEL, str(period), "the period")
         self.press("Далее")
-        status, _ = self.settle()
-        return status or ""
+        return self.settle()

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from config.models import CabinetSettings, RobotConfig
 from robots.browser import open_browser
+from robots.cabinets.a1 import A1Robot
 from robots.cabinets.base import CabinetRobot, DeliverySetting, OrderRequest
 from robots.cabinets.kcell import KcellRobot
 from robots.cabinets.mts import MtsRobot
@@ -20,6 +21,7 @@ ROBOTS: dict[Operator, type[CabinetRobot]] = {
     Operator.SIP: SipRobot,
     Operator.MTS: MtsRobot,
     Operator.KCELL: KcellRobot,
+    Operator.A1: A1Robot,
 }
 
 

@@ -17,9 +17,24 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 from config.models import CabinetSettings, RobotConfig, read_secret
 from page_objects.base import Fetched
 from robots.browser import BrowserSession
-from robots.domain import Account, DocumentFormat, DocumentKind, Operator, Order, Period, Subscriber
+from robots.domain import (
+    Account,
+    DocumentFormat,
+    DocumentKind,
+    Operator,
+    Order,
+    Period,
+    Subscriber,
+    Via,
+)
 from robots.downloads import DownloadedFile
-from robots.errors import CabinetMaintenance, CabinetUnavailable, OrderRefused, SessionExpired
+from robots.errors import (
+    CabinetMaintenance,
+    CabinetUnavailable,
+    ConfigurationError,
+    OrderRefused,
+    SessionExpired,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -68,9 +83,15 @@ class CabinetRobot(ABC):
     def check_session(self) -> bool:
         """Log in if needed; True when the cabinet accepted the saved session as it was."""
 
-    @abstractmethod
     def accounts(self) -> list[Account]:
         """The personal accounts the login manages, with their numbers."""
+        by_account: dict[str, list[str]] = {}
+        for subscriber in self.subscribers():
+            by_account.setdefault(subscriber.account, []).append(subscriber.number)
+        return [
+            Account(operator=self.operator, id=account, numbers=tuple(numbers))
+            for account, numbers in by_account.items()
+        ]
 
     @abstractmethod
     def subscribers(self) -> list[Subscriber]:
@@ -99,6 +120,37 @@ class CabinetRobot(ABC):
         raise OrderRefused(f"the {self.operator} cabinet has no delivery setting to change")
 
     # -- shared machinery -----------------------------------------------------------------
+
+    def order_email(self) -> str:
+        """Where the cabinet is asked to send documents: ``email``, else the mail username."""
+        email = self.cabinet.email or self.config.mail.username
+        if "@" not in email:
+            raise ConfigurationError(
+                f"cabinet {self.cabinet.name!r}: set 'email' (where the cabinet sends documents); "
+                f"the mail username {email!r} is not an address"
+            )
+        return email
+
+    def placed(
+        self,
+        request: OrderRequest,
+        fmt: DocumentFormat | None,
+        *,
+        numbers: tuple[str, ...] = (),
+        email: str | None = None,
+    ) -> Order:
+        """The order as placed: what was asked, in what format, for which numbers, to where."""
+        return Order(
+            cabinet=self.cabinet.name,
+            operator=self.operator,
+            account=request.account,
+            period=request.period,
+            kind=request.kind,
+            format=fmt,
+            numbers=numbers,
+            via=Via.EMAIL,
+            email=email or None,
+        )
 
     def downloaded(self, file: Fetched) -> DownloadedFile:
         """A file the cabinet gave, with this cabinet as its source."""

@@ -25,17 +25,15 @@ from page_objects.kcell import (
 )
 from robots.cabinets.base import CabinetRobot, OrderRequest
 from robots.domain import (
-    Account,
     DocumentFormat,
     DocumentKind,
     Operator,
     Order,
     Period,
     Subscriber,
-    Via,
 )
 from robots.downloads import DownloadedFile
-from robots.errors import ConfigurationError, OrderRefused
+from robots.errors import OrderRefused
 from robots.otp import wait_for_code
 
 log = logging.getLogger(__name__)
@@ -129,15 +127,6 @@ class KcellRobot(CabinetRobot):
 
         return self._attempt(read)
 
-    def accounts(self) -> list[Account]:
-        by_account: dict[str, list[str]] = {}
-        for subscriber in self.subscribers():
-            by_account.setdefault(subscriber.account, []).append(subscriber.number)
-        return [
-            Account(operator=self.operator, id=account, numbers=tuple(numbers))
-            for account, numbers in by_account.items()
-        ]
-
     # -- downloads --------------------------------------------------------------------------
 
     def offers_download(self, kind: DocumentKind, period: Period) -> bool:
@@ -201,7 +190,7 @@ class KcellRobot(CabinetRobot):
             raise OrderRefused(
                 f"the Kcell cabinet e-mails {', '.join(BY_EMAIL)}; {request.kind} is a download"
             )
-        email = self._email()
+        email = self.order_email()
         start, end = _month_so_far(request.period)
 
         def place() -> str:
@@ -214,24 +203,7 @@ class KcellRobot(CabinetRobot):
 
         status = self._attempt(place)
         log.info("%s: %s", self.cabinet.name, status)
-        return Order(
-            cabinet=self.cabinet.name,
-            operator=self.operator,
-            account=request.account,
-            period=request.period,
-            kind=request.kind,
-            via=Via.EMAIL,
-            email=email,
-        )
-
-    def _email(self) -> str:
-        email = self.cabinet.email or self.config.mail.username
-        if "@" not in email:
-            raise ConfigurationError(
-                f"cabinet {self.cabinet.name!r}: set 'email' (where Kcell sends reports); "
-                f"the mail username {email!r} is not an address"
-            )
-        return email
+        return self.placed(request, None, email=email)
 
 
 def _month_so_far(period: Period) -> tuple[dt.date, dt.date]:

@@ -12,17 +12,15 @@ from typing import ClassVar
 from page_objects.mts import CALL_DETAILS, INVOICES, LoginPage, SmsCodePage, VirtualManager
 from robots.cabinets.base import CabinetRobot, OrderRequest
 from robots.domain import (
-    Account,
     DocumentFormat,
     DocumentKind,
     Operator,
     Order,
     Period,
     Subscriber,
-    Via,
 )
 from robots.downloads import DownloadedFile
-from robots.errors import ConfigurationError, OrderRefused
+from robots.errors import OrderRefused
 from robots.otp import wait_for_code
 
 log = logging.getLogger(__name__)
@@ -68,15 +66,6 @@ class MtsRobot(CabinetRobot):
 
     # -- reading ----------------------------------------------------------------------------
 
-    def accounts(self) -> list[Account]:
-        by_account: dict[str, list[str]] = {}
-        for subscriber in self.subscribers():
-            by_account.setdefault(subscriber.account, []).append(subscriber.number)
-        return [
-            Account(operator=self.operator, id=account, numbers=tuple(numbers))
-            for account, numbers in by_account.items()
-        ]
-
     def subscribers(self) -> list[Subscriber]:
         def read() -> list[Subscriber]:
             manager = self._manager()
@@ -109,7 +98,7 @@ class MtsRobot(CabinetRobot):
             raise OrderRefused(
                 f"the MTS cabinet has no {request.kind} to order; it offers invoice, call_details"
             )
-        email = self._email()
+        email = self.order_email()
         fmt = request.format or DocumentFormat.PDF  # PDF: what Tarifer prefers (manual)
         if request.kind is DocumentKind.INVOICE and fmt is not DocumentFormat.PDF:
             raise OrderRefused(f"MTS sends invoices as PDF only, not {fmt}")
@@ -134,26 +123,8 @@ class MtsRobot(CabinetRobot):
 
         status, numbers = self._attempt(place)
         log.info("%s: %s", self.cabinet.name, status)
-        return Order(
-            cabinet=self.cabinet.name,
-            operator=self.operator,
-            account=request.account,
-            period=request.period,
-            kind=request.kind,
-            format=fmt,
-            numbers=numbers if request.kind is DocumentKind.CALL_DETAILS else (),
-            via=Via.EMAIL,
-            email=email,
-        )
-
-    def _email(self) -> str:
-        email = self.cabinet.email or self.config.mail.username
-        if "@" not in email:
-            raise ConfigurationError(
-                f"cabinet {self.cabinet.name!r}: set 'email' (where MTS sends the documents); "
-                f"the mail username {email!r} is not an address"
-            )
-        return email
+        narrowed = numbers if request.kind is DocumentKind.CALL_DETAILS else ()
+        return self.placed(request, fmt, numbers=narrowed, email=email)
 
 
 def _details_range(period: Period) -> tuple[dt.date, dt.date]:

@@ -19,7 +19,6 @@ from robots.domain import (
     Order,
     Period,
     Subscriber,
-    Via,
 )
 from robots.downloads import DownloadedFile
 from robots.errors import OrderRefused
@@ -152,7 +151,7 @@ class SipRobot(CabinetRobot):
             )
         )
         log.info("%s: %s", self.cabinet.name, status)
-        return self._placed(request, sent_as, email=";".join(setting.emails))
+        return self.placed(request, sent_as, email=";".join(setting.emails))
 
     def _order_call_details(self, request: OrderRequest) -> Order:
         fmt = request.format or DocumentFormat.PDF
@@ -173,7 +172,7 @@ class SipRobot(CabinetRobot):
         status, numbers = self._attempt(place)
         log.info("%s: %s", self.cabinet.name, status)
         # Sent to the address in the contract, which the cabinet does not show.
-        return self._placed(request, fmt, numbers=tuple(sorted(numbers)))
+        return self.placed(request, fmt, numbers=tuple(sorted(numbers)))
 
     def _order_charges(self, request: OrderRequest) -> Order:
         current = Period.of(dt.date.today())
@@ -184,7 +183,7 @@ class SipRobot(CabinetRobot):
             )
         status = self._attempt(lambda: self._bills().order_charges().order(request.account))
         log.info("%s: %s", self.cabinet.name, status)
-        return self._placed(request, None)
+        return self.placed(request, None)
 
     def download(self, request: OrderRequest) -> list[DownloadedFile]:
         if request.kind is not DocumentKind.INVOICE:
@@ -199,26 +198,6 @@ class SipRobot(CabinetRobot):
             return [self.downloaded(job.download())]
 
         return self._attempt(fetch)
-
-    def _placed(
-        self,
-        request: OrderRequest,
-        fmt: DocumentFormat | None,
-        *,
-        numbers: tuple[str, ...] = (),
-        email: str | None = None,
-    ) -> Order:
-        return Order(
-            cabinet=self.cabinet.name,
-            operator=self.operator,
-            account=request.account,
-            period=request.period,
-            kind=request.kind,
-            format=fmt,
-            numbers=numbers,
-            via=Via.EMAIL,
-            email=email or None,
-        )
 
 
 def _setting(shown: Delivery) -> DeliverySetting:

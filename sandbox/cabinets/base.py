@@ -39,11 +39,13 @@ from sandbox.cabinets.web import (
     Form,
     Redirect,
     Unauthorized,
+    Upload,
     content_disposition,
     install_faults,
     install_markup,
     read_form,
     read_json,
+    read_multipart,
     sandbox_router,
 )
 from sandbox.documents import Customer, DocumentSpec, render
@@ -221,6 +223,16 @@ class Cabinet:
             raise CsrfRefused
         return form
 
+    async def checked_multipart(
+        self, request: Request, session: Session
+    ) -> tuple[Form, dict[str, Upload]]:
+        """A posted ``multipart/form-data`` form (a file input) and its files, if it
+        carries the session's CSRF token (refused like any form otherwise)."""
+        form, files = await read_multipart(request)
+        if not secrets.compare_digest(form.get("csrf_token").encode(), session.csrf_token.encode()):
+            raise CsrfRefused
+        return form, files
+
     # -- JSON endpoints called by a page's script (fetch) -----------------------------------
 
     def require_login_json(self, request: Request) -> Session:
@@ -302,16 +314,19 @@ class Cabinet:
         customer: Customer,
         delay_s: float,
         link: LinkOffer | None = None,
+        *,
+        zipped: bool = False,
     ) -> None:
         """E-mail the document of ``order`` to its recipients after ``delay_s``.
 
         The message's Date is the order's time plus the delay (whole seconds), not the
         clock when it is sent, so the same order always gives the same bytes. With
         ``link``, a file over its limit goes as a download link (see ``link_offer``).
+        With ``zipped``, the attachment is a .zip holding the file (A1's Excel invoice).
         """
         date = order.ordered_at + dt.timedelta(seconds=round(delay_s))
         spec = replace(spec, customer=replace(customer, email=order.to[0] if order.to else ""))
-        self.outbox.post(Parcel(spec, order.to, date, link), delay_s)
+        self.outbox.post(Parcel(spec, order.to, date, link, zipped), delay_s)
 
     # -- files by link ---------------------------------------------------------------------
 

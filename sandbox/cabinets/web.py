@@ -12,6 +12,7 @@ import json
 import re
 import urllib.parse
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
@@ -28,12 +29,14 @@ __all__ = [
     "Form",
     "Redirect",
     "Unauthorized",
+    "Upload",
     "content_disposition",
     "install_faults",
     "install_markup",
     "is_email_address",
     "read_form",
     "read_json",
+    "read_multipart",
     "sandbox_router",
 ]
 
@@ -105,6 +108,55 @@ async def read_form(request: Request) -> Form:
         return Form({})
     text = body.decode("utf-8", errors="replace")
     return Form(urllib.parse.parse_qs(text, keep_blank_values=True))
+
+
+_MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+_BOUNDARY_RE = re.compile(r"boundary=(\"[^\"]+\"|[^;\s]+)", re.IGNORECASE)
+_NAME_RE = re.compile(r'(?i)content-disposition:[^\r\n]*?;\s*name="([^"]*)"')
+_FILENAME_RE = re.compile(r'(?i)content-disposition:[^\r\n]*?;\s*filename="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file posted in a multipart form."""
+
+    filename: str
+    data: bytes
+
+
+async def read_multipart(request: Request) -> tuple[Form, dict[str, Upload]]:
+    """A posted ``multipart/form-data`` body: its text fields as a ``Form`` and its files
+    by field name (both empty for any other body or one over 2 MB). Parsed with the
+    boundary in the Content-Type (the sandbox has no multipart dependency)."""
+    content_type = request.headers.get("content-type", "")
+    body = await request.body()
+    found = _BOUNDARY_RE.search(content_type)
+    if (
+        not content_type.lower().startswith("multipart/form-data")
+        or found is None
+        or len(body) > _MAX_UPLOAD_BYTES
+    ):
+        return Form({}), {}
+    delimiter = b"--" + found[1].strip('"').encode("latin-1")
+    fields: dict[str, list[str]] = {}
+    files: dict[str, Upload] = {}
+    for chunk in body.split(delimiter)[1:]:
+        if chunk.startswith(b"--"):  # the closing delimiter
+            break
+        head, sep, data = chunk.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        if not sep:
+            continue
+        data = data.removesuffix(b"\r\n")
+        headers = head.decode("utf-8", errors="replace")
+        name = _NAME_RE.search(headers)
+        if name is None:
+            continue
+        filename = _FILENAME_RE.search(headers)
+        if filename is not None:
+            files[name[1]] = Upload(filename[1], data)
+        else:
+            fields.setdefault(name[1], []).append(data.decode("utf-8", errors="replace"))
+    return Form(fields), files
 
 
 _ADDRESS_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")

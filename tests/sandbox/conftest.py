@@ -2,7 +2,7 @@
 clients that read cabinet pages the way the robot's page objects do (headings, alerts,
 status messages, labels, buttons), without a browser: ``sip`` (``CabinetClient``),
 ``mts`` (``MtsClient``, which also makes the JSON calls of the MTS page's script) and
-``kcell`` (``KcellClient``).
+``kcell`` (``KcellClient``), ``a1`` (``A1Client``).
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ from sandbox.cabinets.base import Timings
 from sandbox.mailserver import MailServer
 from sandbox.stack import RunningCabinet, Sandbox
 
+A1_PHONE = "375291234567"  # the A1 administrator
+A1_EMAIL = "admin@a1-company.by"
+A1_FIXED = "1234567890125"
 TODAY = dt.date(2026, 11, 10)  # a working day: invoices can be ordered
 FAST = Timings.uniform(0.2)
 
@@ -53,6 +56,14 @@ def mts(sandbox: Sandbox) -> Iterator[MtsClient]:
 def kcell(sandbox: Sandbox) -> Iterator[KcellClient]:
     """A client of the Kcell «Кабинет», not logged in yet."""
     client = KcellClient(sandbox.cabinet("kcell"))
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def a1(sandbox: Sandbox) -> Iterator[A1Client]:
+    """A client of the A1 business cabinet, not logged in yet."""
+    client = A1Client(sandbox.cabinet("a1"))
     yield client
     client.close()
 
@@ -263,3 +274,52 @@ class KcellClient(CabinetClient):
         if not answer.headers.get("content-disposition", "").startswith("attachment"):
             self.last = parse(answer)
         return answer
+
+
+class A1Client(CabinetClient):
+    """Drives the A1 cabinet: the login tabs, the role, the account switch."""
+
+    def login(  # type: ignore[override]
+        self, method: str = "password", login: str | None = None, password: str | None = None
+    ) -> Page:
+        self.open("/login", method=method)
+        field = {"password": "phone", "sms": "phone", "account": "account", "email": "email"}
+        default = {
+            "password": A1_PHONE[3:],
+            "sms": A1_PHONE[3:],
+            "account": A1_FIXED,
+            "email": A1_EMAIL,
+        }
+        data = {
+            "method": method,
+            field[method]: default[method] if login is None else login,
+            "password": self.cabinet.password if password is None else password,
+        }
+        return self.submit("/login", data)
+
+    def enter(self, role: str = "supervisor", method: str = "password") -> Page:
+        page = self.login(method)
+        assert page.h1 == "Выберите способ входа", page.alerts
+        return self.submit("/role", {"role": role})
+
+    def switch(self, account: str, back: str = "/main") -> Page:
+        return self.submit("/account", {"account": account, "next": back})
+
+    def code(self) -> str:
+        answer = self.http.get("/_sandbox/sms", params={"phone": A1_PHONE})
+        assert answer.status_code == 200, answer.text
+        return str(answer.json()["code"])
+
+    def details(
+        self, year: str = "2026", month: str = "10", file: tuple[str, bytes] | None = None
+    ) -> Page:
+        """«Далее» of «Детализация на Email» (a multipart form: its file input), from the
+        list or with ``file`` (name, bytes) uploaded."""
+        choice = "list" if file is None else "file"
+        form = {"csrf_token": self.last.csrf, "year": year, "month": month, "choice": choice}
+        answer = self.http.post("/finance/details", data=form, files={"file": file or ("", b"")})
+        self.last = parse(answer)
+        return self.last
+
+    def upload(self, name: str, data: bytes, year: str = "2026", month: str = "10") -> Page:
+        return self.details(year, month, (name, data))

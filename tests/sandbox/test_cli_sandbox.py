@@ -39,7 +39,10 @@ def test_up_detached_then_down(tmp_path: Path) -> None:
     state = json.loads((directory / "sandbox.json").read_text())
     pid = state["pid"]
     try:
-        sip, mts, kcell = state["cabinets"]
+        sip, mts, kcell, a1 = state["cabinets"]
+        assert a1["url"].endswith("/login") and "login 291234567" in up.stdout
+        assert f"SMS code for the «SMS» login method: {a1['sms_url']}" in up.stdout
+        assert "admin@a1-company.by" in up.stdout and "1234567890125" in up.stdout
         assert sip["url"] in up.stdout and "1100023456" in up.stdout
         assert mts["url"].endswith("/selfcare/") and mts["url"] in up.stdout
         assert "login 9161234567" in up.stdout

@@ -30,7 +30,9 @@ def test_robot_configuration_and_env_file(
         "CABINET_ROBOT_SIP_PASSWORD",
         "CABINET_ROBOT_MTS_PASSWORD",
         "CABINET_ROBOT_KCELL_PASSWORD",
+        "CABINET_ROBOT_A1_PASSWORD",
     }
+    assert sandbox.env["CABINET_ROBOT_A1_PASSWORD"] == sandbox.cabinet("a1").password
     assert sandbox.env["CABINET_ROBOT_KCELL_PASSWORD"] == kcell.password
     assert sandbox.env["CABINET_ROBOT_SIP_PASSWORD"] == sip.password
     assert sandbox.env["CABINET_ROBOT_MTS_PASSWORD"] == mts.password
@@ -89,7 +91,9 @@ def test_robot_configuration_and_env_file(
         ("1040123457", ("77012223346", "77012223347")),
     ]
     a1 = next(c for c in config.cabinets if c.operator is Operator.A1)
-    assert not a1.has_login  # still mail-only
+    assert a1.has_login and str(a1.url) == sandbox.cabinet("a1").url
+    assert a1.login == "291234567"
+    assert [a.id for a in a1.accounts] == ["1234567890123", "1234567890124", "1234567890125"]
 
 
 def test_the_cabinet_answers_on_its_url_and_stop_stops_it(
@@ -100,8 +104,9 @@ def test_the_cabinet_answers_on_its_url_and_stop_stops_it(
     assert httpx.get(f"{url}login").status_code == 200
     assert httpx.get(box.cabinet("mts").url).status_code == 200
     assert httpx.get(box.cabinet("kcell").url).status_code == 200
-    with pytest.raises(KeyError, match="no cabinet 'a1'"):
-        box.cabinet("a1")
+    assert httpx.get(box.cabinet("a1").url).status_code == 200
+    with pytest.raises(KeyError, match="no cabinet 'nope'"):
+        box.cabinet("nope")
     box.stop()
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{url}login")
@@ -118,7 +123,9 @@ def test_bad_faults_are_refused_before_anything_starts(tmp_path: Path) -> None:
 def test_cabinet_settings_by_name_and_while_running(
     mail_server: MailServer, tmp_path: Path
 ) -> None:
-    with pytest.raises(ValueError, match="no cabinet 'a1' to configure"):
+    with pytest.raises(ValueError, match="no cabinet 'nope' to configure"):
+        Sandbox(tmp_path, settings={"nope": MtsSettings()})
+    with pytest.raises(ValueError, match="cabinet 'a1' takes A1Settings"):
         Sandbox(tmp_path, settings={"a1": MtsSettings()})
     with pytest.raises(ValueError, match="cabinet 'kcell' takes KcellSettings"):
         Sandbox(tmp_path, settings={"kcell": MtsSettings()})

@@ -41,9 +41,10 @@ def write(tmp_path: Path, text: str, name: str = "cabinet-robot.toml") -> Path:
 def test_example_file_is_valid() -> None:
     config = load_config(EXAMPLE)
     assert config.mail.effective_port == 993
-    assert [c.name for c in config.cabinets] == ["sip-main", "mts-main", "a1-minsk"]
-    assert [c.has_login for c in config.cabinets] == [True, True, False]
-    assert config.cabinets[1].email == "robot@example.com"
+    assert [c.name for c in config.cabinets] == ["sip-main", "kcell-almaty", "mts-main", "a1-minsk"]
+    assert [c.has_login for c in config.cabinets] == [True, False, True, True]
+    assert config.cabinets[2].email == "robot@example.com"
+    assert (config.cabinets[3].login_method, config.cabinets[3].role) == ("password", "supervisor")
 
 
 def test_relative_paths_are_relative_to_the_file(tmp_path: Path) -> None:

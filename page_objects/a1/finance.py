@@ -1,0 +1,84 @@
+"""«Финансы»: «Счета» (re-send an invoice), «Детализация на Email», «Акт сверки»."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import ClassVar
+
+from page_objects.a1.common import Menu
+from robots.domain import Period
+from robots.errors import OrderRefused
+
+
+class InvoicesPage(Menu):
+    """«Счета»: choose the period, «Отправить счет» (to the delivery e-mail)."""
+
+    heading: ClassVar[str] = "Счета"
+
+    def send(self, period: Period) -> str:
+        select = self.field("Период")
+        if str(period) not in {value for value, _ in self.options(select)}:
+            raise OrderRefused(f"the A1 cabinet offers no invoice for {period}")
+        select.select_option(value=str(period))
+        self.press("Отправить счет")
+        return self.settle()
+
+
+class DetailsPage(Menu):
+    """«Детализация на Email»: year and month, then the subscribers, then confirm."""
+
+    heading: ClassVar[str] = "Детализация на Email"
+
+    def _period(self, period: Period) -> None:
+        year = self.field("Год")
+        if str(period.year) not in {value for value, _ in self.options(year)}:
+            raise OrderRefused(f"the A1 cabinet offers call details for three years, not {period}")
+        year.select_option(value=str(period.year))
+        self.field("Месяц").select_option(value=str(period.month))
+
+    def by_list(self, period: Period, numbers: list[str]) -> str:
+        """Tick ``numbers`` in the account's list."""
+        self._period(period)
+        self.page.get_by_role("radio", name="Из списка лицевого счета", exact=True).check()
+        self.press("Далее")
+        step = DetailsPage.arrive(self.page)
+        step.expect(step.button("Продолжить").or_(self.page.get_by_role("alert")))
+        step.refuse_if_alerted()
+        for number in numbers:
+            box = self.page.get_by_role("checkbox", name=number, exact=True)
+            if box.count() == 0:
+                raise OrderRefused(f"number {number} is not in the account's list at A1")
+            box.check()
+        step.button("Продолжить").click()
+        return step._confirm()
+
+    def by_file(self, period: Period, xlsx: Path) -> str:
+        """Upload ``xlsx`` (12-digit numbers in one column)."""
+        self._period(period)
+        self.page.get_by_role("radio", name="Загрузить файл", exact=True).check()
+        self.field("Файл xlsx").set_input_files(xlsx)
+        self.button("Далее").click()
+        return self._confirm()
+
+    def _confirm(self) -> str:
+        dialog = self.page.get_by_role("dialog", name="Подтверждение")
+        self.expect(dialog.or_(self.page.get_by_role("alert")))
+        self.refuse_if_alerted()
+        with self.page.expect_navigation():
+            dialog.get_by_role("button", name="Подтвердить", exact=True).click()
+        return DetailsPage.arrive(self.page).settle()
+
+
+class ReconciliationPage(Menu):
+    """«Акт сверки»: a period (three years back) and the address (delivery e-mail by default)."""
+
+    heading: ClassVar[str] = "Акт сверки"
+
+    def order(self, start: dt.date, end: dt.date, email: str | None) -> str:
+        self.field("Начало периода").fill(start.isoformat())
+        self.field("Конец периода").fill(end.isoformat())
+        if email:
+            self.field("Email").fill(email)
+        self.press("Далее")
+        return self.settle()
