@@ -119,3 +119,16 @@ def test_a_wrong_password_is_a_credentials_error(
     monkeypatch.setenv("CABINET_ROBOT_A1_PASSWORD", "wrong-password-1")
     with pytest.raises(CredentialsError, match="Неверные данные"), driver.robot(CABINET) as robot:
         robot.check_session()
+
+
+def test_injected_faults_are_retried_and_maintenance_reported(
+    sandbox: Sandbox, driver: Driver
+) -> None:
+    sandbox.cabinet("a1").set_faults("error_rate=0.1,seed=4")
+    placed = driver.order(
+        CABINET, "--kind", "invoice", "--period", str(LAST_MONTH), "--account", ACCOUNT
+    )
+    assert placed["results"][0]["status"] == "ordered"
+    sandbox.cabinet("a1").set_faults("maintenance=a1")
+    down = driver.cli("order", "--cabinet", CABINET, "--kind", "invoice", "--period", "2026-10")
+    assert down.exit_code == 1 and "Технические работы" in down.stderr
