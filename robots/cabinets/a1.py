@@ -79,15 +79,12 @@ class A1Robot(CabinetRobot):
             return ""  # an SMS login needs no password
         return super().password()
 
-    def check_session(self) -> bool:
-        def check() -> bool:
-            landed = LoginPage.open(self.session.page, str(self.cabinet.url))
-            if isinstance(landed, MainPage):
-                return True
-            self._main()
-            return False
+    def _session_alive(self) -> bool:
+        landed = LoginPage.open(self.session.page, str(self.cabinet.url))
+        return isinstance(landed, MainPage)
 
-        return self._attempt(check)
+    def _home(self) -> MainPage:
+        return self._main()
 
     def _on(self, account: str) -> MainPage:
         """The main page of ``account`` (a supervisor switches to it)."""

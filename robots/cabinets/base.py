@@ -79,9 +79,24 @@ class CabinetRobot(ABC):
 
     # -- the capability -------------------------------------------------------------------
 
-    @abstractmethod
     def check_session(self) -> bool:
         """Log in if needed; True when the cabinet accepted the saved session as it was."""
+
+        def check() -> bool:
+            if self._session_alive():
+                return True
+            self._home()
+            return False
+
+        return self._attempt(check)
+
+    @abstractmethod
+    def _session_alive(self) -> bool:
+        """Open the cabinet's start page: True when the saved session still opens it."""
+
+    @abstractmethod
+    def _home(self) -> object:
+        """The cabinet's first screen after login, logging in when needed."""
 
     def accounts(self) -> list[Account]:
         """The personal accounts the login manages, with their numbers."""

@@ -79,15 +79,12 @@ class KcellRobot(CabinetRobot):
         with self.session.unrecorded(code, password):
             return code_step.enter_code(code).set_password(password)
 
-    def check_session(self) -> bool:
-        def check() -> bool:
-            landed = LoginPage.open(self.session.page, str(self.cabinet.url))
-            if isinstance(landed, NumbersPage):
-                return True
-            self._numbers()
-            return False
+    def _session_alive(self) -> bool:
+        landed = LoginPage.open(self.session.page, str(self.cabinet.url))
+        return isinstance(landed, NumbersPage)
 
-        return self._attempt(check)
+    def _home(self) -> NumbersPage:
+        return self._numbers()
 
     def _companies(self, numbers: NumbersPage) -> list[str]:
         return list(self.cabinet.companies) or [numbers.company()]

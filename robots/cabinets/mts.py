@@ -54,15 +54,12 @@ class MtsRobot(CabinetRobot):
         with self.session.unrecorded(code):
             return step.confirm(code)
 
-    def check_session(self) -> bool:
-        def check() -> bool:
-            landed = LoginPage.open(self.session.page, str(self.cabinet.url))
-            if isinstance(landed, VirtualManager):
-                return True
-            self._manager()
-            return False
+    def _session_alive(self) -> bool:
+        landed = LoginPage.open(self.session.page, str(self.cabinet.url))
+        return isinstance(landed, VirtualManager)
 
-        return self._attempt(check)
+    def _home(self) -> VirtualManager:
+        return self._manager()
 
     # -- reading ----------------------------------------------------------------------------
 

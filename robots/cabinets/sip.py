@@ -53,15 +53,12 @@ class SipRobot(CabinetRobot):
     def _bills(self) -> BillsSection:
         return self._menu().open_bills()
 
-    def check_session(self) -> bool:
-        def check() -> bool:
-            landed = LoginPage.open(self.session.page, str(self.cabinet.url))
-            if isinstance(landed, MainMenu):
-                return True
-            self._menu()
-            return False
+    def _session_alive(self) -> bool:
+        landed = LoginPage.open(self.session.page, str(self.cabinet.url))
+        return isinstance(landed, MainMenu)
 
-        return self._attempt(check)
+    def _home(self) -> MainMenu:
+        return self._menu()
 
     # -- reading ----------------------------------------------------------------------------
 
