@@ -39,7 +39,7 @@ from robots.errors import (
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-ATTEMPTS = 3  # a cabinet's transient failures (5xx, timeouts) are retried this often
+ATTEMPTS = 3  # tries of an operation meeting 5xx pages or an unreachable cabinet
 
 
 @dataclass(frozen=True)
