@@ -109,14 +109,14 @@ class A1Robot(CabinetRobot):
         """Every account's «Абоненты», read from its «Выгрузка в Excel»."""
 
         def read() -> list[Subscriber]:
-            found: list[Subscriber] = []
-            for account in self._account_ids():
-                self._go(account, "Абоненты")
-                export = SubscribersPage.arrive(self.session.page).export()
-                found += _subscribers_in(export.data, account)
-            return found
+            return [s for account in self._account_ids() for s in self._subscribers_of(account)]
 
         return self._attempt(read)
+
+    def _subscribers_of(self, account: str) -> list[Subscriber]:
+        self._go(account, "Абоненты")
+        export = SubscribersPage.arrive(self.session.page).export()
+        return _subscribers_in(export.data, account)
 
     def delivery(self, account: str) -> DeliverySetting:
         email, fmt = self._attempt(lambda: self._on(account).delivery())
@@ -180,7 +180,7 @@ class A1Robot(CabinetRobot):
         if request.format not in (None, DocumentFormat.XLSX):
             raise OrderRefused(f"A1 sends call details as Excel (xlsx), not {request.format}")
         numbers = list(request.numbers) or [
-            s.number for s in self.subscribers() if s.account == request.account
+            s.number for s in self._attempt(lambda: self._subscribers_of(request.account))
         ]
         if not numbers:
             raise OrderRefused(f"account {request.account} lists no subscribers at A1")
