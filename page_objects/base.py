@@ -119,12 +119,20 @@ class Screen:
         A detour (the login page after the session ended, a maintenance page) is
         checked first: the login page's own alert is not the cabinet refusing.
         """
+        detours = self.detours_from_here()
         either = locator
-        for name in self.detours:
+        for name in detours:
             either = either.or_(self.page.get_by_role("heading", name=name, exact=True))
         either.first.wait_for()
-        _raise_detour(self.page, self.detours)
+        _raise_detour(self.page, detours)
         return locator
+
+    @classmethod
+    def detours_from_here(cls) -> Mapping[str, Detour]:
+        """The detours, less this screen itself: the login page is a detour from every
+        other screen, but on the login page its own heading means nothing went wrong."""
+        here = getattr(cls, "heading", None)
+        return {name: meaning for name, meaning in cls.detours.items() if name != here}
 
     def outcome(self, within: Locator | None = None) -> tuple[str | None, str | None]:
         """Wait for a confirmation or a refusal after submitting: (status, alert)."""

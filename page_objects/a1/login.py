@@ -17,7 +17,6 @@ ROLES = {"administrator": "Администратор", "supervisor": "Супе�
 
 class LoginPage(A1Screen):
     heading: ClassVar[str] = LOGIN_HEADING
-    detours: ClassVar = {k: v for k, v in A1Screen.detours.items() if k != LOGIN_HEADING}
 
     @staticmethod
     def open(page: Page, url: str) -> LoginPage | RolePage | MainPage:

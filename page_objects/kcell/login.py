@@ -27,7 +27,6 @@ class LoginPage(KcellScreen):
     """«Номер телефона», «Ваш пароль», «Войти»; «Забыли пароль?»."""
 
     heading: ClassVar[str] = LOGIN_HEADING
-    detours: ClassVar = {k: v for k, v in KcellScreen.detours.items() if k != LOGIN_HEADING}
 
     @staticmethod
     def open(page: Page, url: str) -> LoginPage | NumbersPage:

@@ -18,7 +18,6 @@ class LoginPage(MtsScreen):
     """«Номер: +7 ... Например, 9161234567», «Пароль:», «Войти»."""
 
     heading: ClassVar[str] = LOGIN_HEADING
-    detours: ClassVar = {k: v for k, v in MtsScreen.detours.items() if k != LOGIN_HEADING}
 
     @staticmethod
     def open(page: Page, url: str) -> LoginPage | VirtualManager:

@@ -31,7 +31,6 @@ class LoginPage(SipScreen):
     """The login form: «Лицевой счет» and «Пароль»."""
 
     heading: ClassVar[str] = LOGIN_HEADING
-    detours: ClassVar = {k: v for k, v in SipScreen.detours.items() if k != LOGIN_HEADING}
 
     @staticmethod
     def open(page: Page, url: str) -> LoginPage | MainMenu:

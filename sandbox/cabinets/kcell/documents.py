@@ -17,6 +17,7 @@ documents are those of its personal account(s): one order and one file or e-mail
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -270,6 +271,28 @@ def add_routes(app: FastAPI, cab: KcellCabinet) -> None:
         name, data = await run_in_threadpool(register_file, company, months)
         return cab.download(name, data)
 
+    async def send_dated_report(
+        request: Request,
+        show: Callable[..., Response],
+        refusal_of: Callable[[dt.date, dt.date, dt.date], str | None],
+        document: tuple[DocumentKind, DocumentFormat],
+        sent: str,
+    ) -> Response:
+        """A report for a period, e-mailed: what «Акт сверки» and «Отчет по платежам» share."""
+        session = cab.require_login(request)
+        form = await cab.checked_form(request, session)
+        try:
+            start, end = dates_of(form)
+            refusal = refusal_of(start, end, cab.calendar.today())
+            if refusal is not None:
+                raise Refused(refusal)
+            email = email_of(form)
+        except Refused as refused:
+            return show(request, session, form, alert=refused.alert)
+        kind, fmt = document
+        mail_each_account(session, kind, fmt, Period.of(start), email, (start, end))
+        return show(request, session, form, status=sent.format(email=email))
+
     # -- c) «Акт сверки» -------------------------------------------------------------------
 
     def reconciliation_page(
@@ -292,26 +315,13 @@ def add_routes(app: FastAPI, cab: KcellCabinet) -> None:
 
     @app.post("/documents/reconciliation-act")
     async def reconciliation(request: Request) -> Response:
-        session = cab.require_login(request)
-        form = await cab.checked_form(request, session)
-        try:
-            start, end = dates_of(form)
-            refusal = reconciliation_refusal(start, end, cab.calendar.today())
-            if refusal is not None:
-                raise Refused(refusal)
-            email = email_of(form)
-        except Refused as refused:
-            return reconciliation_page(request, session, form, alert=refused.alert)
-        mail_each_account(
-            session,
-            DocumentKind.RECONCILIATION_ACT,
-            DocumentFormat.PDF,
-            Period.of(start),
-            email,
-            (start, end),
+        return await send_dated_report(
+            request,
+            reconciliation_page,
+            reconciliation_refusal,
+            (DocumentKind.RECONCILIATION_ACT, DocumentFormat.PDF),
+            texts.RECONCILIATION_SENT,
         )
-        status = texts.RECONCILIATION_SENT.format(email=email)
-        return reconciliation_page(request, session, form, status=status)
 
     # -- d) «Отчет по списку номеров», f) «Отчет по зарегистрированным устройствам» ----------
 
@@ -374,26 +384,13 @@ def add_routes(app: FastAPI, cab: KcellCabinet) -> None:
 
     @app.post("/documents/payments-report")
     async def payments(request: Request) -> Response:
-        session = cab.require_login(request)
-        form = await cab.checked_form(request, session)
-        try:
-            start, end = dates_of(form)
-            refusal = payments_refusal(start, end, cab.calendar.today())
-            if refusal is not None:
-                raise Refused(refusal)
-            email = email_of(form)
-        except Refused as refused:
-            return payments_page(request, session, form, alert=refused.alert)
-        mail_each_account(
-            session,
-            DocumentKind.PAYMENTS_REPORT,
-            DocumentFormat.XLSX,
-            Period.of(start),
-            email,
-            (start, end),
+        return await send_dated_report(
+            request,
+            payments_page,
+            payments_refusal,
+            (DocumentKind.PAYMENTS_REPORT, DocumentFormat.XLSX),
+            texts.REPORT_SENT,
         )
-        status = texts.REPORT_SENT.format(email=email)
-        return payments_page(request, session, form, status=status)
 
     # -- g) the pages the robot does not use -----------------------------------------------
 
