@@ -9,7 +9,7 @@ APT_PACKAGES := chromium dovecot-imapd dovecot-lmtpd fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system-packages demo test lint typecheck bench clean
+.PHONY: setup system-packages demo test lint typecheck bench scenarios clean
 
 setup: system-packages $(STAMP)
 
@@ -44,6 +44,10 @@ test: setup lint
 
 bench: setup
 	$(BIN)/python bench/collect.py --messages 1000
+
+# Record tests/scenarios again from a fresh sandbox (after an intended page object change).
+scenarios: setup
+	$(BIN)/python -m sandbox.scenarios
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

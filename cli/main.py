@@ -8,9 +8,13 @@ from typing import Annotated
 
 import typer
 
+from cli.check import check
 from cli.common import ConfigOption, fail, setup_logging
+from cli.cycle import run, status
 from cli.order import order
 from cli.sandbox import sandbox_app
+from cli.scenario import scenario_app
+from cli.serve import serve
 from cli.subscribers import subscribers
 from robots.errors import ConfigurationError, RobotError
 
@@ -25,10 +29,15 @@ _LISTED_PATHS = 30  # past this, the manifest is the list
 
 app.command()(order)
 app.command()(subscribers)
+app.command()(check)
+app.command()(run)
+app.command()(status)
+app.command()(serve)
 
 config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
 app.add_typer(sandbox_app, name="sandbox")
+app.add_typer(scenario_app, name="scenario")
 
 
 @app.command()

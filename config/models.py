@@ -6,15 +6,19 @@ holds a password, and the password is read only when it is needed.
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import os
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AnyHttpUrl,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     SecretStr,
@@ -23,10 +27,27 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from robots.domain import AccountId, Operator, PhoneNumber
+from robots.domain import AccountId, DocumentFormat, DocumentKind, Operator, PhoneNumber, Via
 from robots.errors import ConfigurationError
 
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _duration(value: object) -> object:
+    """``"30s"``, ``"15m"``, ``"24h"``, ``"10d"`` or a number of seconds, as a timedelta."""
+    if isinstance(value, str):
+        match = _DURATION_RE.match(value)
+        if match is None:
+            raise ValueError(f"{value!r} is not a duration: write e.g. '30s', '15m', '24h', '10d'")
+        return dt.timedelta(seconds=float(match[1]) * _DURATION_UNITS[match[2]])
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return dt.timedelta(seconds=value)
+    return value
+
+
+Duration = Annotated[dt.timedelta, BeforeValidator(_duration)]
 
 
 class _Section(BaseModel):
@@ -49,6 +70,15 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def refuse_plain_remote(security: MailSecurity, host: str) -> None:
+    """A password sent unencrypted is tolerated only to a loopback host (a local bridge)."""
+    if security is MailSecurity.PLAIN and not is_loopback(host):
+        raise ValueError(
+            f"security = 'plain' sends the password unencrypted; it is allowed only for a "
+            f"loopback host, not {host!r}: use 'ssl' or 'starttls'"
+        )
 
 
 def read_secret(env_name: str, what: str) -> SecretStr:
@@ -77,11 +107,7 @@ class MailSettings(_Section):
 
     @model_validator(mode="after")
     def _plain_only_on_loopback(self) -> Self:
-        if self.security is MailSecurity.PLAIN and not is_loopback(self.host):
-            raise ValueError(
-                f"security = 'plain' sends the password unencrypted; it is allowed only for a "
-                f"loopback host, not {self.host!r}: use 'ssl' or 'starttls'"
-            )
+        refuse_plain_remote(self.security, self.host)
         return self
 
     @property
@@ -193,6 +219,14 @@ class AccountSettings(_Section):
     numbers: tuple[PhoneNumber, ...] = ()
 
 
+class DocumentSettings(_Section):
+    """``documents = [{ kind = "invoice", format = "pdf", via = "email" }]`` on a cabinet."""
+
+    kind: DocumentKind
+    format: DocumentFormat | None = None  # None: the cabinet's default
+    via: Via | None = None  # None: download where the cabinet offers a file, else e-mail
+
+
 class CabinetSettings(_Section):
     """[[cabinets]]: one login to one operator's cabinet.
 
@@ -206,6 +240,9 @@ class CabinetSettings(_Section):
     url: AnyHttpUrl | None = None  # the cabinet's start page
     login: str | None = Field(default=None, min_length=1)
     password_env: EnvName | None = None
+    # A Prefect Secret block holding the password (workers on other machines need no
+    # environment); tried first, password_env is the fallback.
+    password_secret: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
     # Where the robot asks the cabinet to send documents; default: the [mail] username.
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
     otp: OtpSettings | None = None  # where SMS codes come from, for cabinets that ask
@@ -216,15 +253,18 @@ class CabinetSettings(_Section):
     mail_from: tuple[str, ...] = ()  # "@mts.ru" (a domain) or "billing@mts.ru" (an address)
     download_hosts: tuple[str, ...] | None = None  # default: the domains in mail_from
     accounts: tuple[AccountSettings, ...] = ()
+    # What the monthly cycle orders here; None: the operator's defaults (the robot's).
+    documents: tuple[DocumentSettings, ...] | None = None
 
     @model_validator(mode="after")
     def _login_complete(self) -> Self:
-        given = {"url": self.url, "login": self.login, "password_env": self.password_env}
+        secret = self.password_env or self.password_secret
+        given = {"url": self.url, "login": self.login, "password_env": secret}
         missing = [key for key, value in given.items() if value is None]
         if missing and len(missing) < len(given):
             raise ValueError(
                 f"cabinet {self.name!r}: {', '.join(missing)} missing: a cabinet the robot "
-                "logs into needs url, login and password_env"
+                "logs into needs url, login and password_env (or password_secret)"
             )
         return self
 
@@ -238,6 +278,78 @@ class CabinetSettings(_Section):
         if self.download_hosts is not None:
             return self.download_hosts
         return tuple(sender.rsplit("@", 1)[-1] for sender in self.mail_from if sender)
+
+
+class CycleSettings(_Section):
+    """[cycle]: how the monthly cycle orders, waits and gives up."""
+
+    max_browsers: int = Field(default=2, ge=1, le=16)  # cabinets worked in at once
+    poll_interval: Duration = dt.timedelta(minutes=10)  # between collections while waiting
+    # How long an ordered document may take to arrive, over the operators' defaults:
+    # keys "<kind>" or "<operator>.<kind>" (the more specific wins), or "*" for all.
+    deadlines: dict[str, Duration] = {}
+    retries: int = Field(default=2, ge=0, le=10)  # of a cabinet that cannot be reached
+    retry_delay: Duration = dt.timedelta(minutes=2)  # doubled at each retry
+
+    @model_validator(mode="after")
+    def _known_deadline_keys(self) -> Self:
+        kinds = {str(k) for k in DocumentKind}
+        operators = {str(o) for o in Operator}
+        for key in self.deadlines:
+            operator, _, kind = key.rpartition(".")
+            if key != "*" and (kind not in kinds or (operator and operator not in operators)):
+                raise ValueError(
+                    f"deadlines key {key!r}: use '*', a kind ({', '.join(sorted(kinds))}) "
+                    "or '<operator>.<kind>'"
+                )
+        return self
+
+
+class ScheduleSettings(_Section):
+    """[schedule]: when ``cabinet-robot serve`` runs what (cron, in ``timezone``)."""
+
+    timezone: str = "Europe/Moscow"
+    monthly_cycle: str = "0 6 6 * *"  # the 6th at 06:00: every cabinet gives last month's files
+    collect: str = "*/30 * * * *"
+    canary: str = "0 6 4 * *"  # before the cycle, after the SIP cabinet's closed 1st-3rd
+
+    @model_validator(mode="after")
+    def _known_timezone(self) -> Self:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {self.timezone!r} (e.g. 'Europe/Moscow')"
+            ) from None
+        return self
+
+
+class NotifySettings(_Section):
+    """[notify]: who is told when a cycle ends with something missing or failed."""
+
+    to: tuple[Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$")], ...] = Field(
+        min_length=1
+    )
+    sender: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    smtp_host: str = Field(min_length=1)
+    smtp_port: int | None = Field(default=None, ge=1, le=65535)
+    security: MailSecurity = MailSecurity.STARTTLS
+    username: str | None = None
+    password_env: EnvName | None = None
+    timeout_s: float = Field(default=30, gt=0)
+
+    @model_validator(mode="after")
+    def _plain_only_on_loopback(self) -> Self:
+        refuse_plain_remote(self.security, self.smtp_host)
+        if (self.username is None) != (self.password_env is None):
+            raise ValueError("username and password_env go together (or neither)")
+        return self
+
+    @property
+    def effective_port(self) -> int:
+        if self.smtp_port is not None:
+            return self.smtp_port
+        return {MailSecurity.SSL: 465, MailSecurity.STARTTLS: 587}.get(self.security, 25)
 
 
 class RobotConfig(BaseSettings):
@@ -267,6 +379,9 @@ class RobotConfig(BaseSettings):
     state: StateSettings = StateSettings()
     limits: LimitsSettings = LimitsSettings()
     browser: BrowserSettings = BrowserSettings()
+    cycle: CycleSettings = CycleSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    notify: NotifySettings | None = None
     cabinets: tuple[CabinetSettings, ...] = ()
 
     @model_validator(mode="after")

@@ -9,7 +9,7 @@ them at once with ``locator.or_()`` and raises what the detour means.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Self, TypeVar
 
@@ -25,6 +25,9 @@ from robots.errors import (
 )
 
 Detour = Callable[[Page], RobotError]
+# What the robot uses on a screen, by what a person sees ("button «Далее»"): the canary
+# checks that each is there, and presses none.
+Controls = dict[str, Locator]
 
 
 def page_text(page: Page) -> str:
@@ -88,6 +91,23 @@ class Screen:
 
     def is_here(self) -> bool:
         return self.heading_on(self.page).is_visible()
+
+    def controls(self) -> Controls:
+        """What the robot fills, chooses and presses here, the button that sends last."""
+        return {}
+
+    def form_controls(
+        self, fields: Sequence[str] = (), buttons: Sequence[str] = (), radios: Sequence[str] = ()
+    ) -> Controls:
+        """Controls found the way the robot finds them: fields by label, buttons and radio
+        buttons by name."""
+        found = {f"field «{label}»": self.field(label) for label in fields}
+        found |= {
+            f"radio button «{name}»": self.page.get_by_role("radio", name=name, exact=True)
+            for name in radios
+        }
+        found |= {f"button «{name}»": self.button(name) for name in buttons}
+        return found
 
     @classmethod
     def arrive(cls, page: Page) -> Self:

@@ -8,7 +8,8 @@ to ``<state>/evidence/<cabinet>/<time>/`` and the error says where.
 
 The cabinet's cookies are kept between runs in ``<state>/sessions/<cabinet>.json``
 (Playwright's storage_state, mode 0600), so a monthly run does not log in more often
-than the cabinet's session lifetime requires.
+than the cabinet's session lifetime requires. ``SessionOptions`` changes that for QA:
+a fresh session (the canary, a recorded scenario), a HAR recording, a given browser.
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ import datetime as dt
 import json
 import logging
 import os
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
-from playwright.sync_api import BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -40,11 +44,24 @@ _NETWORK_ERRORS = ("net::ERR_", "NS_ERROR_", "Connection refused")
 class BrowserSession:
     """The page the robot works in, and the session's bookkeeping."""
 
-    def __init__(self, context: BrowserContext, page: Page, state_file: Path) -> None:
+    def __init__(
+        self,
+        context: BrowserContext,
+        page: Page,
+        state_file: Path,
+        keep_chunks_in: Path | None = None,
+    ) -> None:
         self.context = context
         self.page = page
         self._state_file = state_file
         self._secrets: set[str] = set()
+        self._chunks_dir = keep_chunks_in
+        self._chunks: list[Path] = []
+
+    @property
+    def secrets(self) -> frozenset[str]:
+        """What was typed in ``unrecorded()`` blocks so far (passwords, SMS codes)."""
+        return frozenset(self._secrets)
 
     @contextmanager
     def unrecorded(self, *secrets: str) -> Iterator[None]:
@@ -55,11 +72,26 @@ class BrowserSession:
         body, as the document a later trace chunk refers to.
         """
         self._secrets.update(s for s in secrets if s)
-        self.context.tracing.stop_chunk()  # no path: the chunk is discarded
+        self._end_chunk()
         try:
             yield
         finally:
             self.context.tracing.start_chunk()
+
+    def _end_chunk(self) -> None:
+        """End the trace chunk so far: discarded, or kept when recording a scenario (whose
+        files are scrubbed and scanned before they are written)."""
+        if self._chunks_dir is None:
+            self.context.tracing.stop_chunk()  # no path: the chunk is discarded
+            return
+        path = self._chunks_dir / f"chunk-{len(self._chunks) + 1}.zip"
+        self.context.tracing.stop_chunk(path=path)
+        self._chunks.append(path)
+
+    def kept_chunks(self) -> list[Path]:
+        """End the trace and return every chunk kept (``keep_chunks_in``), in order."""
+        self._end_chunk()
+        return list(self._chunks)
 
     def save_login(self) -> None:
         """Keep the cabinet's cookies for the next run (owner-only file)."""
@@ -120,11 +152,22 @@ def evidence_dir(config: RobotConfig, cabinet: CabinetSettings) -> Path:
     return config.state.dir / "evidence" / cabinet.name / stamp
 
 
+@dataclass(frozen=True)
+class SessionOptions:
+    """How a browser session differs from the monthly run's (the defaults)."""
+
+    # Start logged out and keep the login in a throwaway file: the canary and a recorded
+    # scenario must go through the login screens, and must neither use nor replace the
+    # run's saved session.
+    fresh: bool = False
+    record_har: Path | None = None  # HAR with embedded content, written when the context closes
+    screenshots: bool = True  # in the trace; a recording has none: pixels cannot be scrubbed
+    keep_chunks_in: Path | None = None  # keep the trace chunks unrecorded() would drop
+
+
 @contextmanager
-def open_browser(config: RobotConfig, cabinet: CabinetSettings) -> Iterator[BrowserSession]:
-    """A traced Chromium page for ``cabinet``; Playwright errors become robot errors."""
-    settings: BrowserSettings = config.browser
-    state_file = session_file(config, cabinet)
+def launch_chromium(settings: BrowserSettings) -> Iterator[Browser]:
+    """The configured Chromium, closed on leaving."""
     with sync_playwright() as playwright:
         chromium = settings.chromium
         try:
@@ -136,24 +179,55 @@ def open_browser(config: RobotConfig, cabinet: CabinetSettings) -> Iterator[Brow
         except PlaywrightError as exc:
             raise RobotError(f"cannot start Chromium ({chromium or 'bundled'}): {exc}") from None
         try:
-            context = browser.new_context(
-                storage_state=state_file if state_file.exists() else None,
-                accept_downloads=True,
-                locale="ru-RU",
-            )
-            context.set_default_timeout(settings.timeout_s * 1000)
-            context.tracing.start(screenshots=True, snapshots=True)
-            session = BrowserSession(context, context.new_page(), state_file)
-            try:
-                with translated_errors():
-                    yield session
-            except RobotError as exc:
-                exc.evidence = session.keep_evidence(evidence_dir(config, cabinet))
-                raise
-            finally:
-                context.close()
+            yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def open_browser(
+    config: RobotConfig,
+    cabinet: CabinetSettings,
+    options: SessionOptions | None = None,
+    browser: Browser | None = None,
+) -> Iterator[BrowserSession]:
+    """A traced Chromium page for ``cabinet``; Playwright errors become robot errors.
+
+    ``browser``: work in this one (a new context) instead of launching Chromium.
+    """
+    if browser is None:
+        with (
+            launch_chromium(config.browser) as launched,
+            open_browser(config, cabinet, options, launched) as session,
+        ):
+            yield session
+        return
+    options = options or SessionOptions()
+    throwaway = Path(tempfile.mkdtemp(prefix="cabinet-session-")) if options.fresh else None
+    state_file = throwaway / "session.json" if throwaway else session_file(config, cabinet)
+    try:
+        context = browser.new_context(
+            storage_state=state_file if state_file.exists() else None,
+            accept_downloads=True,
+            locale="ru-RU",
+            record_har_path=options.record_har,
+            record_har_content="embed" if options.record_har else None,
+        )
+        context.set_default_timeout(config.browser.timeout_s * 1000)
+        context.tracing.start(screenshots=options.screenshots, snapshots=True)
+        page = context.new_page()
+        session = BrowserSession(context, page, state_file, options.keep_chunks_in)
+        try:
+            with translated_errors():
+                yield session
+        except RobotError as exc:
+            exc.evidence = session.keep_evidence(evidence_dir(config, cabinet))
+            raise
+        finally:
+            context.close()
+    finally:
+        if throwaway is not None:
+            shutil.rmtree(throwaway, ignore_errors=True)
 
 
 @contextmanager

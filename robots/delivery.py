@@ -9,17 +9,21 @@ recognised document, never from the name the sender gave it, so a hostile name
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 
 from robots.domain import Document
 from robots.ledger import DocumentRecord
 
 MANIFEST = "manifest.jsonl"
 STAGING = ".staging"  # temporary files, on the inbox's file system so that rename is atomic
+_FSYNC_THREADS = 8
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,57 @@ class ManifestEntry:
         )
 
 
+@dataclass(frozen=True)
+class StagedFile:
+    """A file written into the inbox's staging folder, not yet fsynced nor delivered.
+
+    The collector's worker processes write what they recognise here, so that the bytes
+    never travel back to the collector: it renames the new ones into place and
+    discards the duplicates.
+    """
+
+    path: Path
+    sha256: str
+    size: int
+
+
+class StagingWriter:
+    """Write a staged file in pieces, hashing as it goes; ``close()`` gives the StagedFile."""
+
+    def __init__(self, staging: Path) -> None:
+        fd, name = tempfile.mkstemp(prefix="incoming-", dir=staging)
+        self._out = os.fdopen(fd, "wb")
+        self._path = Path(name)
+        self._hash = hashlib.sha256()
+        self._size = 0
+
+    def write(self, data: bytes) -> None:
+        self._out.write(data)
+        self._hash.update(data)
+        self._size += len(data)
+
+    def close(self) -> StagedFile:
+        self._out.close()
+        return StagedFile(self._path, self._hash.hexdigest(), self._size)
+
+    def __enter__(self) -> StagingWriter:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc is not None:  # a staged file is complete or it is not there
+            self._out.close()
+            self._path.unlink(missing_ok=True)
+
+
+def stage_bytes(staging: Path, data: bytes) -> StagedFile:
+    """Write ``data`` as one staged file."""
+    with StagingWriter(staging) as writer:
+        writer.write(data)
+        return writer.close()
+
+
 def relative_path(document: Document, version: int) -> str:
     """``mts/277012345678/2026-10/call_details_277012345678_2026-10_79161234567.xml``."""
     stem = f"{document.kind}_{document.account}_{document.period}"
@@ -85,12 +140,26 @@ def relative_path(document: Document, version: int) -> str:
     return f"{folder}/{stem}.{document.format}"
 
 
-def _fsync_dir(path: Path) -> None:
+def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _fsync_all(paths: list[Path]) -> None:
+    """fsync files or directories, several at a time.
+
+    One after another, each waits for its own journal commit (0.5 ms on a quiet disk,
+    several ms on a busy one); in flight together, they share the commits.
+    """
+    if len(paths) <= 1:
+        for path in paths:
+            _fsync(path)
+        return
+    with ThreadPoolExecutor(max_workers=min(_FSYNC_THREADS, len(paths))) as pool:
+        list(pool.map(_fsync, paths))
 
 
 class TariferInbox:
@@ -110,30 +179,36 @@ class TariferInbox:
         for leftover in self.staging.iterdir():
             leftover.unlink(missing_ok=True)
 
-    def write_files(self, files: list[tuple[str, bytes]]) -> None:
+    def write_files(self, files: list[tuple[str, bytes | StagedFile]]) -> None:
         """Write each file atomically: a temporary file beside it, fsync, rename.
 
-        A reader never sees a half-written file under its final name, and after this
-        returns every file is on disk (directories fsynced too) so the manifest line
-        that follows can only ever point at a complete file.
+        A file already staged (by a worker) is fsynced and renamed. A reader never sees
+        a half-written file under its final name, and after this returns every file is
+        on disk (directories fsynced too) so the manifest line that follows can only
+        ever point at a complete file.
         """
-        touched: set[Path] = set()
-        for rel, data in files:
-            target = self.root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix="incoming-", dir=self.staging)
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(data)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-            touched.add(target.parent)
-        for directory in touched:
-            _fsync_dir(directory)
+        moves: list[tuple[Path, StagedFile]] = []
+        try:
+            for rel, content in files:
+                staged = content
+                if not isinstance(staged, StagedFile):
+                    staged = stage_bytes(self.staging, staged)
+                moves.append((self.root / rel, staged))
+            _fsync_all([staged.path for _, staged in moves])
+            for directory in {target.parent for target, _ in moves}:
+                directory.mkdir(parents=True, exist_ok=True)
+            for target, staged in moves:
+                os.replace(staged.path, target)
+        except BaseException:
+            self.discard([staged for _, staged in moves])
+            raise
+        _fsync_all(list({target.parent for target, _ in moves}))
+
+    @staticmethod
+    def discard(files: list[StagedFile]) -> None:
+        """Remove staged files that were not delivered (duplicates, quarantined mail)."""
+        for staged in files:
+            staged.path.unlink(missing_ok=True)
 
     def append_manifest(self, entries: list[ManifestEntry]) -> int:
         """Append the entries in one write and fsync; return the manifest's new size."""

@@ -18,6 +18,7 @@ from robots.intake import Incoming, NumberIndex, document_for, stage
 from robots.inventory import load_subscribers
 from robots.ledger import Ledger
 from robots.mail.analysis import analyse_file
+from robots.mail.archive import expand, is_archive
 from robots.mail.files import FoundFile, Refusal
 from robots.mail.recovery import exclusive, recover
 
@@ -57,9 +58,23 @@ def recognise_download(config: RobotConfig, file: DownloadedFile) -> Incoming:
     return Incoming(document, file.data, file.source, file.name)
 
 
+def unpacked(config: RobotConfig, file: DownloadedFile) -> list[DownloadedFile]:
+    """The files in a cabinet's ZIP (Kcell's register of every account of a company),
+    opened with the collector's limits; any other file as it is."""
+    if not is_archive(file.data):
+        return [file]
+    members, refused = expand(FoundFile(file.name, file.data, f"download {file.name!r}"),
+                              config.limits)  # fmt: skip
+    if refused:
+        raise ParseError(f"the cabinet's archive {file.name!r} cannot be used: {refused[0]}")
+    return [DownloadedFile(m.read(), m.name, f"{file.source} > {m.name}") for m in members]
+
+
 def deliver_downloads(config: RobotConfig, files: list[DownloadedFile]) -> list[Delivered]:
     """Recognise ``files`` and deliver the new ones to Tarifer's inbox with the manifest."""
-    incoming = [recognise_download(config, file) for file in files]
+    incoming = [
+        recognise_download(config, member) for file in files for member in unpacked(config, file)
+    ]
     config.state.dir.mkdir(parents=True, exist_ok=True)
     inbox = TariferInbox(config.tarifer.inbox)
     with exclusive(config.state.dir / "collect.lock", wait=True):

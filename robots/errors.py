@@ -11,7 +11,8 @@
     │   ├── CabinetUnavailable       HTTP 5xx, timeouts, the cabinet cannot be reached
     │   │   └── CabinetMaintenance   the cabinet's own maintenance page: later, not in seconds
     │   ├── DocumentNotReady         ordered, not generated yet: poll later
-    │   └── MailUnavailable          the mail server cannot be reached right now
+    │   ├── MailUnavailable          the mail server cannot be reached right now
+    │   └── CollectionRunning        another collection holds the inbox: it does the work
     ├── SessionExpired               log in again and resume where the robot was
     ├── UnexpectedScreen             the cabinet changed or a parse failed: keep evidence
     │   └── ParseError               a document or page could not be read as expected
@@ -68,6 +69,10 @@ class DocumentNotReady(TransientError):
 
 class MailUnavailable(TransientError):
     """The mail server cannot be reached right now."""
+
+
+class CollectionRunning(TransientError):
+    """Another collection is writing to the same inbox and ledger right now."""
 
 
 class SessionExpired(RobotError):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from config.models import CabinetSettings
-from robots.delivery import ManifestEntry, relative_path
+from robots.delivery import ManifestEntry, StagedFile, relative_path
 from robots.domain import Document, DocumentKind, Operator, Subscriber
 from robots.ledger import LatestVersion, Ledger
 from robots.recognition import Recognition
@@ -68,23 +68,32 @@ def document_for(rec: Recognition, numbers: NumberIndex) -> Document | str:
 
 @dataclass(frozen=True)
 class Incoming:
-    """A document ready for delivery; ``source`` says where it came from, for the manifest."""
+    """A document ready for delivery; ``source`` says where it came from, for the manifest.
+
+    ``data`` is the file's bytes, or the file a worker process already staged.
+    """
 
     document: Document
-    data: bytes
+    data: bytes | StagedFile
     source: str
     name: str | None
 
     @cached_property
     def sha256(self) -> str:
+        if isinstance(self.data, StagedFile):
+            return self.data.sha256
         return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def size(self) -> int:
+        return self.data.size if isinstance(self.data, StagedFile) else len(self.data)
 
 
 @dataclass
 class Staged:
     """What to write: new files with their manifest lines; duplicates only counted."""
 
-    files: list[tuple[str, bytes]] = field(default_factory=list)
+    files: list[tuple[str, bytes | StagedFile]] = field(default_factory=list)
     entries: list[ManifestEntry] = field(default_factory=list)
     duplicates: int = 0
 
@@ -109,7 +118,7 @@ def stage(incoming: Iterable[Incoming], ledger: Ledger, received_at: dt.datetime
                 document=item.document,
                 path=path,
                 sha256=item.sha256,
-                size=len(item.data),
+                size=item.size,
                 source=item.source,
                 received_at=received_at,
                 supersedes=previous.path if previous else None,

@@ -39,13 +39,13 @@ def save_subscribers(config: RobotConfig, cabinet: str, subscribers: list[Subscr
     return path
 
 
-def load_subscribers(config: RobotConfig) -> list[Subscriber]:
-    """Every subscriber of every cabinet's saved list."""
+def load_subscribers(config: RobotConfig, cabinet: str = "*") -> list[Subscriber]:
+    """Every subscriber of every cabinet's saved list (or of ``cabinet``'s)."""
     found: list[Subscriber] = []
     directory = inventory_dir(config)
     if not directory.is_dir():
         return found
-    for path in sorted(directory.glob("*.json")):
+    for path in sorted(directory.glob(f"{cabinet}.json")):
         payload = json.loads(path.read_text(encoding="utf-8"))
         found += [Subscriber.model_validate(item) for item in payload.get("subscribers", [])]
     return found

@@ -147,6 +147,11 @@ class Ledger:
             event.listen(self._engine, "connect", _sqlite_pragmas)
         _Base.metadata.create_all(self._engine)
 
+    @property
+    def engine(self) -> Engine:
+        """The database, for the cycle's order book (tables of its own beside these)."""
+        return self._engine
+
     def close(self) -> None:
         self._engine.dispose()
 

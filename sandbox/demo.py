@@ -1,15 +1,19 @@
-"""``make demo``: the robot's month on the sandbox, from the cabinet to Tarifer's inbox.
+"""``make demo``: the robot's month on the sandbox, from the cabinets to Tarifer's inbox.
 
-Starts the sandbox (a real Dovecot and the SIP cabinet on loopback; the sandbox
-calendar on the 15th of this month), delivers a realistic month of operator e-mails to
-the robot's mailbox, then runs the robot exactly as an operator would:
-``cabinet-robot order`` downloads last month's SIP invoice and orders this month's call
-details by e-mail, and ``cabinet-robot collect`` delivers everything that arrived. It
-ends with what was delivered where.
+Starts the sandbox (a real Dovecot and the four cabinets on loopback; the sandbox
+calendar on the 15th of this month; back offices answering within a second) and a
+Prefect server, delivers what the operators had already e-mailed this month (a re-sent
+invoice, a person's letter, a damaged file...), then runs the monthly cycle exactly as
+an operator would: ``cabinet-robot run`` orders last month's documents in all four
+cabinets, collects them, and prints the matrix. It ends with where the files, the
+report and the Prefect UI are.
+
+``--screenshot PATH`` also saves a picture of the cycle's run in the Prefect UI.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -19,81 +23,89 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
-from rich.table import Table
 
 from robots.domain import Period
 from sandbox.cabinets.base import Timings
 from sandbox.mailset import month_of_mail
+from sandbox.prefect_server import PrefectServer
 from sandbox.stack import Sandbox
 
-SIP_ACCOUNT = "1100023456"
 
-
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--screenshot", type=Path, help="save the Prefect UI's run page here")
+    args = parser.parse_args(argv)
     console = Console(width=None if sys.stdout.isatty() else 140)
     workdir = Path("var/demo").resolve()
     shutil.rmtree(workdir, ignore_errors=True)
     today = dt.date.today().replace(day=15)
-    this_month = Period.of(today)
-    period = this_month.previous()
+    period = Period.of(today).previous()
 
-    with Sandbox(workdir, today=today, timings=Timings.uniform(1.0)) as sandbox:
+    console.rule("[bold]cabinet-robot demo")
+    console.print("Starting the sandbox and a Prefect server ...")
+    with (
+        Sandbox(workdir, today=today, timings=Timings.uniform(1.0)) as sandbox,
+        PrefectServer(workdir / "prefect") as prefect,
+    ):
         box = sandbox.mailbox
-        sip = sandbox.cabinet("sip")
-        console.rule("[bold]cabinet-robot demo")
         console.print(f"Mail server (Dovecot) on 127.0.0.1:{box.port}, mailbox {box.address}")
-        console.print(f"SIP cabinet on {sip.url} (sandbox date {today})")
+        for running in sandbox.cabinets:
+            console.print(f"{running.cabinet.title} on {running.url}")
+        console.print(f"Prefect UI on {prefect.url} (sandbox date {today})")
         letters = month_of_mail(period, box.address)
         box.deliver_many(letter.message for letter in letters)
-        console.print(f"Delivered {len(letters)} e-mails for {period}:")
-        for letter in letters:
-            console.print(f"  • {letter.description}  [dim](expected: {letter.expected})[/dim]")
+        console.print(f"\nAlready in the mailbox: {len(letters)} e-mails the operators sent")
 
-        env = {**os.environ, **sandbox.env, "CABINET_ROBOT_CONFIG": str(sandbox.config_path)}
-        steps = [
-            ["order", "--cabinet", "sip-sandbox", "--kind", "invoice", "--period", str(period),
-             "--account", SIP_ACCOUNT],
-            ["order", "--cabinet", "sip-sandbox", "--kind", "call_details",
-             "--period", str(this_month), "--account", SIP_ACCOUNT],
-            ["collect"],
-        ]  # fmt: skip
-        for step in steps:
-            if step == ["collect"]:
-                console.print("\n[dim]waiting for the cabinet's e-mails ...[/dim]")
-                sandbox.outbox.wait_idle(timeout=60)
-            console.print(f"\n$ cabinet-robot {' '.join(step)}")
-            result = subprocess.run([sys.executable, "-m", "cli.main", *step], env=env, check=False)
-            if result.returncode != 0:
-                console.print(f"[red]{step[0]} failed with exit code {result.returncode}")
-                return result.returncode
-
-        show_manifest(console, workdir / "tarifer")
+        env = {
+            **os.environ,
+            **sandbox.env,
+            **prefect.env(),
+            "CABINET_ROBOT_CONFIG": str(sandbox.config_path),
+        }
+        command = ["run", "--period", str(period), "--today", today.isoformat()]
+        console.print(f"\n$ cabinet-robot {' '.join(command[:3])}\n")
+        result = subprocess.run([sys.executable, "-m", "cli.main", *command], env=env, check=False)
+        if args.screenshot:
+            screenshot_last_run(prefect, args.screenshot)
+        inbox = workdir / "tarifer"
+        delivered = len((inbox / "manifest.jsonl").read_text(encoding="utf-8").splitlines())
         console.print(
-            f"\nMailbox after the run: INBOX {box.count('INBOX')} (a person's letter, untouched), "
+            f"\n{delivered} files in Tarifer's inbox {inbox} (manifest.jsonl lists them); "
+            f"the report for accounting: {inbox / f'report-{period}.html'} and .csv"
+        )
+        console.print(
+            f"Mailbox after the run: INBOX {box.count('INBOX')} (a person's letter, untouched), "
             f"Processed {box.count('Processed')}, Quarantine {box.count('Quarantine')}"
         )
-        console.print(f"Configuration, ledger and Tarifer's inbox are kept in {workdir}")
-    return 0
-
-
-def show_manifest(console: Console, inbox: Path) -> None:
-    table = Table(title=f"Delivered to {inbox} (manifest.jsonl)")
-    for column in ("file", "operator", "kind", "period", "version"):
-        table.add_column(column, no_wrap=column == "file")
-    for line in (inbox / "manifest.jsonl").read_text().splitlines():
-        entry = json.loads(line)
-        table.add_row(
-            entry["path"],
-            entry["operator"],
-            entry["kind"],
-            entry["period"],
-            _version(int(entry["version"])),
+        console.print(
+            "The runs, their logs and the matrix artifact stay in the Prefect UI: "
+            f"PREFECT_HOME={workdir / 'prefect'} .venv/bin/prefect server start, "
+            "then open http://127.0.0.1:4200/runs"
         )
-    console.print(table)
+    return result.returncode
 
 
-def _version(version: int) -> str:
-    return f"v{version}" + (f", supersedes v{version - 1}" if version > 1 else "")
+def screenshot_last_run(prefect: PrefectServer, path: Path) -> None:
+    """The monthly cycle's latest run in the Prefect UI, as a PNG (for the README)."""
+    import httpx
+    from playwright.sync_api import sync_playwright
+
+    runs = httpx.post(
+        f"{prefect.api_url}/flow_runs/filter",
+        json={"limit": 1, "sort": "START_TIME_DESC",
+              "flows": {"name": {"any_": ["monthly-cycle"]}}},
+        timeout=30,
+    ).json()  # fmt: skip
+    url = f"{prefect.url}/runs/flow-run/{runs[0]['id']}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"))
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(url)
+        page.get_by_text("Finished in state").first.wait_for()  # the run's logs are shown
+        path.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=path)
+        browser.close()
+    print(json.dumps({"screenshot": str(path), "run": url}))
 
 
 if __name__ == "__main__":

@@ -181,7 +181,7 @@ def find_dovecot() -> str:
     return found
 
 
-def _free_ports(hosts: Sequence[str], count: int) -> list[int]:
+def free_ports(hosts: Sequence[str], count: int) -> list[int]:
     """Ports the kernel says are free on all ``hosts`` now (held until all are found)."""
     sockets: list[socket.socket] = []
     ports: list[int] = []
@@ -736,7 +736,7 @@ class MailServer(Service):
         return f"cabinet-robot sandbox {self.root.name} ready."
 
     def _launch(self, binary: str, root: Path) -> None:
-        imap_port, lmtp_port, imaps_port = _free_ports(self._listen, 3)
+        imap_port, lmtp_port, imaps_port = free_ports(self._listen, 3)
         self._ports = {"imap": imap_port, "lmtp": lmtp_port}
         if self.tls:
             self._ports["imaps"] = imaps_port

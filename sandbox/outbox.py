@@ -149,6 +149,14 @@ class Outbox(Service):
         self._thread: threading.Thread | None = None
         self.sent: list[Sent] = []
         self.failures: list[str] = []
+        self.lost: list[Parcel] = []
+        self._loses: Callable[[Parcel], bool] | None = None
+
+    def lose(self, which: Callable[[Parcel], bool] | None) -> None:
+        """From now on, drop the parcels ``which`` selects, as mail sometimes is lost on the
+        way (a spam filter, a full mailbox); ``None`` delivers everything again."""
+        with self._cond:
+            self._loses = which
 
     def start(self) -> Self:
         """Start the sending thread (once)."""
@@ -209,6 +217,12 @@ class Outbox(Service):
                     self._cond.notify_all()
 
     def _send(self, parcel: Parcel) -> None:
+        with self._cond:
+            loses = self._loses
+        if loses is not None and loses(parcel):
+            log.info("outbox lost %s on the way", parcel.filename)
+            self.lost.append(parcel)
+            return
         try:
             message, link = parcel.build()
             data = message.as_bytes(policy=policy.SMTP)

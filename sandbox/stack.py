@@ -28,10 +28,11 @@ import datetime as dt
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
 from pathlib import Path
 from typing import Any, Self
 
+from robots.domain import Operator
 from sandbox.cabinets.a1 import A1Cabinet, A1Settings
 from sandbox.cabinets.base import Cabinet, CabinetSettings, Timings
 from sandbox.cabinets.calendar import SandboxCalendar
@@ -44,7 +45,8 @@ from sandbox.cabinets.sip import SipCabinet
 from sandbox.lifecycle import Service
 from sandbox.mailserver import Mailbox, MailServer
 from sandbox.outbox import Outbox
-from sandbox.world import WebCabinet, robot_config_toml
+from sandbox.smtp import SmtpRelay
+from sandbox.world import SandboxAccount, WebCabinet, robot_config_toml
 
 __all__ = ["MAIL_PASSWORD_ENV", "RunningCabinet", "Sandbox"]
 
@@ -202,8 +204,10 @@ class Sandbox(Service):
         mts_sms: bool = False,
         kcell_first_login: bool = False,
         kcell_password_expired: bool = False,
+        accounts: Mapping[Operator, tuple[SandboxAccount, ...]] | None = None,
     ) -> None:
         self.directory = Path(directory).resolve()
+        self.accounts = dict(accounts or {})
         self.faults = FaultSpec.parse(faults)
         self.markup = MarkupSpec.parse(markup)
         self.settings = _checked_settings(settings or {})
@@ -225,6 +229,8 @@ class Sandbox(Service):
         self._own_server: MailServer | None = None
         self._mailbox: Mailbox | None = None
         self._outbox: Outbox | None = None
+        self._relay: SmtpRelay | None = None
+        self._accounting: Mailbox | None = None
         self._cabinets: dict[str, RunningCabinet] = {}
         self.env: dict[str, str] = {}
 
@@ -233,6 +239,12 @@ class Sandbox(Service):
     @property
     def config_path(self) -> Path:
         return self.directory / "cabinet-robot.toml"
+
+    @property
+    def deadline_s(self) -> float:
+        """How long the robot may wait for a document here: the slowest back office, with
+        room for a loaded machine."""
+        return float(round(max(astuple(self.timings)) * 3 + 15))
 
     @property
     def env_path(self) -> Path:
@@ -251,6 +263,13 @@ class Sandbox(Service):
         if self._mailbox is None:
             raise RuntimeError("the sandbox has not been started")
         return self._mailbox
+
+    @property
+    def accounting(self) -> Mailbox:
+        """Accounting's mailbox: the robot's summary e-mails come here (``[notify]``)."""
+        if self._accounting is None:
+            raise RuntimeError("the sandbox has not been started")
+        return self._accounting
 
     @property
     def outbox(self) -> Outbox:
@@ -299,6 +318,8 @@ class Sandbox(Service):
                 self._mailbox = self._own_server.mailbox(ROBOT_USER)
             else:
                 self._mailbox = self._given_server.mailbox()
+            self._accounting = self.mail_server.mailbox()
+            self._relay = SmtpRelay(self.mail_server).start()
             self._outbox = Outbox(self.mail_server.deliver).start()
             self._start_cabinets(self._mailbox, self._outbox)
             self._write_files(self._mailbox)
@@ -317,6 +338,9 @@ class Sandbox(Service):
         if self._outbox is not None:
             self._outbox.stop()
             self._outbox = None
+        if self._relay is not None:
+            self._relay.stop()
+            self._relay = None
         if self._own_server is not None:
             self._own_server.stop()
             self._own_server = None
@@ -333,6 +357,7 @@ class Sandbox(Service):
             "markup": self.markup,
         }
         sip = SipCabinet(
+            accounts=self.accounts.get(Operator.SIP),
             password=secrets.token_urlsafe(12),
             delivery_email=mailbox.address,
             contract_email=mailbox.address,
@@ -340,13 +365,24 @@ class Sandbox(Service):
         )
         mts_settings = self.settings.get("mts")
         assert mts_settings is None or isinstance(mts_settings, MtsSettings)
-        mts = MtsCabinet(password=secrets.token_urlsafe(12), settings=mts_settings, **common)
+        mts = MtsCabinet(
+            accounts=self.accounts.get(Operator.MTS),
+            password=secrets.token_urlsafe(12),
+            settings=mts_settings,
+            **common,
+        )
         kcell_settings = self.settings.get("kcell")
         assert kcell_settings is None or isinstance(kcell_settings, KcellSettings)
-        kcell = KcellCabinet(password=new_password(), settings=kcell_settings, **common)
+        kcell = KcellCabinet(
+            accounts=self.accounts.get(Operator.KCELL),
+            password=new_password(),
+            settings=kcell_settings,
+            **common,
+        )
         a1_settings = self.settings.get("a1")
         assert a1_settings is None or isinstance(a1_settings, A1Settings)
         a1 = A1Cabinet(
+            accounts=self.accounts.get(Operator.A1),
             password=secrets.token_urlsafe(12),
             delivery_email=mailbox.address,
             settings=a1_settings,
@@ -383,6 +419,14 @@ class Sandbox(Service):
             state_dir=self.directory / "state",
             web_cabinets=web,
             chromium=os.environ.get(CHROMIUM_ENV, DEFAULT_CHROMIUM),
+            deadline_s=self.deadline_s,
+            accounts=self.accounts,
+        )
+        assert self._relay is not None
+        text += (
+            "\n[notify]  # the robot's summary when a cycle ends with something missing\n"
+            f'to = ["{self.accounting.address}"]\nsender = "{mailbox.address}"\n'
+            f'smtp_host = "127.0.0.1"\nsmtp_port = {self._relay.port}\nsecurity = "plain"\n'
         )
         self.config_path.write_text(text, encoding="utf-8")
         self.env = {MAIL_PASSWORD_ENV: mailbox.password}

@@ -12,7 +12,7 @@ cabinet's «Выбор компании») and carry what «Управление
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -183,6 +183,36 @@ def accounts_of(operator: Operator) -> tuple[SandboxAccount, ...]:
     return tuple(a for a in ACCOUNTS if a.operator is operator)
 
 
+def generated_accounts(operator: Operator, count: int) -> tuple[SandboxAccount, ...]:
+    """``count`` more accounts of ``operator`` with one number each (benchmarks of many
+    accounts); their ids and numbers never meet the fixed ones."""
+    made = []
+    for i in range(count):
+        number = {
+            Operator.MTS: f"7926{i:07d}",
+            Operator.KCELL: f"7702{i:07d}",
+            Operator.A1: f"37533{i:07d}",
+            Operator.SIP: f"37517{i + 5000000:07d}",
+        }[operator]
+        account = {
+            Operator.MTS: f"2779{i:08d}",
+            Operator.KCELL: f"20{i:08d}",
+            Operator.A1: f"99{i:011d}",
+            Operator.SIP: f"22{i:08d}",
+        }[operator]
+        made.append(
+            SandboxAccount(
+                operator,
+                account,
+                (number,),
+                names=((number, f"Абонент {i + 1}"),),
+                # Kcell: the administrator's two companies take turns.
+                company=(KCELL_COMPANY, KCELL_BRANCH)[i % 2] if operator is Operator.KCELL else "",
+            )
+        )
+    return tuple(made)
+
+
 def companies_of(operator: Operator) -> tuple[SandboxCompany, ...]:
     """The companies of the operator's administrator, in «Выбор компании» order."""
     return tuple(c for c in COMPANIES if c.operator is operator)
@@ -218,12 +248,16 @@ def robot_config_toml(
     download_hosts: tuple[str, ...] = ("127.0.0.1",),
     web_cabinets: Sequence[WebCabinet] = (),
     chromium: str | Path | None = None,
+    deadline_s: float | None = None,
+    accounts: Mapping[Operator, Sequence[SandboxAccount]] | None = None,
 ) -> str:
     """A complete cabinet-robot.toml for the sandbox (plain IMAP on loopback).
 
     Every operator gets a mail-only cabinet, except those in ``web_cabinets``, whose
     entry also says where and how to log in. ``chromium`` adds a ``[browser]`` section
-    with that executable.
+    with that executable; ``deadline_s`` a ``[cycle]`` section on the sandbox's time
+    scale (documents due within seconds, collections a second apart). ``accounts``
+    replaces the world's accounts of an operator.
     """
     hosts = ", ".join(_q(h) for h in download_hosts)
     lines = [
@@ -245,6 +279,14 @@ def robot_config_toml(
         "[state]",
         f"dir = {_q(state_dir)}",
     ]
+    if deadline_s is not None:
+        lines += [
+            "",
+            "[cycle]",
+            'poll_interval = "1s"',
+            'retry_delay = "1s"',
+            f'deadlines = {{ "*" = "{deadline_s:g}s" }}',
+        ]
     web = {cabinet.operator: cabinet for cabinet in web_cabinets}
     for operator in Operator:
         lines += ["", "[[cabinets]]", f'name = "{operator}-sandbox"', f'operator = "{operator}"']
@@ -270,7 +312,7 @@ def robot_config_toml(
             f"download_hosts = [{hosts}]",
             "accounts = [",
         ]
-        for account in accounts_of(operator):
+        for account in (accounts or {}).get(operator, accounts_of(operator)):
             numbers = ", ".join(f'"{n}"' for n in account.numbers)
             lines.append(f'    {{ id = "{account.id}", numbers = [{numbers}] }},')
         lines.append("]")

@@ -4,6 +4,7 @@ Entry point: ``LoginPage.open(page, url)``: the login, the role choice or, with 
 session, the main page.
 """
 
+from page_objects.a1.common import Menu
 from page_objects.a1.finance import DetailsPage, InvoicesPage, ReconciliationPage
 from page_objects.a1.login import LoginPage, RolePage
 from page_objects.a1.main import DeliveryForm, MainPage
@@ -15,6 +16,7 @@ __all__ = [
     "InvoicesPage",
     "LoginPage",
     "MainPage",
+    "Menu",
     "ReconciliationPage",
     "RolePage",
     "SubscribersPage",

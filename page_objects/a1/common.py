@@ -31,10 +31,13 @@ class A1Screen(Screen):
 class Menu(A1Screen):
     """A screen after login: «Главное меню» and, for a supervisor, «Лицевой счет»."""
 
-    def go(self, link: str) -> None:
+    def menu_link(self, link: str) -> Locator:
         menu = self.page.get_by_role("navigation", name="Главное меню")
+        return menu.get_by_role("link", name=link, exact=True)
+
+    def go(self, link: str) -> None:
         with self.page.expect_navigation():
-            menu.get_by_role("link", name=link, exact=True).click()
+            self.menu_link(link).click()
 
     @property
     def account_select(self) -> Locator:

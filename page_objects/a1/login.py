@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import ClassVar, cast
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from page_objects.a1.common import LOGIN_HEADING, A1Screen
 from page_objects.a1.main import MainPage
-from page_objects.base import arrive_at
+from page_objects.base import Controls, arrive_at
 from robots.errors import CredentialsError, InteractionRequired
 
 TABS = {"password": "Пароль", "sms": "SMS", "account": "Лицевой счет", "email": "Email"}
 ROLES = {"administrator": "Администратор", "supervisor": "Супервайзер"}
+FIRST_FIELDS = {"password": "Номер телефона", "account": "Лицевой счет", "email": "Email"}
 
 
 class LoginPage(A1Screen):
@@ -25,9 +26,21 @@ class LoginPage(A1Screen):
             "LoginPage | RolePage | MainPage", arrive_at(page, LoginPage, RolePage, MainPage)
         )
 
+    def controls(self) -> Controls:
+        return {f"tab «{name}»": self._tab(method) for method, name in TABS.items()}
+
+    def controls_for(self, method: str) -> Controls:
+        """What ``log_in`` (``request_code`` for "sms") uses, once ``choose`` opened the tab."""
+        if method == "sms":
+            return self.form_controls(["Номер телефона"], ["Выслать код подтверждения"])
+        return self.form_controls([FIRST_FIELDS[method], "Пароль"], ["Войти в аккаунт"])
+
+    def _tab(self, method: str) -> Locator:
+        return self.page.get_by_role("tab", name=TABS[method], exact=True)
+
     def choose(self, method: str) -> None:
         """Open the tab of a login method («SMS», «Пароль», «Лицевой счет», «Email»)."""
-        tab = self.page.get_by_role("tab", name=TABS[method], exact=True)
+        tab = self._tab(method)
         if tab.get_attribute("aria-selected") != "true":
             tab.click()
         self.expect(self.button("Войти в аккаунт").or_(self.button("Выслать код подтверждения")))
@@ -35,8 +48,7 @@ class LoginPage(A1Screen):
     def log_in(self, method: str, login: str, password: str) -> RolePage:
         """Password, personal account or e-mail login; CredentialsError if refused."""
         self.choose(method)
-        first = {"password": "Номер телефона", "account": "Лицевой счет", "email": "Email"}[method]
-        self.field(first).fill(login)
+        self.field(FIRST_FIELDS[method]).fill(login)
         self.field("Пароль").fill(password)
         self.press("Войти в аккаунт")
         return self._role_or_refusal("Пароль")
@@ -74,12 +86,17 @@ class RolePage(A1Screen):
 
     heading: ClassVar[str] = "Выберите способ входа"
 
-    def choose(self, role: str) -> MainPage:
-        choice = self.page.get_by_role("button", name=ROLES[role], exact=True).or_(
+    def _choice(self, role: str) -> Locator:
+        return self.page.get_by_role("button", name=ROLES[role], exact=True).or_(
             self.page.get_by_role("link", name=ROLES[role], exact=True)
         )
+
+    def controls(self) -> Controls:
+        return {f"choice «{name}»": self._choice(role) for role, name in ROLES.items()}
+
+    def choose(self, role: str) -> MainPage:
         with self.page.expect_navigation():
-            choice.first.click()
+            self._choice(role).first.click()
         landed = arrive_at(self.page, MainPage, RolePage)
         if isinstance(landed, MainPage):
             return landed

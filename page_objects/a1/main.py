@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from playwright.sync_api import Locator
+
 from page_objects.a1.common import A1Screen, Menu
-from page_objects.base import arrive_at
+from page_objects.base import Controls, arrive_at
 from robots.errors import ParseError
 
 FORMATS = ("PDF", "Excel", "txt")
@@ -14,6 +16,19 @@ FORMATS = ("PDF", "Excel", "txt")
 
 class MainPage(Menu):
     heading: ClassVar[str] = "Главная"
+    links: ClassVar[tuple[str, ...]] = ("Счета", "Детализация на Email", "Акт сверки", "Абоненты")
+
+    def controls(self) -> Controls:
+        found = {f"link «{name}»": self.menu_link(name) for name in self.links}
+        found["button «Изменить» of «Доставка счета»"] = self._edit_delivery
+        return found
+
+    @property
+    def _edit_delivery(self) -> Locator:
+        region = self.page.get_by_role("region", name="Доставка счета")
+        return region.get_by_role("button", name="Изменить").or_(
+            region.get_by_role("link", name="Изменить")
+        )
 
     def account(self) -> str:
         text = self.page.get_by_role("region", name="Лицевой счет").inner_text()
@@ -32,16 +47,16 @@ class MainPage(Menu):
         return email[1], fmt[1]
 
     def edit_delivery(self) -> DeliveryForm:
-        region = self.page.get_by_role("region", name="Доставка счета")
         with self.page.expect_navigation():
-            region.get_by_role("button", name="Изменить").or_(
-                region.get_by_role("link", name="Изменить")
-            ).first.click()
+            self._edit_delivery.first.click()
         return DeliveryForm.arrive(self.page)
 
 
 class DeliveryForm(A1Screen):
     heading: ClassVar[str] = "Доставка счета"
+
+    def controls(self) -> Controls:
+        return self.form_controls(fields=["Email адрес", "Формат"], buttons=["Сохранить"])
 
     def save(self, email: str | None, fmt: str | None) -> MainPage:
         if email is not None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import ClassVar
 
 from page_objects.a1.common import Menu
-from page_objects.base import Fetched
+from page_objects.base import Controls, Fetched
 from robots.errors import ParseError
 
 
 class SubscribersPage(Menu):
     heading: ClassVar[str] = "Абоненты"
+
+    def controls(self) -> Controls:
+        return self.form_controls(buttons=["Выгрузка в Excel"])
 
     def export(self) -> Fetched:
         """«Выгрузка в Excel»: the listed subscribers as an .xlsx file."""

@@ -5,6 +5,7 @@ session, the numbers page.
 """
 
 from page_objects.kcell.documents import (
+    DocumentForm,
     DocumentsPage,
     NumbersReportForm,
     PaymentsReportForm,
@@ -17,6 +18,7 @@ from page_objects.kcell.numbers import DetailsForm, NumberProfile, NumberRow, Nu
 
 __all__ = [
     "DetailsForm",
+    "DocumentForm",
     "DocumentsPage",
     "FirstLoginRequired",
     "LoginPage",

@@ -8,12 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar, TypeVar
 
-from page_objects.base import Fetched
+from playwright.sync_api import Locator
+
+from page_objects.base import Controls, Fetched
 from page_objects.kcell.common import Menu
 from robots.domain import DocumentFormat, Period
 from robots.errors import OrderRefused
 
 WORK_ACT = "Акт выполненных работ и расшифровка к счету-фактуре"
+DATES = ("Начало периода", "Конец периода")  # as ``fill_dates`` fills them
 
 
 class DocumentForm(Menu):
@@ -30,11 +33,18 @@ class DocumentsPage(Menu):
 
     heading: ClassVar[str] = "Документы и отчеты"
 
+    def link_to(self, form: type[DocumentForm]) -> Locator:
+        side = self.page.get_by_role("navigation", name="Документы и отчеты")
+        return side.get_by_role("link", name=form.link, exact=True)
+
+    def controls(self) -> Controls:
+        forms = (WorkActForm, RegisterForm, ReconciliationForm, NumbersReportForm)
+        return {f"link «{f.link}»": self.link_to(f) for f in (*forms, PaymentsReportForm)}
+
     def open(self, form: type[F]) -> F:
         """Open the page of ``form`` (its menu link carries the page's name)."""
-        side = self.page.get_by_role("navigation", name="Документы и отчеты")
         with self.page.expect_navigation():
-            side.get_by_role("link", name=form.link, exact=True).click()
+            self.link_to(form).click()
         return form.arrive(self.page)
 
 
@@ -48,10 +58,20 @@ class WorkActForm(DocumentForm):
         DocumentFormat.XLSX: "Загрузить в Excel",
     }
 
+    def search_by_account(self) -> None:
+        """The tab «Поиск по номеру лицевого счета» (it shows the field «Лицевой счет»)."""
+        self.page.get_by_role("tab", name="Поиск по номеру лицевого счета", exact=True).click()
+
+    def controls(self) -> Controls:
+        """After ``search_by_account``."""
+        return self.form_controls(
+            fields=["Лицевой счет", "Год", "Месяц"], buttons=list(self.buttons.values())
+        )
+
     def download(self, account: str, period: Period, fmt: DocumentFormat) -> Fetched:
         if fmt not in self.buttons:
             raise OrderRefused(f"Kcell gives work acts as PDF or Excel (xlsx), not {fmt}")
-        self.page.get_by_role("tab", name="Поиск по номеру лицевого счета", exact=True).click()
+        self.search_by_account()
         self.field("Лицевой счет").fill(account)
         year = self.field("Год")
         if str(period.year) not in {value for value, _ in self.options(year)}:
@@ -66,6 +86,9 @@ class RegisterForm(DocumentForm):
 
     heading: ClassVar[str] = "Реестр счетов-фактур"
     link: ClassVar[str] = "Реестр счетов-фактур"
+
+    def controls(self) -> Controls:
+        return self.form_controls(fields=["Начало периода", "Конец периода"], buttons=["Запросить"])
 
     def download(self, period: Period) -> Fetched:
         for label in ("Начало периода", "Конец периода"):
@@ -82,6 +105,9 @@ class ReconciliationForm(DocumentForm):
     heading: ClassVar[str] = "Акт сверки (бета-режим)"
     link: ClassVar[str] = "Акт сверки"
 
+    def controls(self) -> Controls:
+        return self.form_controls(fields=[*DATES, "Электронная почта"], buttons=["Отправить"])
+
     def order(self, start: dt.date, end: dt.date, email: str) -> str:
         self.fill_dates(start, end)
         self.field("Электронная почта").fill(email)
@@ -95,6 +121,9 @@ class NumbersReportForm(DocumentForm):
     heading: ClassVar[str] = "Отчет по списку номеров (бета-режим)"
     link: ClassVar[str] = "Отчет по списку номеров"
 
+    def controls(self) -> Controls:
+        return self.form_controls(fields=["Электронная почта"], buttons=["Запросить"])
+
     def order(self, email: str) -> str:
         self.field("Электронная почта").fill(email)
         self.press("Запросить")
@@ -106,6 +135,9 @@ class PaymentsReportForm(DocumentForm):
 
     heading: ClassVar[str] = "Отчет по платежам (бета-режим)"
     link: ClassVar[str] = "Отчет по платежам"
+
+    def controls(self) -> Controls:
+        return self.form_controls(fields=[*DATES, "Электронная почта"], buttons=["Отправить"])
 
     def order(self, start: dt.date, end: dt.date, email: str) -> str:
         self.fill_dates(start, end)

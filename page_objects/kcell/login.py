@@ -11,7 +11,7 @@ from typing import ClassVar, cast
 
 from playwright.sync_api import Page
 
-from page_objects.base import arrive_at
+from page_objects.base import Controls, arrive_at
 from page_objects.kcell.common import LOGIN_HEADING, KcellScreen
 from page_objects.kcell.numbers import NumbersPage
 from robots.errors import CredentialsError, HumanActionRequired, InteractionRequired
@@ -27,6 +27,12 @@ class LoginPage(KcellScreen):
     """«Номер телефона», «Ваш пароль», «Войти»; «Забыли пароль?»."""
 
     heading: ClassVar[str] = LOGIN_HEADING
+
+    def controls(self) -> Controls:
+        forgot = self.page.get_by_role("link", name="Забыли пароль?", exact=True)
+        return self.form_controls(fields=["Номер телефона", "Ваш пароль"], buttons=["Войти"]) | {
+            "link «Забыли пароль?»": forgot
+        }
 
     @staticmethod
     def open(page: Page, url: str) -> LoginPage | NumbersPage:

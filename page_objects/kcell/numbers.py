@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from page_objects.base import Fetched
+from playwright.sync_api import Locator
+
+from page_objects.base import Controls, Fetched
 from page_objects.kcell.common import Menu
 from robots.domain import DocumentFormat
 from robots.errors import OrderRefused, ParseError
@@ -31,6 +33,15 @@ class NumbersPage(Menu):
     """The company's numbers: «Номер», «Лицевой счет», «Тарифный план», ..."""
 
     heading: ClassVar[str] = "Управление номерами"
+
+    def controls(self) -> Controls:
+        documents = self.menu.get_by_role("link", name="Документы и отчеты", exact=True)
+        return {
+            "table of numbers": self.page.get_by_role("table"),
+            "link to a number": self.page.get_by_role("table").get_by_role("link"),
+            "field «Выбор компании»": self.field("Выбор компании"),
+            "link «Документы и отчеты»": documents,
+        }
 
     def numbers(self) -> list[NumberRow]:
         rows = self.table_rows(self.page.get_by_role("table"))
@@ -60,12 +71,18 @@ class NumberProfile(Menu):
 
     heading: ClassVar[str] = "Информация по номеру"
 
-    def open_details(self) -> DetailsForm:
-        control = self.page.get_by_role("link", name="Детализация", exact=True).or_(
+    @property
+    def details(self) -> Locator:
+        return self.page.get_by_role("link", name="Детализация", exact=True).or_(
             self.button("Детализация")
         )
+
+    def controls(self) -> Controls:
+        return {"link «Детализация»": self.details}
+
+    def open_details(self) -> DetailsForm:
         with self.page.expect_navigation():
-            control.first.click()
+            self.details.first.click()
         return DetailsForm.arrive(self.page)
 
 
@@ -73,6 +90,13 @@ class DetailsForm(Menu):
     """«Детализация»: the period (last 90 days), «Вывод», «Запросить детализацию»."""
 
     heading: ClassVar[str] = "Детализация"
+
+    def controls(self) -> Controls:
+        return self.form_controls(
+            fields=["Начало периода", "Конец периода"],
+            radios=list(OUTPUTS.values()),
+            buttons=["Запросить детализацию"],
+        )
 
     def download(self, start: dt.date, end: dt.date, fmt: DocumentFormat) -> Fetched:
         if fmt not in OUTPUTS:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from page_objects.base import Screen
+from page_objects.base import Controls, Screen
 from robots.domain import DocumentFormat, Period
 from robots.errors import OrderRefused, ParseError
 
 _SELECTED = re.compile(r"Выбрано\s+(\d+)\s+номер")
 FORMATS = {DocumentFormat.PDF: "PDF", DocumentFormat.XML: "XML", DocumentFormat.HTML: "HTML"}
+# The items of «Заказать документ» the robot orders.
+INVOICES = "Сформированные счета закрытых расчётных периодов"
+CALL_DETAILS = "Детализация разговоров"
 RULES = "Я принимаю правила использования системы"
 
 
@@ -20,6 +23,18 @@ class DocumentDialog:
     def __init__(self, screen: Screen) -> None:
         self.screen = screen  # the screen under the dialog: its detours apply
         self.root = screen.page.get_by_role("dialog", name="Документ")
+
+    def controls(self, item: str) -> Controls:
+        """What ``invoice`` (item INVOICES) or ``call_details`` fills, then «Заказать»."""
+        fields = ["Период"] if item == INVOICES else ["Период с", "по"]
+        formats = ["PDF"] if item == INVOICES else list(FORMATS.values())
+        found = {f"field «{label}»": self.root.get_by_label(label, exact=True) for label in fields}
+        found["field «Отправить на»"] = self.root.get_by_label("Отправить на", exact=True)
+        for name in formats:
+            found[f"radio button «{name}»"] = self.root.get_by_role("radio", name=name, exact=True)
+        found[f"checkbox «{RULES}»"] = self.root.get_by_role("checkbox", name=RULES)
+        found["button «Заказать»"] = self.root.get_by_role("button", name="Заказать", exact=True)
+        return found
 
     def selected(self) -> int:
         """«Выбрано N номеров»."""

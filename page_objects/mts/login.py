@@ -6,7 +6,7 @@ from typing import ClassVar, cast
 
 from playwright.sync_api import Page
 
-from page_objects.base import arrive_at
+from page_objects.base import Controls, arrive_at
 from page_objects.mts.common import LOGIN_HEADING, MtsScreen
 from page_objects.mts.manager import VirtualManager
 from robots.errors import CredentialsError, InteractionRequired
@@ -18,6 +18,9 @@ class LoginPage(MtsScreen):
     """«Номер: +7 ... Например, 9161234567», «Пароль:», «Войти»."""
 
     heading: ClassVar[str] = LOGIN_HEADING
+
+    def controls(self) -> Controls:
+        return self.form_controls(fields=["Номер:", "Пароль:"], buttons=["Войти"])
 
     @staticmethod
     def open(page: Page, url: str) -> LoginPage | VirtualManager:

@@ -13,14 +13,13 @@ from typing import ClassVar
 
 from playwright.sync_api import Locator
 
+from page_objects.base import Controls
 from page_objects.mts.common import MtsScreen
 from page_objects.mts.document import DocumentDialog
 from robots.errors import ParseError
 
 _ACCOUNT = re.compile(r"Лицевой счет\s+(\S+)")
 _COUNT = re.compile(r"Текущая выборка \((\d+)\)")
-INVOICES = "Сформированные счета закрытых расчётных периодов"
-CALL_DETAILS = "Детализация разговоров"
 
 
 @dataclass(frozen=True)
@@ -42,6 +41,15 @@ class VirtualManager(MtsScreen):
     @property
     def selection_zone(self) -> Locator:
         return self.page.get_by_role("region", name="Текущая выборка")
+
+    def controls(self) -> Controls:
+        return {
+            "tree «Иерархия»": self.tree,
+            "region «Текущая выборка»": self.selection_zone,
+            "button «Очистить выборку»": self.selection_zone.get_by_role(
+                "button", name="Очистить выборку"
+            ),
+        } | self.form_controls(buttons=["Заказать документ"])
 
     def accounts(self) -> list[str]:
         texts = self.tree.get_by_role("treeitem", name=_ACCOUNT).all_inner_texts()

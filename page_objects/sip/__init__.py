@@ -7,7 +7,7 @@ the login page or, with a live session, the main menu.
 
 from page_objects.sip.bills import BillsSection
 from page_objects.sip.charges import ChargesForm
-from page_objects.sip.common import SipScreen
+from page_objects.sip.common import AccountChoice, SipScreen
 from page_objects.sip.delivery import (
     AddressForm,
     CurrentAddress,
@@ -22,6 +22,7 @@ from page_objects.sip.invoice_link import InvoiceLinkForm, InvoiceLinkJob
 from page_objects.sip.login import LoginPage, MainMenu
 
 __all__ = [
+    "AccountChoice",
     "AddressForm",
     "BillsSection",
     "ChargesForm",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from page_objects.base import Controls
 from page_objects.sip.common import SipScreen
 
 if TYPE_CHECKING:
@@ -18,6 +19,16 @@ class BillsSection(SipScreen):
     """«Счета» and its sub-sections in the left menu."""
 
     heading: ClassVar[str] = "Счета"
+    services: ClassVar[tuple[str, ...]] = (
+        "Заказать счет на E-mail",
+        "Загрузить счет по ссылке",
+        "Изменить способ/адрес доставки",
+        "Детализация на E-mail",
+        "Начисления за текущий период",
+    )
+
+    def controls(self) -> Controls:
+        return {f"link «{name}»": self.menu_link(name) for name in self.services}
 
     def order_invoice_by_email(self) -> InvoiceEmailAccountStep:
         from page_objects.sip.invoice_email import InvoiceEmailAccountStep

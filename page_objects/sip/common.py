@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from playwright.sync_api import Locator
 
-from page_objects.base import Detour, Screen, detours
+from page_objects.base import Controls, Detour, Screen, detours
 from robots.domain import Period
 from robots.errors import (
     OrderRefused,
@@ -57,6 +57,9 @@ def periods_in(screen: SipScreen, label: str) -> list[Period]:
 
 class AccountChoice(SipScreen):
     """A screen that starts with «Выберите лицевой счет:»."""
+
+    def controls(self) -> Controls:
+        return self.form_controls(fields=[ACCOUNT_LABEL], buttons=["Далее"])
 
     def accounts(self) -> list[str]:
         self.refuse_if_alerted()

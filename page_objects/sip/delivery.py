@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from playwright.sync_api import Locator
 
-from page_objects.base import arrive_at
+from page_objects.base import Controls, arrive_at
 from page_objects.sip.common import AccountChoice, SipScreen, choose_option
 from robots.errors import ParseError
 
@@ -54,6 +54,11 @@ class DeliverySummary(SipScreen):
     def table(self) -> Locator:
         return self.page.get_by_role("table")
 
+    def controls(self) -> Controls:
+        return {"table «Текущий способ доставки»": self.table} | self.form_controls(
+            buttons=["Изменить"]
+        )
+
     def delivery(self) -> Delivery:
         """Read the table by its column headers."""
         rows = self.table_rows(self.table)
@@ -76,6 +81,9 @@ class DeliveryMethodStep(SipScreen):
     """«Выберите способ доставки»: «Получает сам» or «E-mail»."""
 
     heading: ClassVar[str] = "Изменение способа/адреса доставки"
+
+    def controls(self) -> Controls:
+        return self.form_controls(radios=[SELF_PICKUP, BY_EMAIL], buttons=["Далее"])
 
     def by_email(self) -> CurrentAddress:
         self.page.get_by_role("radio", name=BY_EMAIL, exact=True).check()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from page_objects.base import Controls
 from page_objects.sip.common import SipScreen, choose_option, periods_in
 from robots.domain import DocumentFormat, Period
 from robots.errors import OrderRefused, ParseError
@@ -38,6 +39,9 @@ class DetailsPeriodStep(SipScreen):
 
     heading: ClassVar[str] = "Детализация на E-mail"
 
+    def controls(self) -> Controls:
+        return self.form_controls(fields=[PERIOD_LABEL, TYPE_LABEL], buttons=["Далее"])
+
     def periods(self) -> list[Period]:
         return periods_in(self, PERIOD_LABEL)
 
@@ -58,6 +62,12 @@ class DetailsSubscribersStep(SipScreen):
     """Step 2: the subscribers, of which «SIP-соединение» ones can be ticked."""
 
     heading: ClassVar[str] = "Детализация на E-mail"
+
+    def controls(self) -> Controls:
+        return {
+            "table of subscribers": self.page.get_by_role("table"),
+            "a subscriber's checkbox": self.page.get_by_role("checkbox"),
+        } | self.form_controls(buttons=[SUBMIT])
 
     def subscribers(self) -> list[SubscriberRow]:
         """Every listed subscriber, read by the table's column headers."""

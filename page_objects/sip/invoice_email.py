@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from page_objects.base import Controls
 from page_objects.sip.common import AccountChoice, SipScreen, choose_option, periods_in
 from robots.domain import Period
 
@@ -32,6 +33,9 @@ class InvoiceEmailPeriodStep(SipScreen):
     """Step 2: «Выберите период счета»."""
 
     heading: ClassVar[str] = "Заказ счета на E-mail"
+
+    def controls(self) -> Controls:
+        return self.form_controls(fields=[PERIOD_LABEL], buttons=["Далее"])
 
     def periods(self) -> list[Period]:
         return periods_in(self, PERIOD_LABEL)

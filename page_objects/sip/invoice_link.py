@@ -11,8 +11,14 @@ from typing import ClassVar
 from playwright.sync_api import Locator
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from page_objects.base import Fetched, arrive_at
-from page_objects.sip.common import AccountChoice, SipScreen, choose_option, periods_in
+from page_objects.base import Controls, Fetched, arrive_at
+from page_objects.sip.common import (
+    ACCOUNT_LABEL,
+    AccountChoice,
+    SipScreen,
+    choose_option,
+    periods_in,
+)
 from robots.domain import DocumentFormat, Period
 from robots.errors import DocumentNotReady, OrderRefused
 
@@ -24,6 +30,11 @@ class InvoiceLinkForm(AccountChoice):
     """The form: account, month, file format."""
 
     heading: ClassVar[str] = "Загрузить счет по ссылке"
+
+    def controls(self) -> Controls:
+        formats = list(FORMAT_LABELS.values())
+        fields = [ACCOUNT_LABEL, MONTH_LABEL]
+        return self.form_controls(fields=fields, radios=formats, buttons=["Далее"])
 
     def periods(self) -> list[Period]:
         self.refuse_if_alerted()

@@ -6,7 +6,7 @@ from typing import ClassVar, cast
 
 from playwright.sync_api import Page
 
-from page_objects.base import arrive_at
+from page_objects.base import Controls, arrive_at
 from page_objects.sip.bills import BillsSection
 from page_objects.sip.common import LOGIN_HEADING, SipScreen
 from robots.errors import CredentialsError
@@ -16,6 +16,9 @@ class MainMenu(SipScreen):
     """«Главное меню администратора»: the sections of the cabinet."""
 
     heading: ClassVar[str] = "Главное меню администратора"
+
+    def controls(self) -> Controls:
+        return {"link «Счета»": self.menu_link("Счета")}
 
     def open_bills(self) -> BillsSection:
         """«Счета»: invoices, delivery of invoices, call details, current charges."""
@@ -31,6 +34,9 @@ class LoginPage(SipScreen):
     """The login form: «Лицевой счет» and «Пароль»."""
 
     heading: ClassVar[str] = LOGIN_HEADING
+
+    def controls(self) -> Controls:
+        return self.form_controls(fields=["Лицевой счет", "Пароль"], buttons=["Войти"])
 
     @staticmethod
     def open(page: Page, url: str) -> LoginPage | MainMenu:

@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import logging
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,11 +21,15 @@ from page_objects.a1 import (
     InvoicesPage,
     LoginPage,
     MainPage,
+    Menu,
     ReconciliationPage,
     RolePage,
     SubscribersPage,
 )
+from page_objects.base import Controls
+from robots import clock
 from robots.cabinets.base import CabinetRobot, DeliverySetting, OrderRequest
+from robots.cabinets.walk import Stop
 from robots.domain import (
     DocumentFormat,
     DocumentKind,
@@ -47,6 +52,17 @@ _SUBSCRIBER_COLUMNS = ("Номер", "Имя", "SIM", "Тариф", "Стату�
 
 class A1Robot(CabinetRobot):
     operator: ClassVar[Operator] = Operator.A1
+    default_kinds: ClassVar[tuple[DocumentKind, ...]] = (
+        DocumentKind.INVOICE,
+        DocumentKind.CALL_DETAILS,
+        DocumentKind.RECONCILIATION_ACT,
+    )
+    delivery_times: ClassVar[Mapping[DocumentKind, dt.timedelta]] = {
+        # «Заявка будет обработана в течение 24 часов», with a few hours' slack.
+        DocumentKind.CALL_DETAILS: dt.timedelta(hours=30),
+        # «Обработка заявки до 10 рабочих дней»: two calendar weeks.
+        DocumentKind.RECONCILIATION_ACT: dt.timedelta(days=14),
+    }
 
     # -- session --------------------------------------------------------------------------
 
@@ -85,6 +101,50 @@ class A1Robot(CabinetRobot):
 
     def _home(self) -> MainPage:
         return self._main()
+
+    # -- the canary's walk ------------------------------------------------------------------
+
+    def stops(self) -> list[Stop]:
+        details = "Детализация на Email"
+        return [
+            Stop("Вход в аккаунт", self._login_controls),
+            Stop("Выберите способ входа", self._role_controls),
+            Stop("Главная", lambda: self._main().controls()),
+            Stop("Счета", lambda: self._controls_of("Счета", InvoicesPage)),
+            Stop(f"{details}: период", lambda: self._controls_of(details, DetailsPage)),
+            Stop(f"{details}: абоненты", self._details_list_controls),
+            Stop("Акт сверки", lambda: self._controls_of("Акт сверки", ReconciliationPage)),
+            Stop(
+                "Доставка счета",
+                lambda: self._on(self._walk_account()).edit_delivery().controls(),
+            ),
+            Stop("Абоненты", lambda: self._controls_of("Абоненты", SubscribersPage)),
+        ]
+
+    def _login_controls(self) -> Controls:
+        landed = LoginPage.open(self.session.page, str(self.cabinet.url))
+        if not isinstance(landed, LoginPage):
+            return landed.controls()
+        landed.choose(self.cabinet.login_method.value)
+        return landed.controls_for(self.cabinet.login_method.value)
+
+    def _role_controls(self) -> Controls:
+        landed = LoginPage.open(self.session.page, str(self.cabinet.url))
+        return (self._log_in(landed) if isinstance(landed, LoginPage) else landed).controls()
+
+    def _walk_account(self) -> str:
+        offered = self._account_ids()
+        configured = [a.id for a in self.cabinet.accounts if a.id in offered]
+        return (configured or offered)[0]
+
+    def _controls_of(self, link: str, screen: type[Menu]) -> Controls:
+        self._go(self._walk_account(), link)
+        return screen.arrive(self.session.page).controls()
+
+    def _details_list_controls(self) -> Controls:
+        self._go(self._walk_account(), "Детализация на Email")
+        last_month = Period.of(clock.today()).previous()
+        return DetailsPage.arrive(self.session.page).from_list(last_month).list_controls()
 
     def _on(self, account: str) -> MainPage:
         """The main page of ``account`` (a supervisor switches to it)."""
@@ -200,7 +260,7 @@ class A1Robot(CabinetRobot):
         )
 
     def _reconciliation(self, request: OrderRequest) -> Order:
-        start, end = request.period.first_day, min(request.period.last_day, dt.date.today())
+        start, end = request.period.first_day, min(request.period.last_day, clock.today())
 
         def place() -> str:
             self._go(request.account, "Акт сверки")

@@ -6,17 +6,20 @@ Flows and the command line see only ``CabinetRobot`` and the domain models.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar, TypeVar
 
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from config.models import CabinetSettings, RobotConfig, read_secret
+from config.models import CabinetSettings, RobotConfig
 from page_objects.base import Fetched
 from robots.browser import BrowserSession
+from robots.cabinets.walk import ScreenCheck, Stop, walk_stops
 from robots.domain import (
     Account,
     DocumentFormat,
@@ -35,11 +38,15 @@ from robots.errors import (
     OrderRefused,
     SessionExpired,
 )
+from robots.secrets import cabinet_password
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 ATTEMPTS = 3  # tries of an operation meeting 5xx pages or an unreachable cabinet
+# How long an e-mailed document may take where the manual says nothing: operators send
+# re-ordered documents within minutes, a working day is the most a person would wait.
+USUAL_DELIVERY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,26 @@ class CabinetRobot(ABC):
     """One logged-in cabinet. Every public method runs through ``_attempt``."""
 
     operator: ClassVar[Operator]
+    # What the monthly cycle orders when the configuration does not say.
+    default_kinds: ClassVar[tuple[DocumentKind, ...]] = (
+        DocumentKind.INVOICE,
+        DocumentKind.CALL_DETAILS,
+    )
+    # How long an e-mailed document takes to arrive, by the manual; others USUAL_DELIVERY.
+    delivery_times: ClassVar[Mapping[DocumentKind, dt.timedelta]] = {}
+
+    @classmethod
+    def available_from(cls, kind: DocumentKind, period: Period, today: dt.date) -> dt.date:
+        """The first day, ``today`` or later, on which the cabinet gives ``kind`` of ``period``.
+
+        By default a month's documents exist once it is closed; cabinets with their own
+        calendar (the manuals' "not from the 1st to the 3rd") say so.
+        """
+        return max(today, period.next().first_day)
+
+    @classmethod
+    def delivery_time(cls, kind: DocumentKind) -> dt.timedelta:
+        return cls.delivery_times.get(kind, USUAL_DELIVERY)
 
     def __init__(self, config: RobotConfig, cabinet: CabinetSettings, session: BrowserSession):
         self.config = config
@@ -134,6 +161,17 @@ class CabinetRobot(ABC):
         """E-mail ``account``'s invoices to ``emails`` and/or in ``invoice_format``."""
         raise OrderRefused(f"the {self.operator} cabinet has no delivery setting to change")
 
+    def walk(self, screenshots: Path) -> list[ScreenCheck]:
+        """The canary: every screen the robot uses, reached as the robot reaches it and
+        checked up to the button that would send something, which is never pressed.
+        Screenshots of changed screens go to ``screenshots``."""
+        name, page = self.cabinet.name, self.session.page
+        return walk_stops(name, page, self.stops(), self._attempt, screenshots)
+
+    @abstractmethod
+    def stops(self) -> list[Stop]:
+        """The screens ``walk`` visits, in the order the robot meets them."""
+
     # -- shared machinery -----------------------------------------------------------------
 
     def order_email(self) -> str:
@@ -172,8 +210,7 @@ class CabinetRobot(ABC):
         return DownloadedFile(file.data, file.name, f"{self.cabinet.name} {file.url}")
 
     def password(self) -> str:
-        env = self.cabinet.password_env or ""
-        return read_secret(env, f"cabinet {self.cabinet.name}").get_secret_value()
+        return cabinet_password(self.cabinet)
 
     def _attempt(self, operation: Callable[[], T]) -> T:
         """Run ``operation``: transient failures retried, a lost session logged into again.

@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import ClassVar, TypeVar
 
-from page_objects.base import Fetched
+from page_objects.base import Controls, Fetched
 from page_objects.kcell import (
+    DocumentForm,
     DocumentsPage,
     FirstLoginRequired,
     LoginPage,
+    NumberProfile,
     NumbersPage,
     NumbersReportForm,
     PaymentsReportForm,
@@ -23,7 +26,9 @@ from page_objects.kcell import (
     RegisterForm,
     WorkActForm,
 )
+from robots import clock
 from robots.cabinets.base import CabinetRobot, OrderRequest
+from robots.cabinets.walk import Stop
 from robots.domain import (
     DocumentFormat,
     DocumentKind,
@@ -33,7 +38,7 @@ from robots.domain import (
     Subscriber,
 )
 from robots.downloads import DownloadedFile
-from robots.errors import OrderRefused
+from robots.errors import OrderRefused, ParseError
 from robots.otp import wait_for_code
 
 log = logging.getLogger(__name__)
@@ -49,6 +54,27 @@ BY_EMAIL = (
 
 class KcellRobot(CabinetRobot):
     operator: ClassVar[Operator] = Operator.KCELL
+    # Kcell has no invoice to order: the work act and the invoice register stand for it.
+    default_kinds: ClassVar[tuple[DocumentKind, ...]] = (
+        DocumentKind.CALL_DETAILS,
+        DocumentKind.WORK_ACT,
+        DocumentKind.INVOICE_REGISTER,
+        DocumentKind.RECONCILIATION_ACT,
+    )
+
+    @classmethod
+    def available_from(cls, kind: DocumentKind, period: Period, today: dt.date) -> dt.date:
+        day = super().available_from(kind, period, today)
+        if day.replace(day=1) == period.next().first_day:
+            # Last month's: acts "после 5 числа", the register "с 4 числа", reconciliation
+            # acts "после 3 числа" («Документы и отчеты»).
+            first = {
+                DocumentKind.WORK_ACT: 6,
+                DocumentKind.INVOICE_REGISTER: 4,
+                DocumentKind.RECONCILIATION_ACT: 4,
+            }.get(kind, 1)
+            day = max(day, day.replace(day=first))
+        return day
 
     # -- session --------------------------------------------------------------------------
 
@@ -85,6 +111,37 @@ class KcellRobot(CabinetRobot):
 
     def _home(self) -> NumbersPage:
         return self._numbers()
+
+    # -- the canary's walk ------------------------------------------------------------------
+
+    def stops(self) -> list[Stop]:
+        page, url = self.session.page, str(self.cabinet.url)
+        documents = "Документы и отчеты"
+        forms = (RegisterForm, ReconciliationForm, NumbersReportForm, PaymentsReportForm)
+        return [
+            Stop("Вход в Kcell Business ID", lambda: LoginPage.open(page, url).controls()),
+            Stop("Управление номерами", lambda: self._numbers().controls()),
+            Stop("Информация по номеру", lambda: self._number_profile().controls()),
+            Stop("Детализация", lambda: self._number_profile().open_details().controls()),
+            Stop(documents, lambda: self._numbers().go_to_documents().controls()),
+            Stop(f"{documents}: {WorkActForm.heading}", self._work_act_controls),
+            *(Stop(f"{documents}: {f.heading}", partial(self._form_controls, f)) for f in forms),
+        ]
+
+    def _number_profile(self) -> NumberProfile:
+        numbers = self._numbers()
+        rows = numbers.numbers()
+        if not rows:
+            raise ParseError("«Управление номерами» lists no number")
+        return numbers.open_number(rows[0].number)
+
+    def _form_controls(self, form: type[DocumentForm]) -> Controls:
+        return self._numbers().go_to_documents().open(form).controls()
+
+    def _work_act_controls(self) -> Controls:
+        form = self._numbers().go_to_documents().open(WorkActForm)
+        form.search_by_account()
+        return form.controls()
 
     def _companies(self, numbers: NumbersPage) -> list[str]:
         return list(self.cabinet.companies) or [numbers.company()]
@@ -205,4 +262,4 @@ class KcellRobot(CabinetRobot):
 
 def _month_so_far(period: Period) -> tuple[dt.date, dt.date]:
     """The month ``period``, up to today when it is the current one."""
-    return period.first_day, min(period.last_day, dt.date.today())
+    return period.first_day, min(period.last_day, clock.today())

@@ -9,8 +9,11 @@ import datetime as dt
 import logging
 from typing import ClassVar
 
+from page_objects.base import Controls
 from page_objects.mts import CALL_DETAILS, INVOICES, LoginPage, SmsCodePage, VirtualManager
+from robots import clock
 from robots.cabinets.base import CabinetRobot, OrderRequest
+from robots.cabinets.walk import Stop
 from robots.domain import (
     DocumentFormat,
     DocumentKind,
@@ -20,7 +23,7 @@ from robots.domain import (
     Subscriber,
 )
 from robots.downloads import DownloadedFile
-from robots.errors import OrderRefused
+from robots.errors import OrderRefused, ParseError
 from robots.otp import wait_for_code
 
 log = logging.getLogger(__name__)
@@ -60,6 +63,28 @@ class MtsRobot(CabinetRobot):
 
     def _home(self) -> VirtualManager:
         return self._manager()
+
+    # -- the canary's walk ------------------------------------------------------------------
+
+    def stops(self) -> list[Stop]:
+        page, url = self.session.page, str(self.cabinet.url)
+        return [
+            Stop("Вход в Виртуальный менеджер", lambda: LoginPage.open(page, url).controls()),
+            Stop("Виртуальный менеджер", lambda: self._manager().controls()),
+            Stop(f"Документ: {INVOICES}", lambda: self._document_dialog(INVOICES)),
+            Stop(f"Документ: {CALL_DETAILS}", lambda: self._document_dialog(CALL_DETAILS)),
+        ]
+
+    def _document_dialog(self, item: str) -> Controls:
+        """The «Документ» dialog of ``item`` for an account in «Текущая выборка»."""
+        manager = self._manager()
+        offered = manager.accounts()
+        if not offered:
+            raise ParseError("the MTS hierarchy shows no personal account")
+        configured = [a.id for a in self.cabinet.accounts if a.id in offered]
+        manager.clear_selection()
+        manager.select_account((configured or offered)[0])
+        return manager.order_document(item).controls(item)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -126,5 +151,5 @@ class MtsRobot(CabinetRobot):
 
 def _details_range(period: Period) -> tuple[dt.date, dt.date]:
     """The month ``period``, up to today when it is the current one."""
-    today = dt.date.today()
+    today = clock.today()
     return period.first_day, min(period.last_day, today)

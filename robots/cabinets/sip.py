@@ -6,11 +6,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from typing import ClassVar
 
-from page_objects.sip import BillsSection, LoginPage, MainMenu
+from page_objects.sip import (
+    AccountChoice,
+    BillsSection,
+    DeliverySummary,
+    DetailsSubscribersStep,
+    InvoiceEmailPeriodStep,
+    LoginPage,
+    MainMenu,
+)
 from page_objects.sip.delivery import BY_EMAIL, INVOICE_FORMATS, Delivery
+from robots import clock
 from robots.cabinets.base import CabinetRobot, DeliverySetting, OrderRequest
+from robots.cabinets.walk import Stop
 from robots.domain import (
     Account,
     DocumentFormat,
@@ -21,7 +32,7 @@ from robots.domain import (
     Subscriber,
 )
 from robots.downloads import DownloadedFile
-from robots.errors import OrderRefused
+from robots.errors import OrderRefused, ParseError
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +46,16 @@ _DELIVERY_FORMATS = {
 
 class SipRobot(CabinetRobot):
     operator: ClassVar[Operator] = Operator.SIP
+    # «Детализация на E-mail»: sent "по истечении суток"; a few hours' slack on top.
+    delivery_times: ClassVar[Mapping[DocumentKind, dt.timedelta]] = {
+        DocumentKind.CALL_DETAILS: dt.timedelta(hours=30),
+    }
+
+    @classmethod
+    def available_from(cls, kind: DocumentKind, period: Period, today: dt.date) -> dt.date:
+        # «Услуга не оказывается ... с 1 по 3 число каждого месяца».
+        day = super().available_from(kind, period, today)
+        return day.replace(day=4) if day.day <= 3 else day
 
     # -- session --------------------------------------------------------------------------
 
@@ -59,6 +80,57 @@ class SipRobot(CabinetRobot):
 
     def _home(self) -> MainMenu:
         return self._menu()
+
+    # -- the canary's walk ------------------------------------------------------------------
+
+    def stops(self) -> list[Stop]:
+        page, url = self.session.page, str(self.cabinet.url)
+        delivery = "Изменение способа/адреса доставки"
+        return [
+            Stop("Вход в личный кабинет", lambda: LoginPage.open(page, url).controls()),
+            Stop("Главное меню администратора", lambda: self._menu().controls()),
+            Stop("Счета", lambda: self._bills().controls()),
+            Stop(
+                "Заказать счет на E-mail: лицевой счет",
+                lambda: self._bills().order_invoice_by_email().controls(),
+            ),
+            Stop("Заказ счета на E-mail: период", lambda: self._invoice_period().controls()),
+            Stop(
+                "Загрузить счет по ссылке",
+                lambda: self._bills().download_invoice_by_link().controls(),
+            ),
+            Stop(f"{delivery}: лицевой счет", lambda: self._bills().change_delivery().controls()),
+            Stop(f"{delivery}: текущий способ", lambda: self._delivery_summary().controls()),
+            Stop(
+                f"{delivery}: выбор способа", lambda: self._delivery_summary().change().controls()
+            ),
+            Stop(
+                "Детализация на E-mail: период",
+                lambda: self._bills().order_call_details().controls(),
+            ),
+            Stop("Детализация на E-mail: абоненты", lambda: self._details_step().controls()),
+            Stop("Начисления за текущий период", lambda: self._bills().order_charges().controls()),
+        ]
+
+    def _walk_account(self, step: AccountChoice) -> str:
+        """A configured account the screen offers, else the first it offers."""
+        offered = step.accounts()
+        if not offered:
+            raise ParseError(f"«{step.heading}» offers no personal account")
+        configured = [a.id for a in self.cabinet.accounts if a.id in offered]
+        return (configured or offered)[0]
+
+    def _invoice_period(self) -> InvoiceEmailPeriodStep:
+        step = self._bills().order_invoice_by_email()
+        return step.choose(self._walk_account(step))
+
+    def _delivery_summary(self) -> DeliverySummary:
+        step = self._bills().change_delivery()
+        return step.choose(self._walk_account(step))
+
+    def _details_step(self) -> DetailsSubscribersStep:
+        step = self._bills().order_call_details()
+        return step.choose(step.periods()[0], DocumentFormat.PDF)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -112,7 +184,7 @@ class SipRobot(CabinetRobot):
 
     def offers_download(self, kind: DocumentKind, period: Period) -> bool:
         # «Загрузить счет по ссылке»: the invoices of the two previous months.
-        this_month = Period.of(dt.date.today())
+        this_month = Period.of(clock.today())
         recent = {this_month.previous(), this_month.previous().previous()}
         return kind is DocumentKind.INVOICE and period in recent
 
@@ -172,7 +244,7 @@ class SipRobot(CabinetRobot):
         return self.placed(request, fmt, numbers=tuple(sorted(numbers)))
 
     def _order_charges(self, request: OrderRequest) -> Order:
-        current = Period.of(dt.date.today())
+        current = Period.of(clock.today())
         if request.period != current:
             raise OrderRefused(
                 f"the SIP cabinet gives the charges of the current period ({current}) only, "

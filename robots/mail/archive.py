@@ -12,6 +12,7 @@ import io
 import zipfile
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from config.models import LimitsSettings
 from robots.domain import DocumentFormat
@@ -33,7 +34,7 @@ class _ArchiveRefused(Exception):
     pass
 
 
-def is_archive(data: bytes) -> bool:
+def is_archive(data: bytes | Path) -> bool:
     """A ZIP to open, as opposed to an XLSX (which is a ZIP too, but a document)."""
     return sniff_format(data) is DocumentFormat.ZIP
 
@@ -63,7 +64,8 @@ def _expand(
     ancestors: tuple[str, ...],
     found: list[FoundFile],
 ) -> None:
-    digest = hashlib.sha256(archive.data).hexdigest()
+    data = archive.read()
+    digest = hashlib.sha256(data).hexdigest()
     if digest in ancestors:
         raise _ArchiveRefused(f"archive loop: {archive.origin} contains an archive it is inside of")
     if len(ancestors) >= limits.max_archive_depth:
@@ -71,7 +73,7 @@ def _expand(
             f"archives nested deeper than {limits.max_archive_depth} levels ({archive.origin})"
         )
     try:
-        with zipfile.ZipFile(io.BytesIO(archive.data)) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             members = [info for info in zf.infolist() if not info.is_dir()]
             budget.members_left -= len(members)
             if budget.members_left < 0:

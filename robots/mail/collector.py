@@ -2,12 +2,13 @@
 
 One run reads the messages that arrived since the last run, in batches:
 
-1. fetch a batch (``BODY.PEEK[]``: nothing is marked seen);
-2. take each message apart and recognise its files, in worker processes while the
-   previous batch is delivered (``robots.mail.analysis``), then decide what becomes of
-   each message (``_plan``);
-3. write the new files into Tarifer's inbox (atomic, fsynced), then append their
-   manifest lines (one fsynced write);
+1. fetch a batch (``BODY.PEEK[]``: nothing is marked seen) into the spool directory,
+   a large message alone and in pieces (``robots.mail.spool``);
+2. take each message apart, recognise its files and write the documents into the
+   inbox's staging folder, in worker processes while the previous batch is delivered
+   (``robots.mail.analysis``), then decide what becomes of each message (``_plan``);
+3. move the new files into Tarifer's inbox (fsynced, renamed), drop the duplicates,
+   then append the manifest lines (one fsynced write);
 4. commit the batch to the ledger: messages, documents, the manifest's size;
 5. move the batch's messages to the processed or quarantine folder, then mark them
    moved in the ledger.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from concurrent.futures.process import BrokenProcessPool
@@ -32,7 +34,7 @@ from functools import partial
 import httpx
 
 from config.models import CabinetSettings, RobotConfig
-from robots.delivery import ManifestEntry, TariferInbox
+from robots.delivery import ManifestEntry, StagedFile, TariferInbox
 from robots.domain import Document
 from robots.errors import TransientError
 from robots.intake import Incoming, NumberIndex, document_for, stage
@@ -40,10 +42,10 @@ from robots.inventory import load_subscribers
 from robots.ledger import Ledger, MessageRecord, Outcome
 from robots.mail.analysis import (
     Analysis,
-    Recognised,
-    analyse_file,
-    analyse_message,
+    StagedDocument,
+    analyse_spooled,
     analysers,
+    stage_file,
     worker_count,
 )
 from robots.mail.files import FoundFile, Refusal, megabytes
@@ -51,12 +53,16 @@ from robots.mail.imap import FolderInfo, Mailbox, open_mailbox
 from robots.mail.links import LinkUnavailable, fetch_link, host_allowed
 from robots.mail.message import ParsedMessage, sender_address
 from robots.mail.recovery import exclusive, recover
-from robots.recognition import Recognition
+from robots.mail.spool import Spool, Spooled
 
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int], None]
 _MAX_BATCH_MESSAGES = 200
+_BATCHES_IN_FLIGHT = 3  # fetched, not yet delivered: 3 x mail.fetch_batch_mb on disk at most
+# A message larger than this is fetched alone, in pieces of this size, straight to a
+# spool file of its own; the worker then reads it piece by piece too.
+_FETCH_PIECE_BYTES = 4_000_000
 
 
 @dataclass
@@ -80,7 +86,7 @@ class CollectSummary:
 @dataclass
 class _Delivery:
     document: Document
-    data: bytes
+    content: StagedFile
     origin: str
     name: str | None
 
@@ -94,6 +100,7 @@ class _Plan:
     outcome: Outcome
     reason: str | None = None
     deliveries: list[_Delivery] = field(default_factory=list)
+    staged: list[StagedFile] = field(default_factory=list)  # removed after the commit
 
 
 @dataclass
@@ -102,6 +109,7 @@ class _Batch:
 
     uids: list[int]
     analyses: dict[int, Future[Analysis]] = field(default_factory=dict)
+    spooled: list[Spooled] = field(default_factory=list)
     oversized: dict[int, _Plan] = field(default_factory=dict)
 
 
@@ -114,6 +122,7 @@ class Collector:
         self._mail = config.mail
         self._progress = progress or (lambda done, total: None)
         self._inbox = TariferInbox(config.tarifer.inbox)
+        self._spool = Spool(config.state.dir / "spool")
         self._numbers = NumberIndex(config.cabinets, load_subscribers(config))
         self._summary = CollectSummary()
 
@@ -124,6 +133,7 @@ class Collector:
         self._config.state.dir.mkdir(parents=True, exist_ok=True)
         with exclusive(self._config.state.dir / "collect.lock"):
             self._inbox.prepare()
+            self._spool.prepare()
             ledger = Ledger(self._config.state.ledger_url)
             try:
                 recover(ledger, self._inbox)
@@ -146,34 +156,44 @@ class Collector:
             return
         sizes = mailbox.sizes(uids)
         done = 0
-        pending: _Batch | None = None
+        pending: deque[_Batch] = deque()
         with analysers(worker_count(self._mail.workers), total) as analyser:
-            # While the workers read batch n, batch n-1 is delivered and n+1 fetched.
+            # While batch n is delivered, the workers read n+1 and n+2 is fetched: they
+            # always have a batch queued, however long a delivery waits for the disk.
             for uids_in_batch in _batches(uids, sizes, self._mail.fetch_batch_mb * 1_000_000):
-                batch = self._fetch(mailbox, analyser, uids_in_batch, sizes)
-                if pending is not None:
-                    done += self._finish(mailbox, ledger, http, folder, pending)
+                pending.append(self._fetch(mailbox, analyser, uids_in_batch, sizes))
+                if len(pending) == _BATCHES_IN_FLIGHT:
+                    done += self._finish(mailbox, ledger, http, folder, pending.popleft())
                     self._progress(done, total)
-                pending = batch
-            if pending is not None:
-                done += self._finish(mailbox, ledger, http, folder, pending)
+            while pending:
+                done += self._finish(mailbox, ledger, http, folder, pending.popleft())
                 self._progress(done, total)
 
     def _fetch(
         self, mailbox: Mailbox, analyser: Executor, uids: list[int], sizes: dict[int, int]
     ) -> _Batch:
-        """Fetch a batch and hand its messages to the analysers; oversized ones stay here."""
+        """Spool a batch and hand its messages to the analysers; oversized ones stay here."""
         limit = self._message_limit()
-        small = [uid for uid in uids if sizes.get(uid, 0) <= limit]
-        large = [uid for uid in uids if sizes.get(uid, 0) > limit]
+        oversized = [uid for uid in uids if sizes.get(uid, 0) > limit]
+        large = [uid for uid in uids if _FETCH_PIECE_BYTES < sizes.get(uid, 0) <= limit]
+        small = [uid for uid in uids if sizes.get(uid, 0) <= _FETCH_PIECE_BYTES]
         batch = _Batch(uids)
-        if large:
-            for uid, header in mailbox.senders(large).items():
+        if oversized:
+            for uid, header in mailbox.senders(oversized).items():
                 batch.oversized[uid] = self._plan_oversized(uid, sizes[uid], header)
         raw = mailbox.fetch_raw(small) if small else {}
-        for uid in small:
-            if uid in raw:  # else expunged by someone else meanwhile
-                batch.analyses[uid] = analyser.submit(analyse_message, raw.pop(uid), self._limits)
+        # A message expunged by someone else meanwhile is simply not there.
+        present = [uid for uid in small if uid in raw]
+        spooled = self._spool.write(f"{uids[0]}.batch", map(raw.pop, present)) if present else []
+        messages = dict(zip(present, spooled, strict=True))
+        for uid in large:
+            fetch = partial(mailbox.fetch_into, uid, chunk_bytes=_FETCH_PIECE_BYTES)
+            if (message := self._spool.write_with(f"{uid}.eml", fetch)) is not None:
+                messages[uid] = message
+        batch.spooled = list(messages.values())
+        staging = self._inbox.staging
+        for uid, message in messages.items():
+            batch.analyses[uid] = analyser.submit(analyse_spooled, message, self._limits, staging)
         return batch
 
     def _finish(
@@ -196,6 +216,7 @@ class Collector:
                     "nothing of this batch was delivered, the next run reads it again"
                 ) from None
             plans.append(self._plan(uid, analysis, http, attempts))
+        self._spool.remove(batch.spooled)
         plans.sort(key=lambda p: p.uid)
         self._commit(mailbox, ledger, folder, plans)
         return len(batch.uids)
@@ -259,14 +280,18 @@ class Collector:
                 except LinkUnavailable as exc:
                     transient = str(exc)
                     continue
-                result = analyse_file(fetched) if isinstance(fetched, FoundFile) else fetched
+                result = (
+                    stage_file(fetched, self._inbox.staging)
+                    if isinstance(fetched, FoundFile)
+                    else fetched
+                )
                 if isinstance(result, Refusal):
                     # A link that is no document (the operator's site, an expired page)
                     # matters only when the message brought nothing else.
                     refusals.append(Refusal(result.origin, result.reason, unsafe=False))
                 else:
                     documents.append(result)
-        plan = _Plan(uid, parsed, Outcome.IGNORED)
+        plan = _Plan(uid, parsed, Outcome.IGNORED, staged=[d.content for d in documents])
         for recognised in documents:
             delivery = self._delivery(recognised, refusals)
             if delivery is not None:
@@ -291,21 +316,12 @@ class Collector:
             )
         return plan
 
-    def _delivery(self, recognised: Recognised, refusals: list[Refusal]) -> _Delivery | None:
-        found = recognised.found
-        document = self._document(recognised.recognition, found, refusals)
-        if document is None:
-            return None
-        return _Delivery(document, found.data, found.origin, found.name)
-
-    def _document(
-        self, rec: Recognition, found: FoundFile, refusals: list[Refusal]
-    ) -> Document | None:
-        document = document_for(rec, self._numbers)
+    def _delivery(self, staged: StagedDocument, refusals: list[Refusal]) -> _Delivery | None:
+        document = document_for(staged.recognition, self._numbers)
         if isinstance(document, str):
-            refusals.append(Refusal(found.origin, document))
+            refusals.append(Refusal(staged.origin, document))
             return None
-        return document
+        return _Delivery(document, staged.content, staged.origin, staged.name)
 
     # -- delivery and commit ----------------------------------------------------------------
 
@@ -313,7 +329,7 @@ class Collector:
         self, mailbox: Mailbox, ledger: Ledger, folder: FolderInfo, plans: list[_Plan]
     ) -> None:
         incoming = [
-            Incoming(d.document, d.data, f"{self._source(folder, plan)} {d.origin}", d.name)
+            Incoming(d.document, d.content, f"{self._source(folder, plan)} {d.origin}", d.name)
             for plan in plans
             for d in plan.deliveries
         ]
@@ -321,6 +337,8 @@ class Collector:
         self._summary.duplicates += staged.duplicates
         files, entries = staged.files, staged.entries
         self._inbox.write_files(files)
+        # Duplicates, and documents of mail that is retried, quarantined or not ours.
+        self._inbox.discard([content for plan in plans for content in plan.staged])
         manifest_size = self._inbox.append_manifest(entries)
         records = [self._record(plan) for plan in plans]
         ledger.commit_batch(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from robots.delivery import StagedFile
+
 
 @dataclass(frozen=True)
 class FoundFile:
@@ -11,12 +13,21 @@ class FoundFile:
 
     ``origin`` says where it came from, for people: ``attachment 'Report.zip' >
     'inv.xlsx'`` or ``link https://...``. ``name`` is the sender's name for the file:
-    informational only, never used for paths or recognition.
+    informational only, never used for paths or recognition. ``data`` is the content,
+    or, for an attachment too large to hold, the staged file it was decoded into.
     """
 
     name: str | None
-    data: bytes
+    data: bytes | StagedFile
     origin: str
+
+    @property
+    def size(self) -> int:
+        return self.data.size if isinstance(self.data, StagedFile) else len(self.data)
+
+    def read(self) -> bytes:
+        """The whole content, in memory."""
+        return self.data.path.read_bytes() if isinstance(self.data, StagedFile) else self.data
 
 
 @dataclass(frozen=True)

@@ -19,16 +19,19 @@ from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesHeaderParser
 from email.utils import parseaddr
+from pathlib import Path
 
 from config.models import LimitsSettings
+from robots.delivery import StagedFile
 from robots.mail.archive import expand, is_archive
 from robots.mail.files import FoundFile, Refusal, megabytes
-from robots.mail.mime import Leaf, fast_leaves
+from robots.mail.mime import Leaf, fast_leaves, file_leaves
 
 _URL_RE = re.compile(r"""https?://[^\s"'<>()]+""", re.IGNORECASE)
 _BODY_TYPES = ("text/plain", "text/html")
 _SKIPPED_MAINTYPES = ("image", "audio", "video")  # logos and signatures, not documents
 _TOP_HEADERS = BytesHeaderParser(policy=policy.default)  # decodes Subject and From for people
+_TOP_HEADER_BYTES = 64 * 1024
 
 
 @dataclass
@@ -102,14 +105,41 @@ def _lenient_leaves(raw: bytes) -> Iterator[Leaf | tuple[Message, Exception]]:
 
 def parse_message(raw: bytes, limits: LimitsSettings) -> ParsedMessage:
     """Everything the collector needs from one raw message."""
-    top = _TOP_HEADERS.parsebytes(raw.partition(b"\r\n\r\n")[0] + b"\r\n\r\n")
+    leaves: Iterable[Leaf | tuple[Message, Exception]] = fast_leaves(raw) or _lenient_leaves(raw)
+    return _parse(_top_head(raw), leaves, limits)
+
+
+def parse_spooled(path: Path, limits: LimitsSettings, staging: Path) -> ParsedMessage:
+    """As parse_message, for a message in a spool file, too large to hold in memory.
+
+    Its large attachments are decoded into staged files in ``staging``: the files of
+    the result may be staged, and are the caller's to deliver or remove. Mail that
+    needs the lenient parser is read whole.
+    """
+    leaves = file_leaves(path, staging)
+    if leaves is None:
+        return parse_message(path.read_bytes(), limits)
+    with path.open("rb") as file:
+        head = file.read(_TOP_HEADER_BYTES)
+    return _parse(_top_head(head), leaves, limits)
+
+
+def _top_head(raw: bytes) -> bytes:
+    """The message's header block (all of ``raw`` if it has no body)."""
+    end = raw.find(b"\r\n\r\n")
+    return raw if end < 0 else raw[:end]
+
+
+def _parse(
+    top_head: bytes, leaves: Iterable[Leaf | tuple[Message, Exception]], limits: LimitsSettings
+) -> ParsedMessage:
+    top = _TOP_HEADERS.parsebytes(top_head + b"\r\n\r\n")
     parsed = ParsedMessage(
         sender=sender_address(top),
         subject=_header(top, "Subject"),
         message_id=_header(top, "Message-ID"),
     )
     max_bytes = int(limits.max_attachment_mb * 1_000_000)
-    leaves: Iterable[Leaf | tuple[Message, Exception]] = fast_leaves(raw) or _lenient_leaves(raw)
     for index, leaf in enumerate(leaves):
         if isinstance(leaf, tuple):
             part, exc = leaf
@@ -119,10 +149,26 @@ def parse_message(raw: bytes, limits: LimitsSettings) -> ParsedMessage:
             name = _filename(leaf.headers)
             _take_attachment(leaf.payload, name, _origin(name, index), max_bytes, limits, parsed)
         elif leaf.headers.get_content_type() in _BODY_TYPES:
-            text = _text(leaf.headers, leaf.payload)
+            text = _text(leaf.headers, _in_memory(leaf.payload))
             parsed.links.extend(url.rstrip(".,;") for url in _URL_RE.findall(text))
+        else:
+            _discard(leaf.payload)
     parsed.links = list(dict.fromkeys(parsed.links))
     return parsed
+
+
+def _in_memory(payload: bytes | StagedFile) -> bytes:
+    """A staged part that is no attachment (a long body text) is read and removed."""
+    if not isinstance(payload, StagedFile):
+        return payload
+    data = payload.path.read_bytes()
+    _discard(payload)
+    return data
+
+
+def _discard(payload: bytes | StagedFile) -> None:
+    if isinstance(payload, StagedFile):
+        payload.path.unlink(missing_ok=True)
 
 
 def _origin(name: str | None, index: int) -> str:
@@ -130,27 +176,27 @@ def _origin(name: str | None, index: int) -> str:
 
 
 def _take_attachment(
-    data: bytes,
+    data: bytes | StagedFile,
     name: str | None,
     origin: str,
     max_bytes: int,
     limits: LimitsSettings,
     parsed: ParsedMessage,
 ) -> None:
-    if not data:
-        parsed.refusals.append(Refusal(origin, "empty attachment"))
-        return
-    if len(data) > max_bytes:
-        parsed.refusals.append(
-            Refusal(
-                origin, f"{megabytes(len(data))}, over the {limits.max_attachment_mb:g} MB limit"
-            )
-        )
-        return
     found = FoundFile(name=name, data=data, origin=origin)
-    if is_archive(data):
+    if not found.size:
+        refusal = Refusal(origin, "empty attachment")
+    elif found.size > max_bytes:
+        limit = limits.max_attachment_mb
+        refusal = Refusal(origin, f"{megabytes(found.size)}, over the {limit:g} MB limit")
+    elif is_archive(data.path if isinstance(data, StagedFile) else data):
         members, refusals = expand(found, limits)
         parsed.files.extend(members)
         parsed.refusals.extend(refusals)
+        _discard(data)  # unpacked: the archive itself is not delivered
+        return
     else:
         parsed.files.append(found)
+        return
+    parsed.refusals.append(refusal)
+    _discard(data)

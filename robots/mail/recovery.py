@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from robots.delivery import TariferInbox
-from robots.errors import TransientError
+from robots.errors import CollectionRunning
 from robots.ledger import DocumentRecord, Ledger
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,9 @@ def exclusive(lock_path: Path, *, wait: bool = False) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             if not wait:
-                raise TransientError(f"another collection is running (lock {lock_path})") from None
+                raise CollectionRunning(
+                    f"another collection is running (lock {lock_path})"
+                ) from None
             log.info("waiting for the running collection to finish (lock %s)", lock_path)
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from pathlib import Path
 
 from robots.domain import DocumentFormat
 from robots.recognition.common import (
@@ -31,8 +32,11 @@ _READERS: dict[DocumentFormat | None, tuple[str, str]] = {
 }
 
 
-def recognise(data: bytes) -> Recognition:
+def recognise(data: bytes | Path) -> Recognition:
     """What ``data`` is: operator, kind, format, period, account, numbers.
+
+    ``data`` is the content, or the path of a file too large to hold: XML is then
+    streamed from the file, other formats are read into memory.
 
     Raises:
         CorruptDocument: the bytes claim a format but cannot be read as it.
@@ -41,6 +45,12 @@ def recognise(data: bytes) -> Recognition:
     fmt = sniff_format(data)
     if fmt not in _READERS:
         raise NotAnOperatorDocument(f"a {fmt} file: archives are opened, not recognised")
+    if isinstance(data, Path):
+        if fmt is DocumentFormat.XML:
+            from robots.recognition.xml import recognise_xml
+
+            return recognise_xml(data)
+        data = data.read_bytes()
     module, name = _READERS[fmt]
     reader: Callable[[bytes], Recognition] = getattr(importlib.import_module(module), name)
     return reader(data)

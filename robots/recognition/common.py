@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from robots.domain import DocumentFormat, DocumentKind, Operator, Period
 from robots.errors import ParseError
@@ -177,20 +178,27 @@ def phone_numbers_in_text(text: str) -> tuple[str, ...]:
     return tuple(sorted(set(_PHONE_RE.findall(text))))
 
 
-def _is_spreadsheet_package(data: bytes) -> bool:
+def _is_spreadsheet_package(data: bytes | Path) -> bool:
     """An XLSX is a ZIP with [Content_Types].xml and an xl/ folder (read from the
     central directory at the end: writers put [Content_Types].xml anywhere)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(data if isinstance(data, Path) else io.BytesIO(data)) as archive:
             names = archive.namelist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError):
         return False  # corrupt: opened as an archive, which then reports it
     return "[Content_Types].xml" in names and any(name.startswith("xl/") for name in names)
 
 
-def sniff_format(data: bytes) -> DocumentFormat | None:
-    """The file format from the first bytes, whatever the file is called."""
-    head = data[:1024]
+def sniff_format(data: bytes | Path) -> DocumentFormat | None:
+    """The file format from the first bytes, whatever the file is called.
+
+    ``data`` is the content, or the path of a file too large to hold.
+    """
+    if isinstance(data, Path):
+        with data.open("rb") as file:
+            head = file.read(1024)
+    else:
+        head = data[:1024]
     if head.startswith(b"%PDF-"):
         return DocumentFormat.PDF
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: legacy Excel

@@ -25,7 +25,7 @@ from robots.recognition.text import recognise_text
 logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 _EOF_WINDOW = 1024  # the spec wants %%EOF at the very end; readers accept it in the last 1 KiB
-_HEAD_BYTES = 4096  # of decoded page content: requisites, title and ~80 subscriber numbers
+_HEAD_BYTES = 2048  # of decoded page content: requisites, title and ~40 subscriber numbers
 _TEXT_OBJECT_END = re.compile(rb"\sET\s")
 _INHERITABLE = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 

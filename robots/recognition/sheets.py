@@ -1,7 +1,9 @@
-"""Recognition of operator spreadsheets (.xlsx via openpyxl, legacy .xls via xlrd) by content.
+"""Recognition of operator spreadsheets (.xlsx, legacy .xls) by content.
 
 A collector recognises thousands of files a minute, so only the first rows of the first
-sheet are read (requisites, title, period, account) plus the sheet names. Call details
+sheet are read (requisites, title, period, account) plus the sheet names: straight from
+the file (``robots.recognition.xlsx``, ``robots.recognition.xls``), or through openpyxl
+and xlrd for a workbook written in a way those do not read. Call details
 also need their subscriber numbers, taken from, in order:
 
 1. the title cell ("Детализация по номеру 77012223344", Kcell);
@@ -44,6 +46,9 @@ from robots.recognition.common import (
     period_of_range,
     phone_numbers_in_text,
 )
+from robots.recognition.xls import Unsupported as XlsUnsupported
+from robots.recognition.xls import sheet_head
+from robots.recognition.xlsx import RawWorkbook, Unsupported
 
 HEAD_ROWS = 30  # requisites, title and table headers of every known layout fit in these
 
@@ -102,7 +107,7 @@ def recognise_xlsx(data: bytes) -> Recognition:
         ParseError: An operator's document without a period, or call details whose
             dates span several months or that name neither account nor numbers.
     """
-    return _recognise_guarded(_XlsxBook, data, DocumentFormat.XLSX)
+    return _recognise_guarded(_open_xlsx, data, DocumentFormat.XLSX)
 
 
 def recognise_xls(data: bytes) -> Recognition:
@@ -254,6 +259,44 @@ def _period_of_calls(book: _Book, header_row: int, col: int) -> Period:
 # --- .xlsx -------------------------------------------------------------------------------
 
 
+def _open_xlsx(data: bytes) -> _Book:
+    try:
+        return _RawXlsxBook(data)
+    except Unsupported:
+        return _XlsxBook(data)
+
+
+class _RawXlsxBook:
+    """The head read straight from the sheet's XML (robots.recognition.xlsx); the rest of
+    the sheet, rarely needed, through openpyxl."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._raw = RawWorkbook(data, HEAD_ROWS)
+        self.sheet_names = self._raw.sheet_names
+        self._full: _XlsxBook | None = None
+
+    def _openpyxl(self) -> _XlsxBook:
+        if self._full is None:
+            self._full = _XlsxBook(self._data)
+        return self._full
+
+    def head(self) -> list[Row]:
+        return self._raw.head
+
+    def rows_below(self, row: int) -> Iterator[Row]:
+        return self._openpyxl().rows_below(row)
+
+    def phones_below(self, row: int, col: int) -> set[str]:
+        found = scan_xlsx_column(self._data, self._raw.path, col, row + 1, self._raw.shared)
+        return found if found is not None else self._openpyxl().phones_below(row, col)
+
+    def close(self) -> None:
+        self._raw.close()
+        if self._full is not None:
+            self._full.close()
+
+
 class _XlsxBook:
     def __init__(self, data: bytes) -> None:
         # ExcelReader.read() minus what recognition does not need. load_workbook would
@@ -389,11 +432,21 @@ class _XlsBook:
         # xlrd reports damage on stdout by default; the reason travels in the exception.
         self._wb = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
         self.sheet_names: Sequence[str] = list(self._wb.sheet_names())
-        self._sheet = self._wb.sheet_by_index(0)
+        try:
+            self._head: list[Row] | None = sheet_head(self._wb, HEAD_ROWS)
+        except XlsUnsupported:
+            self._head = None
+        self._sheet: xlrd.sheet.Sheet | None = None
+
+    def _first_sheet(self) -> xlrd.sheet.Sheet:
+        """The whole first sheet, read only when more than its head is wanted."""
+        if self._sheet is None:
+            self._sheet = self._wb.sheet_by_index(0)
+        return self._sheet
 
     def _row(self, r: int) -> Row:
         values: list[object] = []
-        for cell in self._sheet.row(r):
+        for cell in self._first_sheet().row(r):
             if cell.ctype == xlrd.XL_CELL_DATE:
                 values.append(xlrd.xldate.xldate_as_datetime(cell.value, self._wb.datemode))
             elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
@@ -403,10 +456,12 @@ class _XlsBook:
         return tuple(values)
 
     def head(self) -> list[Row]:
-        return [self._row(r) for r in range(min(self._sheet.nrows, HEAD_ROWS))]
+        if self._head is not None:
+            return self._head
+        return [self._row(r) for r in range(min(self._first_sheet().nrows, HEAD_ROWS))]
 
     def rows_below(self, row: int) -> Iterator[Row]:
-        for r in range(row + 1, self._sheet.nrows):
+        for r in range(row + 1, self._first_sheet().nrows):
             yield self._row(r)
 
     def phones_below(self, row: int, col: int) -> set[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from html.parser import HTMLParser
+from html import unescape
 
 from robots.domain import DocumentFormat, DocumentKind
 from robots.recognition.common import (
@@ -67,35 +67,19 @@ def recognise_text(text: str, fmt: DocumentFormat, *, complete: bool = True) -> 
     return Recognition(operator, kind, fmt, period, account_in_text(text), numbers)
 
 
-class _TextExtractor(HTMLParser):
-    """Visible text of an HTML page, one line per block element or table cell."""
-
-    _BLOCKS = frozenset(
-        {"p", "div", "br", "tr", "td", "th", "li", "title", "table", "section", "header",
-         "footer", "h1", "h2", "h3", "h4", "h5", "h6"}
-    )  # fmt: skip
-    _HIDDEN = frozenset(("script", "style"))
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._HIDDEN:
-            self._hidden += 1
-        elif tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._HIDDEN:
-            self._hidden = max(0, self._hidden - 1)
-        elif tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self.parts.append(data)
+_BLOCKS = "p|div|br|tr|td|th|li|title|table|section|header|footer|h[1-6]"
+_ATTRIBUTES = r"""[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*"""  # to the ">" outside quotes
+# Comments, and script and style elements, hide their content (to the end of the page
+# if unclosed); declarations and processing instructions show nothing.
+_HIDDEN_RE = re.compile(
+    rf"<!--.*?(?:-->|\Z)|<(script|style)\b{_ATTRIBUTES}>.*?(?:</\1\s*>|\Z)|<[!?][^>]*>",
+    re.IGNORECASE | re.DOTALL,
+)
+# A block element's tags each break the line (<br/> opens and closes: two breaks); any
+# other tag ("<" and a letter: anything else is text, as browsers read it) shows nothing.
+_SELF_CLOSED_BLOCK_RE = re.compile(rf"<(?:{_BLOCKS})(?=[\s/]){_ATTRIBUTES}/>", re.IGNORECASE)
+_BLOCK_TAG_RE = re.compile(rf"</?(?:{_BLOCKS})(?=[\s/>]){_ATTRIBUTES}>", re.IGNORECASE)
+_TAG_RE = re.compile(rf"</?[a-zA-Z]{_ATTRIBUTES}>")
 
 
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -119,10 +103,12 @@ def _decode_html(data: bytes) -> str:
 
 
 def _visible_text(html: str) -> str:
-    extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
-    return "".join(extractor.parts)
+    """The page's text, one line per block element or table cell.
+
+    Regular expressions rather than html.parser: it took 5 ms a page, in Python calls.
+    """
+    text = _SELF_CLOSED_BLOCK_RE.sub("\n\n", _HIDDEN_RE.sub("", html))
+    return unescape(_TAG_RE.sub("", _BLOCK_TAG_RE.sub("\n", text)))
 
 
 _HTML_HEAD_CHARS = 16_384  # requisites, title, account, period and the list of numbers

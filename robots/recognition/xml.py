@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import mmap
 import pathlib
 import re
-from collections.abc import Callable
+from collections.abc import Iterable
 from xml.parsers import expat
-from xml.parsers.expat import XMLParserType
 
 from robots.domain import DocumentFormat, DocumentKind, Operator
 from robots.errors import ParseError
@@ -34,6 +32,7 @@ from robots.recognition.common import (
 )
 
 PROLOG_LIMIT = 64 * 1024  # a prolog longer than this is refused, not searched further
+_CHUNK = 1 << 20
 _NUMBER_RE = re.compile(r"[0-9]{10,15}")
 _PROLOG_ITEM_RE = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
 # Only after expat found the file well-formed: then these tags are real tags.
@@ -60,34 +59,38 @@ def recognise_xml(source: bytes | pathlib.Path) -> Recognition:
         OSError: ``source`` is a path that cannot be read.
     """
     if isinstance(source, bytes):
-        return _recognise(source, lambda parser: parser.Parse(source, True))
+        return _recognise(source[:PROLOG_LIMIT], [source])
     with source.open("rb") as stream:
-        if not stream.read(1):
-            raise CorruptDocument("empty XML file")
-        # A mapped file is read by the OS as the scan goes: no copy in memory.
-        with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            stream.seek(0)
-            return _recognise(mapped, lambda parser: parser.ParseFile(stream))
+        head = stream.read(PROLOG_LIMIT)
+        stream.seek(0)
+        return _recognise(head, iter(lambda: stream.read(_CHUNK), b""))
 
 
-def _recognise(
-    data: bytes | mmap.mmap, parse_all: Callable[[XMLParserType], object]
-) -> Recognition:
-    """Two passes, both in C: expat checks the whole file is well-formed (no handlers: a
-    Python call per record made the reader several times slower), a regex reads the
-    sections."""
-    root = _check_prolog(data[:PROLOG_LIMIT])
+def _recognise(head: bytes, chunks: Iterable[bytes]) -> Recognition:
+    """One pass, in C: expat checks that the whole file is well-formed (no handlers: a
+    Python call per record made the reader several times slower) while a regex picks
+    out the sections, which are only trusted once expat has seen the end."""
+    root = _check_prolog(head)
+    parser = expat.ParserCreate()
+    sections: list[bytes] = []
+    tail = b""
     try:
-        parse_all(expat.ParserCreate())
+        for chunk in chunks:
+            parser.Parse(chunk, False)
+            text = tail + chunk
+            cut = text.rfind(b"<")  # a tag cut at the chunk's end waits for the rest
+            sections.extend(m[1] for m in _SECTION_RE.finditer(text, 0, max(cut, 0)))
+            tail = text[cut:] if cut >= 0 else b""
+        parser.Parse(b"", True)
     except expat.ExpatError as exc:
         raise CorruptDocument(f"malformed XML: {exc}") from exc
-    _check_root(data, root)
+    sections.extend(m[1] for m in _SECTION_RE.finditer(tail))
+    _check_root(head, root)
     numbers: set[str] = set()
     start: dt.date | None = None
     end: dt.date | None = None
-    for match in _SECTION_RE.finditer(data):
-        attrs = _attributes(match[1])
-        number, sd, ed = _section(attrs)
+    for raw in sections:
+        number, sd, ed = _section(_attributes(raw))
         numbers.add(number)
         start = sd if start is None else min(start, sd)
         end = ed if end is None else max(end, ed)
@@ -134,7 +137,7 @@ def _attributes(raw: bytes) -> dict[str, str]:
     }
 
 
-def _check_root(data: bytes | mmap.mmap, position: int) -> None:
+def _check_root(data: bytes, position: int) -> None:
     match = _ROOT_RE.match(data, position)
     if match is None or match[1] != b"Report":
         tag = (match[1] if match else b"?").decode("utf-8", "replace")

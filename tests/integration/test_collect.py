@@ -16,6 +16,8 @@ from config.loader import load_config
 from config.models import RobotConfig
 from robots.domain import DocumentFormat, DocumentKind, Operator, Period
 from robots.errors import CredentialsError, MailError
+from robots.mail import collector as collector_module
+from robots.mail import mime as mime_module
 from robots.mail.collector import Collector
 from sandbox.documents import render
 from sandbox.mails import link_message, operator_message
@@ -255,3 +257,20 @@ def test_a_new_uidvalidity_is_read_from_the_start(
     append(operator_message(Operator.MTS, [("document.pdf", invoice)], to=mailbox.address))
     summary = Collector(config).run()
     assert (summary.messages, summary.delivered) == (1, 1)
+
+
+def test_a_large_message_is_fetched_and_read_in_pieces(
+    mailbox: Mailbox, config: RobotConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pieces of 4 kB stand in for the 4 MB ones: the same path, without megabytes of mail.
+    monkeypatch.setattr(collector_module, "_FETCH_PIECE_BYTES", 4_000)
+    monkeypatch.setattr(mime_module, "_INLINE_PART", 4_000)
+    details = render(spec(Operator.MTS, DocumentKind.CALL_DETAILS, DocumentFormat.XML, PERIOD))
+    assert len(details) > 10_000
+    mailbox.deliver(operator_message(Operator.MTS, [("detail.xml", details)], to=mailbox.address))
+    summary = Collector(config).run()
+    assert (summary.delivered, summary.quarantined) == (1, 0)
+    [line] = manifest(config)
+    assert (config.tarifer.inbox / str(line["path"])).read_bytes() == details
+    assert list((config.tarifer.inbox / ".staging").iterdir()) == []
+    assert list((config.state.dir / "spool").iterdir()) == []  # its own file, removed

@@ -221,7 +221,7 @@ def test_a_port_taken_before_dovecot_binds_it_is_retried(monkeypatch: pytest.Mon
 
     import sandbox.mailserver as mailserver
 
-    real = mailserver._free_ports
+    real = mailserver.free_ports
     calls: list[list[int]] = []
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -234,7 +234,7 @@ def test_a_port_taken_before_dovecot_binds_it_is_retried(monkeypatch: pytest.Mon
             calls.append(ports)
             return ports
 
-        monkeypatch.setattr(mailserver, "_free_ports", first_one_taken)
+        monkeypatch.setattr(mailserver, "free_ports", first_one_taken)
         with MailServer() as server:
             assert len(calls) == 2
             assert server.imap_port == calls[1][0]

@@ -93,3 +93,34 @@ def test_numbers_resolve_through_the_subscriber_inventory(tmp_path: Path) -> Non
     assert (
         delivered.path == "kcell/1040123456/2026-10/call_details_1040123456_2026-10_77012223344.xls"
     )
+
+
+def test_a_downloaded_zip_is_opened_and_each_document_delivered(tmp_path: Path) -> None:
+    from sandbox.mails import zip_bytes
+
+    settings = config(tmp_path)
+    october, september = (
+        invoice(),
+        render(
+            DocumentSpec(
+                Operator.SIP,
+                DocumentKind.INVOICE,
+                DocumentFormat.PDF,
+                "1100023456",
+                PERIOD.previous(),
+            )
+        ),
+    )
+    archive = zip_bytes([("a.pdf", october), ("b.pdf", september)])
+    source = "sip-main http://127.0.0.1/registers/file"
+
+    delivered = deliver_downloads(settings, [DownloadedFile(archive, "registers.zip", source)])
+
+    assert [d.path for d in delivered] == [
+        "sip/1100023456/2026-10/invoice_1100023456_2026-10.pdf",
+        "sip/1100023456/2026-09/invoice_1100023456_2026-09.pdf",
+    ]
+    assert [line["source"] for line in manifest(settings)] == [
+        f"{source} > a.pdf",
+        f"{source} > b.pdf",
+    ]

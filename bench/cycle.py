@@ -1,0 +1,116 @@
+"""Benchmark of the monthly cycle: the parallel runner against one browser at a time.
+
+``python bench/cycle.py --accounts N`` starts the sandbox with N accounts spread over the
+four cabinets (one login each, every response delayed by ``--latency-ms`` as a distant
+cabinet would be) and a Prefect server, then runs the whole monthly cycle twice, each
+time on a fresh sandbox and ledger: once with ``cycle.max_browsers = 1`` (sequential)
+and once with ``--browsers`` (the parallel runner). A run counts the documents it
+delivered (every expected document must be delivered) over its wall time.
+
+Usage::
+
+    .venv/bin/python bench/cycle.py --accounts 40 [--latency-ms 400] [--browsers 4]
+
+The last line is one JSON object: ``accounts``, ``documents``, ``sequential_docs_per_min``,
+``parallel_docs_per_min`` and ``ratio``. Goal at N = 40 on two cores: ratio >= 1.8.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from robots.domain import Operator, Period  # noqa: E402
+from sandbox.cabinets.base import Timings  # noqa: E402
+from sandbox.prefect_server import PrefectServer  # noqa: E402
+from sandbox.stack import Sandbox  # noqa: E402
+from sandbox.world import generated_accounts  # noqa: E402
+
+TODAY = dt.date.today().replace(day=15)
+
+
+def spread(accounts: int) -> dict[Operator, int]:
+    """N accounts over the four operators, as evenly as they go."""
+    operators = list(Operator)
+    return {op: accounts // 4 + (i < accounts % 4) for i, op in enumerate(operators)}
+
+
+def one_cycle(workdir: Path, accounts: int, latency_ms: int, browsers: int) -> dict[str, float]:
+    """A fresh sandbox, one whole cycle with ``browsers`` at most; documents and seconds."""
+    from flows.cycle import monthly_cycle
+
+    per_operator = {op: generated_accounts(op, n) for op, n in spread(accounts).items()}
+    with Sandbox(
+        workdir,
+        today=TODAY,
+        timings=Timings.uniform(0.5),
+        faults=f"latency_ms={latency_ms}",
+        accounts=per_operator,
+    ) as sandbox:
+        os.environ.update(sandbox.env)
+        os.environ["CABINET_ROBOT_CYCLE__MAX_BROWSERS"] = str(browsers)
+        started = time.monotonic()
+        result = monthly_cycle(
+            period=str(Period.of(TODAY).previous()),
+            config_path=str(sandbox.config_path),
+            today=TODAY,
+        )
+        seconds = time.monotonic() - started
+    statuses = [row["status"] for row in result["matrix"]]
+    if set(statuses) != {"delivered"}:
+        raise SystemExit(f"not everything was delivered with {browsers} browser(s): {statuses}")
+    return {"documents": len(statuses), "seconds": seconds}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=40)
+    parser.add_argument("--latency-ms", type=int, default=400)
+    parser.add_argument("--browsers", type=int, default=4)
+    args = parser.parse_args()
+
+    base = Path(tempfile.mkdtemp(prefix="bench-cycle-"))
+    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    try:
+        with PrefectServer(base / "prefect") as prefect:
+            os.environ.update(prefect.env())
+            runs = {}
+            for name, browsers in (("sequential", 1), ("parallel", args.browsers)):
+                run = one_cycle(base / name, args.accounts, args.latency_ms, browsers)
+                run["docs_per_min"] = run["documents"] / run["seconds"] * 60
+                runs[name] = run
+                print(
+                    f"{name:>10}: {browsers} browser(s), {run['documents']:.0f} documents "
+                    f"in {run['seconds']:.1f} s = {run['docs_per_min']:.1f} documents/min",
+                    flush=True,
+                )
+            from prefect.logging.handlers import APILogHandler
+
+            APILogHandler.flush()  # the runs' last log lines, while the server is up
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    summary = {
+        "accounts": args.accounts,
+        "latency_ms": args.latency_ms,
+        "browsers": args.browsers,
+        "documents": runs["parallel"]["documents"],
+        "sequential_docs_per_min": round(runs["sequential"]["docs_per_min"], 1),
+        "parallel_docs_per_min": round(runs["parallel"]["docs_per_min"], 1),
+        "ratio": round(runs["parallel"]["docs_per_min"] / runs["sequential"]["docs_per_min"], 2),
+    }
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

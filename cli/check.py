@@ -1,0 +1,44 @@
+"""``cabinet-robot check``: the canary against the configured cabinets."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from cli.common import ConfigOption, fail, setup_logging
+from robots.errors import RobotError
+
+
+def check(
+    cabinet: Annotated[
+        list[str] | None,
+        typer.Option("--cabinet", help="Only this cabinet (repeat for several)."),
+    ] = None,
+    config: ConfigOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """The canary: log in, walk every screen the robot uses up to the last step before
+    sending anything (nothing is sent), and report each screen ok, changed (with a
+    screenshot) or unavailable. Exit code 1 when a screen changed or was unavailable."""
+    from config.loader import load_config
+    from robots.canary import run_canary
+
+    setup_logging(sys.stderr.isatty(), verbose)
+    try:
+        report = run_canary(load_config(config), cabinet)
+    except RobotError as exc:
+        fail(exc)
+    if as_json:
+        typer.echo(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        for line in report.lines():
+            typer.echo(line)
+        problems = report.problems()
+        summary = "all screens ok" if report.ok else f"{len(problems)} screen(s) not ok"
+        typer.echo(f"{summary}; screenshots and traces: {report.directory}")
+    if not report.ok:
+        raise typer.Exit(1)

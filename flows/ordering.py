@@ -1,0 +1,170 @@
+"""``order_documents``: every cabinet's due documents, ordered in parallel browsers.
+
+One task per cabinet session. Cabinets run side by side in Prefect's thread pool (one
+Playwright per task: its sync API is bound to the thread that started it), at most
+``cycle.max_browsers`` at once, and never two sessions with the same login: a Prefect
+global concurrency limit of 1 per login holds across flow runs (the canary, a manual
+run and the cycle cannot log each other out).
+
+Retries: the robot retries a page that answered 5xx within seconds (tenacity); the
+task is retried by Prefect, minutes apart, only when the whole cabinet is unreachable.
+A login refused, a lockout, a person needed, a maintenance page or a refusal are
+reported, never retried.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_link_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.objects import State, TaskRun
+from prefect.concurrency.sync import concurrency
+from prefect.futures import PrefectFuture, wait
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.tasks import Task
+
+from config.loader import load_config
+from config.models import CabinetSettings, RobotConfig
+from robots.cabinets import find_cabinet
+from robots.cycle.book import Item, ItemState, opened_book
+from robots.cycle.plan import plan_period
+from robots.cycle.work import CabinetWork, describe, to_order, work_cabinet
+from robots.domain import Period
+from robots.errors import CabinetMaintenance, CabinetUnavailable, RobotError
+
+log = logging.getLogger(__name__)
+
+
+def login_limit(cabinet: CabinetSettings) -> str:
+    """The concurrency limit's name for ``cabinet``'s login (no secret, no special chars)."""
+    identity = f"{cabinet.operator}|{cabinet.url}|{cabinet.login}"
+    return "cabinet-login-" + hashlib.sha256(identity.encode()).hexdigest()[:16]
+
+
+def _transient(task: Task[Any, Any], run: TaskRun, state: State[Any]) -> bool:
+    """Retry the session only when the cabinet could not be reached at all."""
+    error = state.result(raise_on_failure=False)
+    return isinstance(error, CabinetUnavailable) and not isinstance(error, CabinetMaintenance)
+
+
+@task(name="order-in-cabinet", task_run_name="order in {cabinet_name}", cache_policy=NO_CACHE)
+def order_in_cabinet(
+    config_path: str | None, cabinet_name: str, period: str, today: dt.date, first_round: bool
+) -> dict[str, Any]:
+    """Order (or download) ``cabinet_name``'s due documents in one browser session."""
+    settings = load_config(Path(config_path) if config_path else None)
+    cabinet = find_cabinet(settings, cabinet_name)
+    with opened_book(settings.state.ledger_url) as book:
+        # Read again: a retried task goes on from what the last attempt left due.
+        items = book.items(period, {cabinet_name})
+        due = to_order(items, today, dt.datetime.now(dt.UTC), first_round)
+        if not due:
+            return asdict(CabinetWork(cabinet_name))
+        with concurrency(login_limit(cabinet), occupy=1, strict=False):
+            work = work_cabinet(settings, cabinet, due, book)
+    for failure in work.failed:
+        get_run_logger().warning("%s: %s", cabinet_name, failure)
+    return asdict(work)
+
+
+def _ensure_login_limits(cabinets: list[CabinetSettings]) -> None:
+    with get_client(sync_client=True) as client:
+        for cabinet in cabinets:
+            client.upsert_global_concurrency_limit_by_name(login_limit(cabinet), 1)
+
+
+def _record_session_failure(
+    settings: RobotConfig,
+    cabinet: str,
+    period: str,
+    today: dt.date,
+    first_round: bool,
+    error: BaseException,
+) -> None:
+    """A session that ended in an error: its still-due documents fail with that reason."""
+    reason = (
+        describe(error) if isinstance(error, RobotError) else f"{type(error).__name__}: {error}"
+    )
+    evidence = getattr(error, "evidence", None)
+    with opened_book(settings.state.ledger_url) as book:
+        now = dt.datetime.now(dt.UTC)
+        for item in to_order(book.items(period, {cabinet}), today, now, first_round):
+            book.failed(item.key, reason, str(evidence) if evidence else None)
+
+
+def publish_evidence(items: list[Item]) -> None:
+    """A link artifact per evidence folder (trace and screenshot) of what failed."""
+    failed: dict[str, list[Item]] = {}
+    for item in items:
+        if item.state is ItemState.FAILED and item.evidence:
+            failed.setdefault(item.evidence, []).append(item)
+    for evidence, those in failed.items():
+        what = ", ".join(f"{i.account} {i.kind}" for i in those)
+        create_link_artifact(
+            link=f"file://{evidence}/trace.zip",
+            link_text=f"{those[0].cabinet}: trace and screenshot",
+            description=f"{what}: {those[0].reason}",
+        )
+
+
+@flow(name="order-documents", flow_run_name="order documents for {period}")
+def order_documents(
+    period: str,
+    config_path: str | None = None,
+    today: dt.date | None = None,
+    first_round: bool = True,
+    cabinets: list[str] | None = None,
+) -> dict[str, Any]:
+    """Order the due documents for ``period`` of every cabinet (or of ``cabinets``);
+    idempotent: the book knows what was ordered. Returns what each session did."""
+    settings = load_config(Path(config_path) if config_path else None)
+    day = today or dt.date.today()
+    month = Period.parse(period)
+    chosen = [find_cabinet(settings, name) for name in cabinets] if cabinets else None
+    with opened_book(settings.state.ledger_url) as book:
+        book.expect(plan_period(settings, month, day, chosen))
+        items = book.items(period, set(cabinets) if cabinets else None)
+        due = to_order(items, day, dt.datetime.now(dt.UTC), first_round)
+    working = [find_cabinet(settings, name) for name in dict.fromkeys(i.cabinet for i in due)]
+    if not working:
+        return {"sessions": []}
+    _ensure_login_limits(working)
+    delays = [settings.cycle.retry_delay.total_seconds() * 2**n for n in range(10)]
+    session = order_in_cabinet.with_options(
+        retries=settings.cycle.retries,
+        retry_delay_seconds=delays[: settings.cycle.retries] or 0,
+        retry_condition_fn=_transient,
+    )
+    # The pool is sized from the configuration, so it is made here rather than on the flow.
+    runner: ThreadPoolTaskRunner[Any] = ThreadPoolTaskRunner(
+        max_workers=settings.cycle.max_browsers
+    )
+    sessions: list[dict[str, Any]] = []
+    with runner:
+        common = {"config_path": config_path, "period": period, "today": day,
+                  "first_round": first_round}  # fmt: skip
+        futures: dict[str, PrefectFuture[dict[str, Any]]] = {
+            c.name: runner.submit(session, {**common, "cabinet_name": c.name}) for c in working
+        }
+        wait(list(futures.values()))
+        for name, future in futures.items():
+            state = future.state
+            if state.is_completed():
+                sessions.append(future.result())
+                continue
+            error = state.result(raise_on_failure=False)
+            get_run_logger().error("%s: %s", name, error)
+            if isinstance(error, BaseException):
+                _record_session_failure(settings, name, period, day, first_round, error)
+            sessions.append({"cabinet": name, "error": str(error)})
+    with opened_book(settings.state.ledger_url) as book:
+        publish_evidence(book.items(period, set(futures)))
+    return {"sessions": sessions}

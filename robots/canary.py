@@ -1,0 +1,96 @@
+"""The canary: do the page objects still match the configured cabinets?
+
+For each cabinet the robot logs into, a fresh browser session (logged out, so the login
+screens are checked too, and the monthly run's saved session is neither used nor
+replaced) walks every screen the robot uses up to the button that would send something,
+and presses none of those: nothing is ordered, nothing changed. Screenshots of changed
+screens, and the trace of a cabinet where something changed, go to
+``<state>/canary/<time>/<cabinet>/``.
+
+``run_canary`` is a plain function for a scheduler (a Prefect deployment runs it a few
+days before the monthly cycle); ``cabinet-robot check`` prints its report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from config.models import RobotConfig
+from robots.browser import SessionOptions
+from robots.cabinets import find_cabinet, open_robot
+from robots.cabinets.walk import ScreenCheck, Status
+from robots.errors import RobotError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CanaryReport:
+    """Every screen checked, by cabinet, and where the screenshots and traces are."""
+
+    checks: tuple[ScreenCheck, ...]
+    directory: Path
+
+    @property
+    def ok(self) -> bool:
+        return all(check.status is Status.OK for check in self.checks)
+
+    def problems(self) -> list[ScreenCheck]:
+        return [check for check in self.checks if check.status is not Status.OK]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "directory": str(self.directory),
+            "checks": [check.as_json() for check in self.checks],
+        }
+
+    def lines(self) -> list[str]:
+        """One line per screen, for a person."""
+        lines = []
+        width = max((len(check.cabinet) for check in self.checks), default=0)
+        for check in self.checks:
+            line = f"{check.cabinet:<{width}}  {check.status:<11}  {check.screen}"
+            if check.detail:
+                line += f": {check.detail}"
+            if check.screenshot:
+                line += f" (screenshot: {check.screenshot})"
+            lines.append(line)
+        return lines
+
+
+def run_canary(config: RobotConfig, cabinet_names: Sequence[str] | None = None) -> CanaryReport:
+    """Walk the named cabinets (default: every cabinet the robot logs into).
+
+    Raises:
+        ConfigurationError: a name that is no configured cabinet.
+    """
+    if cabinet_names:
+        cabinets = [find_cabinet(config, name) for name in cabinet_names]
+    else:
+        cabinets = [cabinet for cabinet in config.cabinets if cabinet.has_login]
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    directory = config.state.dir / "canary" / stamp
+    checks: list[ScreenCheck] = []
+    for cabinet in cabinets:
+        own = directory / cabinet.name
+        try:
+            with open_robot(config, cabinet, SessionOptions(fresh=True)) as robot:
+                found = robot.walk(own)
+                if any(check.status is Status.CHANGED for check in found):
+                    robot.session.keep_evidence(own)  # trace.zip: the whole walk
+        except RobotError as exc:  # no browser, no password: this cabinet was not checked
+            found = [ScreenCheck(cabinet.name, "cabinet", Status.UNAVAILABLE, str(exc))]
+        log.info(
+            "%s: %d screen(s), %d not ok",
+            cabinet.name,
+            len(found),
+            sum(check.status is not Status.OK for check in found),
+        )
+        checks += found
+    return CanaryReport(tuple(checks), directory)

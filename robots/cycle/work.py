@@ -1,0 +1,138 @@
+"""Ordering a cabinet's due documents through the robot's capability, and deciding what
+is due: to order, to re-order, or to give up on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from config.models import CabinetSettings, RobotConfig
+from robots.browser import evidence_dir
+from robots.cabinets import CabinetRobot, OrderRequest, open_robot
+from robots.cycle.book import Item, ItemState, OrderBook
+from robots.domain import DocumentFormat, DocumentKind, Period, Via
+from robots.downloads import deliver_downloads
+from robots.errors import DocumentNotReady, OrderRefused, RobotError, UnexpectedScreen
+
+log = logging.getLogger(__name__)
+
+REORDERS = 1  # a document that did not come by its deadline is ordered once more
+# Errors that concern one document: the cabinet goes on with the next one. Anything
+# else (login refused, cabinet down, a person needed) ends the cabinet's session.
+_ONE_DOCUMENT = (OrderRefused, UnexpectedScreen, DocumentNotReady)
+
+
+def to_order(items: list[Item], today: dt.date, now: dt.datetime, first_round: bool) -> list[Item]:
+    """What should be ordered now.
+
+    Planned documents the cabinet gives by ``today``; ordered ones past their deadline
+    that were not re-ordered yet; and, on a rerun's first round, what failed or went
+    missing before (a person may have fixed the cause).
+    """
+    due = []
+    for item in items:
+        if item.available_from > today:
+            continue
+        overdue = item.state is ItemState.ORDERED and item.due_at is not None and item.due_at <= now
+        if (
+            item.state is ItemState.PLANNED
+            or (overdue and item.orders <= REORDERS)
+            or (first_round and item.state in (ItemState.FAILED, ItemState.MISSING))
+        ):
+            due.append(item)
+    return due
+
+
+def gone_missing(items: list[Item], now: dt.datetime) -> list[Item]:
+    """Ordered and re-ordered, and the last deadline passed."""
+    return [
+        item
+        for item in items
+        if item.state is ItemState.ORDERED
+        and item.orders > REORDERS
+        and item.due_at is not None
+        and item.due_at <= now
+    ]
+
+
+@dataclass
+class CabinetWork:
+    """What one cabinet session did."""
+
+    cabinet: str
+    ordered: list[str] = field(default_factory=list)
+    downloaded: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def work_cabinet(
+    config: RobotConfig, cabinet: CabinetSettings, items: list[Item], book: OrderBook
+) -> CabinetWork:
+    """Order or download ``items`` in ``cabinet`` in one browser session.
+
+    Each outcome is written to the book as it happens, so a retry of the session (or a
+    rerun after a crash) starts from what is still due. An error about one document is
+    recorded with its evidence and the session goes on; any other error ends it and
+    propagates (the caller decides about retries).
+    """
+    work = CabinetWork(cabinet.name)
+    with open_robot(config, cabinet) as robot:
+        for item in items:
+            what = f"{item.kind} {item.period} of {item.account}"
+            if book.state(item.key) is ItemState.DELIVERED:
+                continue  # came with another one's download (a company's register)
+            try:
+                if _download(config, robot, item, book):
+                    work.downloaded.append(what)
+                else:
+                    work.ordered.append(what)
+            except _ONE_DOCUMENT as exc:
+                evidence = None
+                if isinstance(exc, UnexpectedScreen):
+                    evidence = str(robot.session.keep_evidence(evidence_dir(config, cabinet)))
+                book.failed(item.key, describe(exc), evidence)
+                work.failed.append(f"{what}: {exc}")
+                log.warning("%s: %s: %s", cabinet.name, what, exc)
+    return work
+
+
+def _download(config: RobotConfig, robot: CabinetRobot, item: Item, book: OrderBook) -> bool:
+    """Download ``item`` where the cabinet offers a file (True), else order it by e-mail."""
+    kind, period = DocumentKind(item.kind), Period.parse(item.period)
+    fmt = DocumentFormat(item.format) if item.format else None
+    request = OrderRequest(kind, period, item.account, fmt)
+    via = Via(item.via) if item.via else None
+    if via is None:
+        via = Via.DOWNLOAD if robot.offers_download(kind, period) else Via.EMAIL
+    if via is Via.DOWNLOAD:
+        delivered = deliver_downloads(config, robot.download(request))
+        mine = [
+            d.path
+            for d in delivered
+            if d.path and d.document.account == item.account and d.document.kind == kind
+        ]
+        book.delivered(item.key, mine)
+        book.note_arrivals(item.period)  # other accounts' files that came along
+        return True
+    placed = robot.order(request)
+    book.ordered(item.key, f"sent to {placed.email}" if placed.email else None)
+    return False
+
+
+def describe(exc: RobotError) -> str:
+    """A failure as the matrix shows it: what kind of failure, then the message."""
+    kinds = {
+        "OrderRefused": "refused",
+        "CredentialsError": "login refused",
+        "InteractionRequired": "needs an SMS code",
+        "HumanActionRequired": "needs a person",
+        "CabinetMaintenance": "maintenance",
+        "CabinetUnavailable": "unavailable",
+        "UnexpectedScreen": "screen changed",
+        "ParseError": "unreadable",
+        "ConfigurationError": "configuration",
+        "DocumentNotReady": "not ready",
+    }
+    return f"{kinds.get(type(exc).__name__, type(exc).__name__)}: {exc}"

@@ -1,0 +1,101 @@
+"""The canary (``cabinet-robot check``) on the sandbox: every screen of every cabinet ok
+and nothing ordered; a renamed button named with a screenshot; a service the cabinet
+shows closed today, and an unreachable cabinet, reported unavailable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sandbox.stack import Sandbox
+from support.driving import Driver
+
+pytestmark = pytest.mark.integration
+
+
+def check(driver: Driver, *args: str) -> tuple[int, dict[str, Any]]:
+    result = driver.cli("check", "--json", *args)
+    assert result.exit_code in (0, 1), f"{result.output}\n{result.exception!r}"
+    payload: dict[str, Any] = json.loads(result.stdout)
+    return result.exit_code, payload
+
+
+def by_screen(payload: dict[str, Any], cabinet: str) -> dict[str, dict[str, Any]]:
+    return {c["screen"]: c for c in payload["checks"] if c["cabinet"] == cabinet}
+
+
+def test_every_screen_is_ok_and_nothing_is_submitted(sandbox: Sandbox, driver: Driver) -> None:
+    exit_code, payload = check(driver)
+
+    not_ok = [c for c in payload["checks"] if c["status"] != "ok"]
+    assert (exit_code, payload["ok"], not_ok) == (0, True, [])
+    cabinets = {c["cabinet"] for c in payload["checks"]}
+    assert cabinets == {"sip-sandbox", "mts-sandbox", "kcell-sandbox", "a1-sandbox"}
+    sip = by_screen(payload, "sip-sandbox")
+    assert "Вход в личный кабинет" in sip and "Детализация на E-mail: абоненты" in sip
+    assert all(running.orders() == [] for running in sandbox.cabinets)
+    assert sandbox.mailbox.messages() == []
+
+
+def test_a_renamed_button_is_named_with_a_screenshot(sandbox: Sandbox, driver: Driver) -> None:
+    sandbox.cabinet("a1").set_markup("rename=Отправить счет=>Выслать счет")
+
+    exit_code, payload = check(driver, "--cabinet", "a1-sandbox")
+
+    assert exit_code == 1 and payload["ok"] is False
+    screens = by_screen(payload, "a1-sandbox")
+    changed = {name: c for name, c in screens.items() if c["status"] != "ok"}
+    assert list(changed) == ["Счета"]
+    assert changed["Счета"]["status"] == "changed"
+    assert "button «Отправить счет»" in changed["Счета"]["detail"]
+    screenshot = Path(changed["Счета"]["screenshot"])
+    assert screenshot.read_bytes().startswith(b"\x89PNG")
+    assert (Path(payload["directory"]) / "a1-sandbox" / "trace.zip").exists()
+
+
+def test_a_service_closed_today_is_unavailable_not_changed(
+    sandbox: Sandbox, driver: Driver
+) -> None:
+    sandbox.cabinet("sip").set_today(dt.date.today().replace(day=2))
+
+    exit_code, payload = check(driver, "--cabinet", "sip-sandbox")
+
+    screens = by_screen(payload, "sip-sandbox")
+    assert exit_code == 1 and "changed" not in {c["status"] for c in screens.values()}
+    closed = screens["Загрузить счет по ссылке"]
+    assert closed["status"] == "unavailable" and "с 1 по 3 число" in closed["detail"]
+    assert screens["Детализация на E-mail: абоненты"]["status"] == "ok"
+
+
+def test_a_cabinet_that_cannot_be_reached_is_unavailable(sandbox: Sandbox, driver: Driver) -> None:
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    config = sandbox.config_path.read_text(encoding="utf-8")
+    url = sandbox.cabinet("kcell").url
+    sandbox.config_path.write_text(
+        config.replace(url, f"http://127.0.0.1:{closed}/login"), encoding="utf-8"
+    )
+
+    exit_code, payload = check(driver, "--cabinet", "kcell-sandbox")
+
+    assert exit_code == 1
+    statuses = [c["status"] for c in payload["checks"]]
+    assert set(statuses) == {"unavailable"}
+    first = payload["checks"][0]
+    assert first["screen"] == "Вход в Kcell Business ID"
+    assert "cannot be reached" in first["detail"]
+
+
+def test_the_report_for_a_person(sandbox: Sandbox, driver: Driver) -> None:
+    result = driver.cli("check", "--cabinet", "mts-sandbox")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:3] == ["mts-sandbox", "ok", "Вход"]
+    assert lines[-1].startswith("all screens ok; screenshots and traces: ")

@@ -1,0 +1,265 @@
+"""The monthly cycle end to end: Prefect (test harness), the four sandbox cabinets in real
+Chromium, the collector over IMAP, the order book, the report and the summary e-mail.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from prefect.settings import get_current_settings
+from prefect.testing.utilities import prefect_test_harness
+
+from config.loader import load_config
+from robots.cycle.plan import plan_period
+from robots.domain import Period
+from sandbox.stack import Sandbox
+from support.driving import Driver
+
+TODAY = dt.date.today().replace(day=15)  # as the sandbox fixture sets it
+PERIOD = str(Period.of(TODAY).previous())
+# The cycle tests share one Prefect server: one xdist worker runs them all.
+pytestmark = pytest.mark.xdist_group("prefect")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect"))
+    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    with prefect_test_harness(server_startup_timeout=60):
+        yield
+
+
+def prefect_api(path: str, query: dict[str, Any]) -> list[dict[str, Any]]:
+    """POST a filter to the harness's Prefect API (what the UI shows)."""
+    url = f"{get_current_settings().api.url}/{path}"
+    response = httpx.post(url, json={"limit": 50, "offset": 0, **query}, timeout=30)
+    response.raise_for_status()
+    found: list[dict[str, Any]] = response.json()
+    return found
+
+
+def last_session_attempts(cabinet: str) -> int:
+    """How many times Prefect ran the latest session task of ``cabinet``."""
+    by_name = {"name": {"any_": [f"order in {cabinet}"]}}
+    runs = prefect_api(
+        "task_runs/filter", {"task_runs": by_name, "sort": "EXPECTED_START_TIME_DESC"}
+    )
+    assert runs, f"no session task for {cabinet}"
+    attempts: int = runs[0]["run_count"]
+    return attempts
+
+
+def run_cycle(driver: Driver, *cabinets: str, **env: str) -> tuple[int, dict[str, Any]]:
+    """``cabinet-robot run --json`` for the sandbox's month; exit code and JSON."""
+    args = ["run", "--json", "--period", PERIOD, "--today", TODAY.isoformat()]
+    for cabinet in cabinets:
+        args += ["--cabinet", cabinet]
+    result = driver.cli(*args, **env)
+    assert result.exit_code in (0, 1), f"{result.output}\n{result.exception!r}"
+    return result.exit_code, json.loads(result.stdout)
+
+
+def statuses(payload: dict[str, Any]) -> dict[tuple[str, str, str], str]:
+    return {(r["cabinet"], r["account"], r["kind"]): r["status"] for r in payload["matrix"]}
+
+
+def cell(payload: dict[str, Any], cabinet: str, account: str, kind: str) -> dict[str, Any]:
+    found = [
+        r
+        for r in payload["matrix"]
+        if (r["cabinet"], r["account"], r["kind"]) == (cabinet, account, kind)
+    ]
+    assert len(found) == 1, payload["matrix"]
+    return found[0]
+
+
+def manifest(sandbox: Sandbox) -> list[dict[str, Any]]:
+    path = load_config(sandbox.config_path).tarifer.inbox / "manifest.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def all_orders(sandbox: Sandbox) -> list[dict[str, Any]]:
+    return [order for running in sandbox.cabinets for order in running.orders()]
+
+
+def test_cycle_delivers_everything_from_all_four_cabinets_and_a_rerun_repeats_nothing(
+    sandbox: Sandbox, driver: Driver
+) -> None:
+    code, payload = run_cycle(driver)
+
+    config = load_config(sandbox.config_path)
+    expected = {
+        (e.cabinet, e.account, str(e.kind))
+        for e in plan_period(config, Period.parse(PERIOD), TODAY)
+    }
+    assert {c.split("-")[0] for c, _, _ in expected} == {"sip", "mts", "kcell", "a1"}
+    assert statuses(payload) == dict.fromkeys(expected, "delivered"), payload["matrix"]
+    assert code == 0 and payload["complete"] is True
+    # Every delivered file is in the manifest and in the inbox, for the right account.
+    lines = manifest(sandbox)
+    inbox = config.tarifer.inbox
+    for row in payload["matrix"]:
+        for path in row["files"].split():
+            assert (inbox / path).is_file()
+            assert path.split("/")[1] == row["account"]
+    assert {(m["operator"], m["account"], m["kind"]) for m in lines} >= {
+        (c.split("-")[0], a, k) for c, a, k in expected
+    }
+    # The report for accounting, beside the manifest.
+    html = (inbox / f"report-{PERIOD}.html").read_text(encoding="utf-8")
+    assert f"Documents for {PERIOD}" in html and "delivered" in html
+    with open(inbox / f"report-{PERIOD}.csv", encoding="utf-8") as report:
+        assert {(r["cabinet"], r["account"], r["kind"]) for r in csv.DictReader(report)} == expected
+    # The matrix is on the Prefect run.
+    artifacts = prefect_api(
+        "artifacts/filter", {"artifacts": {"key": {"any_": [f"matrix-{PERIOD}"]}}}
+    )
+    assert artifacts and "✅ delivered" in artifacts[0]["data"]
+
+    status = driver.cli("status", "--json", "--period", PERIOD)
+    assert status.exit_code == 0 and json.loads(status.stdout)["matrix"] == payload["matrix"]
+
+    orders_before = all_orders(sandbox)
+    code, payload = run_cycle(driver)
+    assert code == 0 and set(statuses(payload).values()) == {"delivered"}
+    assert all_orders(sandbox) == orders_before, "a rerun placed orders again"
+    assert manifest(sandbox) == lines, "a rerun delivered files again"
+
+
+def test_a_lost_document_is_ordered_once_more_then_reported_missing_to_accounting(
+    sandbox: Sandbox, driver: Driver
+) -> None:
+    lost_account = "277012345679"
+    sandbox.outbox.lose(
+        lambda parcel: parcel.spec.account == lost_account and parcel.spec.kind == "call_details"
+    )
+    code, payload = run_cycle(driver, "mts-sandbox", CABINET_ROBOT_CYCLE__DEADLINES='{"*": "8s"}')
+
+    assert code == 1 and payload["complete"] is False
+    missing = cell(payload, "mts-sandbox", lost_account, "call_details")
+    assert missing["status"] == "missing" and "ordered 2 time(s)" in missing["detail"]
+    others = {k: v for k, v in statuses(payload).items() if k[1:] != (lost_account, "call_details")}
+    assert set(others.values()) == {"delivered"}
+    placed = [
+        o
+        for o in sandbox.cabinet("mts").orders()
+        if o["account"] == lost_account and o["kind"] == "call_details"
+    ]
+    assert len(placed) == 2, placed
+    # Accounting was told, with the matrix.
+    summaries = sandbox.accounting.messages()
+    assert len(summaries) == 1
+    assert summaries[0].subject == f"cabinet-robot: documents for {PERIOD}: 1 missing"
+    body = summaries[0].message.get_body(("plain",))
+    assert body is not None and lost_account in body.get_content()
+
+
+@pytest.mark.parametrize("sandbox_options", [{"faults": "maintenance=sip"}], indirect=True)
+def test_maintenance_and_a_wrong_password_fail_their_cabinets_only(
+    sandbox: Sandbox, driver: Driver
+) -> None:
+    code, payload = run_cycle(
+        driver,
+        "sip-sandbox",
+        "mts-sandbox",
+        "kcell-sandbox",
+        CABINET_ROBOT_MTS_PASSWORD="not-the-password",
+    )
+
+    assert code == 1
+    by_cabinet: dict[str, set[str]] = {}
+    for row in payload["matrix"]:
+        by_cabinet.setdefault(row["cabinet"], set()).add(row["status"])
+    assert by_cabinet == {
+        "sip-sandbox": {"failed"},
+        "mts-sandbox": {"failed"},
+        "kcell-sandbox": {"delivered"},
+    }
+    sip = cell(payload, "sip-sandbox", "1100023456", "invoice")
+    assert sip["detail"].startswith("maintenance:")
+    mts = cell(payload, "mts-sandbox", "277012345678", "invoice")
+    assert mts["detail"].startswith("login refused:")
+    assert mts["evidence"] and (Path(mts["evidence"]) / "trace.zip").is_file()
+    assert "not-the-password" not in (Path(mts["evidence"]) / "trace.zip").read_bytes().decode(
+        "latin-1"
+    )
+    assert sandbox.cabinet("sip").orders() == [] and sandbox.cabinet("mts").orders() == []
+    assert last_session_attempts("sip-sandbox") == 1, "maintenance is not retried in minutes"
+    assert last_session_attempts("mts-sandbox") == 1, "a refused login is never retried"
+    summary = sandbox.accounting.messages()
+    assert len(summary) == 1 and "failed" in summary[0].subject
+
+
+@pytest.mark.parametrize("sandbox_options", [{"faults": "error_rate=1"}], indirect=True)
+def test_an_unreachable_cabinet_is_retried_by_prefect_then_reported(
+    sandbox: Sandbox, driver: Driver
+) -> None:
+    code, payload = run_cycle(driver, "sip-sandbox", CABINET_ROBOT_CYCLE__RETRIES="1")
+
+    assert code == 1
+    assert {row["status"] for row in payload["matrix"]} == {"failed"}
+    assert all(row["detail"].startswith("unavailable:") for row in payload["matrix"])
+    assert last_session_attempts("sip-sandbox") == 2, "one attempt, one Prefect retry"
+
+
+@pytest.mark.parametrize("sandbox_options", [{"today": TODAY.replace(day=2)}], indirect=True)
+def test_nothing_is_ordered_while_the_cabinet_refuses_by_its_calendar(
+    sandbox: Sandbox, driver: Driver
+) -> None:
+    day = TODAY.replace(day=2)
+    result = driver.cli(
+        "run", "--json", "--period", PERIOD, "--today", day.isoformat(), "--cabinet", "sip-sandbox"
+    )
+    payload = json.loads(result.stdout)
+
+    assert result.exit_code == 0, "waiting is not a failure"
+    assert {row["status"] for row in payload["matrix"]} == {"waiting"}
+    fourth = day.replace(day=4).isoformat()
+    assert all(row["detail"] == f"the cabinet gives it from {fourth}" for row in payload["matrix"])
+    assert sandbox.cabinet("sip").orders() == []
+    assert sandbox.accounting.messages() == [], "nothing is wrong yet: no alarm"
+
+
+def test_a_cabinet_password_can_come_from_a_prefect_secret_block() -> None:
+    from prefect.blocks.system import Secret
+
+    from config.models import CabinetSettings
+    from robots.errors import ConfigurationError
+    from robots.secrets import cabinet_password
+
+    cabinet = CabinetSettings.model_validate(
+        {
+            "name": "mts-main",
+            "operator": "mts",
+            "url": "https://vm.mts.ru/",
+            "login": "79161234567",
+            "password_secret": "mts-main-password",
+        }
+    )
+    with pytest.raises(ConfigurationError, match="Secret block 'mts-main-password'"):
+        cabinet_password(cabinet)
+    Secret(value="from-the-block").save("mts-main-password")
+    assert cabinet_password(cabinet) == "from-the-block"
+
+
+def test_the_canary_flow_fails_when_a_screen_changed(sandbox: Sandbox) -> None:
+    from flows.canary import canary_check
+
+    sandbox.cabinet("sip").set_markup("rename=Сформировать детализацию=>Заказать")
+    state = canary_check(
+        config_path=str(sandbox.config_path), cabinets=["sip-sandbox"], return_state=True
+    )
+
+    assert state.is_failed()
+    assert "the canary found screens" in str(state.message) and ": changed" in str(state.message)
+    assert sandbox.cabinet("sip").orders() == [], "the canary submits nothing"
+    table = prefect_api("artifacts/filter", {"artifacts": {"key": {"any_": ["canary"]}}})
+    assert table and '"changed"' in table[0]["data"]

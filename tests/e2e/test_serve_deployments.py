@@ -1,0 +1,77 @@
+"""``cabinet-robot serve`` against a real Prefect server: the deployments and schedules it
+registers are what the configuration says."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from sandbox.prefect_server import PrefectServer
+
+CONFIG = """\
+[mail]
+host = "127.0.0.1"
+security = "plain"
+username = "robot"
+password_env = "CABINET_ROBOT_MAIL_PASSWORD"
+
+[tarifer]
+inbox = "tarifer"
+
+[schedule]
+timezone = "Asia/Almaty"
+monthly_cycle = "15 7 6 * *"
+collect = "*/20 * * * *"
+canary = "0 5 2 * *"
+"""
+
+
+@pytest.fixture
+def prefect(tmp_path: Path) -> Iterator[PrefectServer]:
+    with PrefectServer(tmp_path / "prefect") as server:
+        yield server
+
+
+def deployments(server: PrefectServer) -> list[dict[str, Any]]:
+    response = httpx.post(f"{server.api_url}/deployments/filter", json={}, timeout=30)
+    response.raise_for_status()
+    found: list[dict[str, Any]] = response.json()
+    return found
+
+
+def test_serve_registers_the_scheduled_deployments(tmp_path: Path, prefect: PrefectServer) -> None:
+    config = tmp_path / "cabinet-robot.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    env = {**os.environ, **prefect.env(), "PREFECT_HOME": str(prefect.home)}
+    serving = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "serve", "--config", str(config)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(found := deployments(prefect)) < 3 and time.monotonic() < deadline:
+            assert serving.poll() is None, serving.stderr.read().decode() if serving.stderr else ""
+            time.sleep(0.5)  # polling another process's registration
+    finally:
+        os.killpg(serving.pid, signal.SIGTERM)
+        serving.wait(timeout=30)
+
+    schedules = {d["name"]: d["schedules"][0]["schedule"] for d in found}
+    assert schedules["monthly-cycle"]["cron"] == "15 7 6 * *"
+    assert schedules["monthly-cycle"]["timezone"] == "Asia/Almaty"
+    assert schedules["collect-mail"]["cron"] == "*/20 * * * *"
+    assert schedules["canary-check"]["cron"] == "0 5 2 * *"
+    parameters = {d["name"]: d["parameters"] for d in found}
+    assert parameters["monthly-cycle"] == {"config_path": str(config.resolve())}

@@ -1,0 +1,123 @@
+"""Scrubbing a recording: one placeholder per value, in every form it takes, and a scan
+that finds what scrubbing missed, inside zips and encoded bodies too."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import zipfile
+from pathlib import Path
+
+from robots.scenarios.har import scrub_har
+from robots.scenarios.record import find_secrets
+from robots.scenarios.scrub import Scrubber
+
+PASSWORD = "Pa&ss wörd+1"
+ACCOUNT = "277012345678"
+
+
+def test_phone_numbers_keep_their_shape_and_get_one_stand_in_everywhere() -> None:
+    scrubber = Scrubber(secrets=[], phones=["79161234567"], not_phones=[ACCOUNT])
+    text = scrubber.text(
+        "+7 916 123-45-67 | 79161234567 | number=9161234567 | +375 29 123-45-67 | "
+        f"SIM 8937501375291234567 | account {ACCOUNT} | 2026-10-15 | 1795512766567"
+    )
+    assert text == (
+        "+7 916 000-00-01 | 79160000001 | number=9160000001 | +375 29 000-00-02 | "
+        f"SIM 8937501375290000002 | account {ACCOUNT} | 2026-10-15 | 1795512766567"
+    )
+    assert scrubber.text("9161234567") == "9160000001"  # a login by phone number
+
+
+def test_emails_secrets_tokens_and_cookies_in_every_encoding() -> None:
+    scrubber = Scrubber(secrets=[PASSWORD, "123456"])
+    scrubber.learn_tokens_in_html('<input type="hidden" name="csrf_token" value="Tok3n-abcdef12">')
+    scrubber.learn_tokens_in_html('<div data-vm data-csrf-token="Other-t0ken-99"></div>')
+    scrubber.learn_cookie("S3ss10n-value-xyz")
+    scrubber.learn_cookie("ru")  # not random-looking: a language, kept
+    form = (
+        "password=Pa%26ss+w%C3%B6rd%2B1&code=123456&account=1123456789"
+        "&email=Robot.One%40Example.com&csrf_token=Tok3n-abcdef12"
+    )
+    assert scrubber.text(form) == (
+        "password=SCRUBBED-SECRET-1&code=SCRUBBED-SECRET-2&account=1123456789"
+        "&email=scrubbed-1%40example.invalid&csrf_token=SCRUBBED-TOKEN-1"
+    )
+    page = '<p>robot.one@example.com</p><div data-csrf-token="Other-t0ken-99">'
+    assert (
+        scrubber.text(page)
+        == '<p>scrubbed-1@example.invalid</p><div data-csrf-token="SCRUBBED-TOKEN-2">'
+    )
+    assert scrubber.text('{"v":"Pa&ss w\\u00f6rd+1"}') == '{"v":"SCRUBBED-SECRET-1"}'
+    assert scrubber.text("Cookie: sid=S3ss10n-value-xyz; lang=ru") == (
+        "Cookie: sid=SCRUBBED-COOKIE-1; lang=ru"
+    )
+
+
+def har_of(*entries: dict[str, object]) -> dict[str, object]:
+    return {"log": {"pages": [], "entries": list(entries)}}
+
+
+def entry(
+    url: str, body: bytes, mime: str, *, post: str = "", attachment: bool = False
+) -> dict[str, object]:
+    headers = [{"name": "content-type", "value": mime}]
+    if attachment:
+        headers.append({"name": "content-disposition", "value": 'attachment; filename="f"'})
+    content = {"mimeType": mime, "text": base64.b64encode(body).decode(), "encoding": "base64"}
+    return {
+        "request": {
+            "method": "POST" if post else "GET",
+            "url": url,
+            "headers": [{"name": "Cookie", "value": "SID=Zx9-session-cookie"}],
+            "cookies": [{"name": "SID", "value": "Zx9-session-cookie"}],
+            "postData": {"mimeType": "application/x-www-form-urlencoded", "text": post},
+        },
+        "response": {"status": 200, "headers": headers, "cookies": [], "content": content},
+    }
+
+
+def workbook(text: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("xl/sharedStrings.xml", text)
+    return out.getvalue()
+
+
+def test_a_har_is_scrubbed_in_urls_forms_pages_and_workbooks_and_documents_withheld() -> None:
+    har = har_of(
+        entry("http://cab/login", b"<p>ok</p>", "text/html",
+              post=f"password={PASSWORD}&n=79161234567"),
+        entry("http://cab/export?n=79161234567", workbook("<t>375291234567</t>"),
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+              attachment=True),
+        entry("http://cab/invoice.pdf", b"%PDF-1.4 \x00\xff 79161234567", "application/pdf",
+              attachment=True),
+    )  # fmt: skip
+    scrub_har(har, Scrubber(secrets=[PASSWORD]))
+
+    text = json.dumps(har)
+    assert "79161234567" not in text and "Zx9-session-cookie" not in text
+    login, export, pdf = har["log"]["entries"]  # type: ignore[index]
+    assert login["request"]["postData"]["text"] == "password=SCRUBBED-SECRET-1&n=79160000001"
+    assert export["request"]["url"] == "http://cab/export?n=79160000001"
+    with zipfile.ZipFile(io.BytesIO(base64.b64decode(export["response"]["content"]["text"]))) as x:
+        assert x.read("xl/sharedStrings.xml") == b"<t>375290000002</t>"
+    assert pdf["response"]["content"]["text"].startswith("Withheld from the scenario")
+
+
+def test_the_scan_finds_a_secret_in_a_zip_and_in_an_encoded_body(tmp_path: Path) -> None:
+    (tmp_path / "scenario.json").write_text("{}", encoding="utf-8")
+    with zipfile.ZipFile(tmp_path / "trace.zip", "w", zipfile.ZIP_DEFLATED) as trace:
+        trace.writestr("1-trace.trace", json.dumps({"value": PASSWORD}))
+    har = har_of(entry("http://cab/", f"<p>{PASSWORD}</p>".encode(), "text/html"))
+    (tmp_path / "recording.har").write_text(json.dumps(har), encoding="utf-8")
+
+    found = find_secrets(tmp_path, {PASSWORD: "the password"})
+
+    assert found == [
+        "the password in recording.har: http://cab/",
+        "the password in trace.zip:1-trace.trace",
+    ]
+    assert PASSWORD not in " ".join(found)
