@@ -24,22 +24,25 @@ def deployments(settings: RobotConfig, config_path: Path) -> list[RunnerDeployme
     schedule = settings.schedule
     parameters = {"config_path": str(config_path)}
     return [
-        monthly_cycle.to_deployment(  # type: ignore[list-item]  # sync here: async_dispatch
+        monthly_cycle.to_deployment(  # type: ignore[list-item,call-arg]
             name="monthly-cycle",
             schedule=Cron(schedule.monthly_cycle, timezone=schedule.timezone),
             parameters=parameters,
+            _sync=True,  # even where an event loop runs (async_dispatch would give a coroutine)
             description="Order last month's documents, collect them, reconcile.",
         ),
-        collect_mail.to_deployment(  # type: ignore[list-item]
+        collect_mail.to_deployment(  # type: ignore[list-item,call-arg]
             name="collect-mail",
             schedule=Cron(schedule.collect, timezone=schedule.timezone),
             parameters=parameters,
+            _sync=True,  # even where an event loop runs (async_dispatch would give a coroutine)
             description="Collect the operators' mail into Tarifer's inbox.",
         ),
-        canary_check.to_deployment(  # type: ignore[list-item]
+        canary_check.to_deployment(  # type: ignore[list-item,call-arg]
             name="canary-check",
             schedule=Cron(schedule.canary, timezone=schedule.timezone),
             parameters=parameters,
+            _sync=True,  # even where an event loop runs (async_dispatch would give a coroutine)
             description="Check every screen the robot uses, submitting nothing.",
         ),
     ]
