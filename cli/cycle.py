@@ -135,7 +135,7 @@ def _show(
 def _print_matrix(console: Console, period: str, cells: list[Cell]) -> None:
     from rich.table import Table
 
-    from robots.cycle.matrix import Status, counts
+    from robots.cycle.matrix import Status, tally
 
     colours = {
         Status.DELIVERED: "green",
@@ -158,7 +158,7 @@ def _print_matrix(console: Console, period: str, cells: list[Cell]) -> None:
         status = f"[{colours[cell.status]}]{cell.status}[/]"
         table.add_row(cell.cabinet, cell.account, cell.kind, status, detail)
     console.print(table)
-    console.print(", ".join(f"{n} {status}" for status, n in counts(cells).items() if n))
+    console.print(tally(cells))
 
 
 @contextmanager

@@ -24,10 +24,10 @@ from robots.cycle.matrix import (
     Cell,
     Status,
     complete,
-    counts,
     markdown,
     reconcile,
     rows,
+    tally,
     write_reports,
 )
 from robots.cycle.notify import send_summary
@@ -122,8 +122,7 @@ def finish(
     create_markdown_artifact(text, key=f"matrix-{period}", description=f"Documents for {period}")
     create_table_artifact(rows(cells), key=f"matrix-table-{period}")
     html_path, csv_path = write_reports(settings.tarifer.inbox, period, cells)
-    tally = ", ".join(f"{n} {status}" for status, n in counts(cells).items() if n)
-    get_run_logger().info("documents for %s: %s; report %s", period, tally, html_path)
+    get_run_logger().info("documents for %s: %s; report %s", period, tally(cells), html_path)
     notified = _notify(settings, period, cells)
     my_cells = reconcile(mine, today)
     return {

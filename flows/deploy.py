@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from prefect import Flow
 from prefect.schedules import Cron
 
 from config.models import RobotConfig
@@ -22,27 +23,21 @@ def deployments(settings: RobotConfig, config_path: Path) -> list[RunnerDeployme
     The cycle's period is left out: each run works on the month before its own date.
     """
     schedule = settings.schedule
-    parameters = {"config_path": str(config_path)}
+    scheduled: list[tuple[Flow[..., Any], str, str, str]] = [
+        (monthly_cycle, "monthly-cycle", schedule.monthly_cycle,
+         "Order last month's documents, collect them, reconcile."),
+        (collect_mail, "collect-mail", schedule.collect,
+         "Collect the operators' mail into Tarifer's inbox."),
+        (canary_check, "canary-check", schedule.canary,
+         "Check every screen the robot uses, submitting nothing."),
+    ]  # fmt: skip
     return [
-        monthly_cycle.to_deployment(  # type: ignore[list-item,call-arg]
-            name="monthly-cycle",
-            schedule=Cron(schedule.monthly_cycle, timezone=schedule.timezone),
-            parameters=parameters,
+        flow.to_deployment(  # type: ignore[misc,call-arg]
+            name=name,
+            schedule=Cron(cron, timezone=schedule.timezone),
+            parameters={"config_path": str(config_path)},
             _sync=True,  # even where an event loop runs (async_dispatch would give a coroutine)
-            description="Order last month's documents, collect them, reconcile.",
-        ),
-        collect_mail.to_deployment(  # type: ignore[list-item,call-arg]
-            name="collect-mail",
-            schedule=Cron(schedule.collect, timezone=schedule.timezone),
-            parameters=parameters,
-            _sync=True,  # even where an event loop runs (async_dispatch would give a coroutine)
-            description="Collect the operators' mail into Tarifer's inbox.",
-        ),
-        canary_check.to_deployment(  # type: ignore[list-item,call-arg]
-            name="canary-check",
-            schedule=Cron(schedule.canary, timezone=schedule.timezone),
-            parameters=parameters,
-            _sync=True,  # even where an event loop runs (async_dispatch would give a coroutine)
-            description="Check every screen the robot uses, submitting nothing.",
-        ),
+            description=description,
+        )
+        for flow, name, cron, description in scheduled
     ]

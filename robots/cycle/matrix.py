@@ -91,6 +91,11 @@ def counts(cells: list[Cell]) -> dict[str, int]:
     return {str(status): sum(c.status is status for c in cells) for status in Status}
 
 
+def tally(cells: list[Cell]) -> str:
+    """``"25 delivered, 2 failed"``: the counts that are not zero."""
+    return ", ".join(f"{n} {status}" for status, n in counts(cells).items() if n)
+
+
 def complete(cells: list[Cell]) -> bool:
     """Everything delivered."""
     return all(c.status is Status.DELIVERED for c in cells)
@@ -119,7 +124,7 @@ def _pivot(cells: list[Cell]) -> tuple[list[str], dict[tuple[str, str], dict[str
 def markdown(period: str, cells: list[Cell]) -> str:
     """The matrix as markdown (the Prefect run's artifact)."""
     kinds, table = _pivot(cells)
-    total = ", ".join(f"{n} {status}" for status, n in counts(cells).items() if n)
+    total = tally(cells)
     lines = [
         f"# Documents for {period}",
         "",
@@ -163,7 +168,7 @@ def report_html(period: str, cells: list[Cell], generated: dt.datetime) -> str:
                 f"<b>{e(str(cell.status))}</b><br><small>{e(cell.detail)}</small></td>"
             )
         body.append(f"<tr><th>{e(cabinet)}</th><td>{e(account)}</td>{''.join(tds)}</tr>")
-    total = ", ".join(f"{n} {status}" for status, n in counts(cells).items() if n)
+    total = tally(cells)
     return (
         '<!doctype html><html lang="en"><meta charset="utf-8">'
         f"<title>Documents for {e(period)}</title>"
