@@ -27,7 +27,15 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from robots.domain import AccountId, DocumentFormat, DocumentKind, Operator, PhoneNumber, Via
+from robots.domain import (
+    CABINET_KINDS,
+    AccountId,
+    DocumentFormat,
+    DocumentKind,
+    Operator,
+    PhoneNumber,
+    Via,
+)
 from robots.errors import ConfigurationError
 
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
@@ -268,6 +276,17 @@ class CabinetSettings(_Section):
             )
         return self
 
+    @model_validator(mode="after")
+    def _documents_offered(self) -> Self:
+        offered = CABINET_KINDS[self.operator]
+        unknown = [str(d.kind) for d in self.documents or () if d.kind not in offered]
+        if unknown:
+            raise ValueError(
+                f"cabinet {self.name!r}: the {self.operator} cabinet has no "
+                f"{', '.join(unknown)} to order; it offers {', '.join(sorted(offered))}"
+            )
+        return self
+
     @property
     def has_login(self) -> bool:
         return self.url is not None
@@ -283,7 +302,9 @@ class CabinetSettings(_Section):
 class CycleSettings(_Section):
     """[cycle]: how the monthly cycle orders, waits and gives up."""
 
-    max_browsers: int = Field(default=2, ge=1, le=16)  # cabinets worked in at once
+    # Cabinets worked in at once. A session mostly waits for the cabinet's answers, so even
+    # two cores keep four busy (bench/cycle.py: 4 gave 2.1x one browser's throughput, 2 gave 1.7x).
+    max_browsers: int = Field(default=4, ge=1, le=16)
     poll_interval: Duration = dt.timedelta(minutes=10)  # between collections while waiting
     # How long an ordered document may take to arrive, over the operators' defaults:
     # keys "<kind>" or "<operator>.<kind>" (the more specific wins), or "*" for all.

@@ -1,7 +1,9 @@
 """``canary_check``: the QA canary as a flow, a few days before the monthly cycle.
 
-A run whose canary found a changed or unreachable screen ends Failed, so the Prefect UI
-(and any automation on failed runs) shows it; the table of screens is its artifact.
+Its sessions take the same one-per-login slots as the cycle's (``flows.logins``), so a
+canary started during a run cannot log the run out. A run whose canary found a changed
+or unreachable screen ends Failed, so the Prefect UI (and any automation on failed runs)
+shows it; the table of screens is its artifact.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from prefect import flow
 from prefect.artifacts import create_table_artifact
 
 from config.loader import load_config
+from flows.logins import ensure_login_limits, login_slot
 from robots.canary import run_canary
 from robots.errors import UnexpectedScreen
 
@@ -23,7 +26,8 @@ def canary_check(
 ) -> dict[str, Any]:
     """Walk every screen the robot uses in the cabinets, submitting nothing."""
     settings = load_config(Path(config_path) if config_path else None)
-    report = run_canary(settings, cabinets)
+    ensure_login_limits(c for c in settings.cabinets if c.has_login)
+    report = run_canary(settings, cabinets, guard=login_slot)
     create_table_artifact(
         [check.as_json() for check in report.checks],
         key="canary",

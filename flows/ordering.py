@@ -2,9 +2,8 @@
 
 One task per cabinet session. Cabinets run side by side in Prefect's thread pool (one
 Playwright per task: its sync API is bound to the thread that started it), at most
-``cycle.max_browsers`` at once, and never two sessions with the same login: a Prefect
-global concurrency limit of 1 per login holds across flow runs (the canary, a manual
-run and the cycle cannot log each other out).
+``cycle.max_browsers`` at once, and never two sessions with the same login
+(``flows.logins``: the canary, a manual run and the cycle cannot log each other out).
 
 Retries: the robot retries a page that answered 5xx within seconds (tenacity); the
 task is retried by Prefect, minutes apart, only when the whole cabinet is unreachable.
@@ -15,7 +14,6 @@ reported, never retried.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from dataclasses import asdict
 from pathlib import Path
@@ -24,15 +22,14 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.client.orchestration import get_client
 from prefect.client.schemas.objects import State, TaskRun
-from prefect.concurrency.sync import concurrency
 from prefect.futures import PrefectFuture, wait
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task
 
 from config.loader import load_config
-from config.models import CabinetSettings, RobotConfig
+from config.models import RobotConfig
+from flows.logins import ensure_login_limits, login_slot
 from robots.cabinets import find_cabinet
 from robots.cycle.book import Item, ItemState, opened_book
 from robots.cycle.plan import plan_period
@@ -41,12 +38,6 @@ from robots.domain import Period
 from robots.errors import CabinetMaintenance, CabinetUnavailable, RobotError
 
 log = logging.getLogger(__name__)
-
-
-def login_limit(cabinet: CabinetSettings) -> str:
-    """The concurrency limit's name for ``cabinet``'s login (no secret, no special chars)."""
-    identity = f"{cabinet.operator}|{cabinet.url}|{cabinet.login}"
-    return "cabinet-login-" + hashlib.sha256(identity.encode()).hexdigest()[:16]
 
 
 def _transient(task: Task[Any, Any], run: TaskRun, state: State[Any]) -> bool:
@@ -68,17 +59,11 @@ def order_in_cabinet(
         due = to_order(items, today, dt.datetime.now(dt.UTC), first_round)
         if not due:
             return asdict(CabinetWork(cabinet_name))
-        with concurrency(login_limit(cabinet), occupy=1, strict=False):
+        with login_slot(cabinet):
             work = work_cabinet(settings, cabinet, due, book)
     for failure in work.failed:
         get_run_logger().warning("%s: %s", cabinet_name, failure)
     return asdict(work)
-
-
-def _ensure_login_limits(cabinets: list[CabinetSettings]) -> None:
-    with get_client(sync_client=True) as client:
-        for cabinet in cabinets:
-            client.upsert_global_concurrency_limit_by_name(login_limit(cabinet), 1)
 
 
 def _record_session_failure(
@@ -136,7 +121,7 @@ def order_documents(
     working = [find_cabinet(settings, name) for name in dict.fromkeys(i.cabinet for i in due)]
     if not working:
         return {"sessions": []}
-    _ensure_login_limits(working)
+    ensure_login_limits(working)
     delays = [settings.cycle.retry_delay.total_seconds() * 2**n for n in range(10)]
     session = order_in_cabinet.with_options(
         retries=settings.cycle.retries,

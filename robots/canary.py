@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from config.models import RobotConfig
+from config.models import CabinetSettings, RobotConfig
 from robots.browser import SessionOptions
 from robots.cabinets import find_cabinet, open_robot
 from robots.cabinets.walk import ScreenCheck, Status
@@ -64,7 +65,15 @@ class CanaryReport:
         return lines
 
 
-def run_canary(config: RobotConfig, cabinet_names: Sequence[str] | None = None) -> CanaryReport:
+# Held around each cabinet's session: the scheduler's one-session-per-login guard.
+SessionGuard = Callable[[CabinetSettings], AbstractContextManager[object]]
+
+
+def run_canary(
+    config: RobotConfig,
+    cabinet_names: Sequence[str] | None = None,
+    guard: SessionGuard = lambda cabinet: nullcontext(),
+) -> CanaryReport:
     """Walk the named cabinets (default: every cabinet the robot logs into).
 
     Raises:
@@ -80,7 +89,7 @@ def run_canary(config: RobotConfig, cabinet_names: Sequence[str] | None = None) 
     for cabinet in cabinets:
         own = directory / cabinet.name
         try:
-            with open_robot(config, cabinet, SessionOptions(fresh=True)) as robot:
+            with guard(cabinet), open_robot(config, cabinet, SessionOptions(fresh=True)) as robot:
                 found = robot.walk(own)
                 if any(check.status is Status.CHANGED for check in found):
                     robot.session.keep_evidence(own)  # trace.zip: the whole walk

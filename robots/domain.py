@@ -48,6 +48,29 @@ class DocumentFormat(StrEnum):
     ZIP = "zip"
 
 
+# What each operator's cabinet gives to order by e-mail or as a file (the manuals); what
+# the robots order, and what a cabinet's configured ``documents`` may ask for.
+CABINET_KINDS: dict[Operator, frozenset[DocumentKind]] = {
+    Operator.SIP: frozenset(
+        {DocumentKind.INVOICE, DocumentKind.CALL_DETAILS, DocumentKind.CHARGES}
+    ),
+    Operator.MTS: frozenset({DocumentKind.INVOICE, DocumentKind.CALL_DETAILS}),
+    # Kcell has no invoice to order: the work act and the invoice register stand for it.
+    Operator.KCELL: frozenset(
+        {
+            DocumentKind.CALL_DETAILS,
+            DocumentKind.WORK_ACT,
+            DocumentKind.INVOICE_REGISTER,
+            DocumentKind.RECONCILIATION_ACT,
+            DocumentKind.NUMBERS_REPORT,
+            DocumentKind.PAYMENTS_REPORT,
+        }
+    ),
+    Operator.A1: frozenset(
+        {DocumentKind.INVOICE, DocumentKind.CALL_DETAILS, DocumentKind.RECONCILIATION_ACT}
+    ),
+}
+
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 # Account ids and phone numbers become path components in Tarifer's inbox: keep them

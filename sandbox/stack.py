@@ -152,6 +152,11 @@ class RunningCabinet:
         """End every session of this cabinet: the next request is sent to log in again."""
         self.cabinet.sessions.expire_all()
 
+    def login_spans(self) -> list[tuple[float, float]]:
+        """When each session of the robot's login was first and last used
+        (``time.monotonic()``), oldest first: two that overlap were open at once."""
+        return self.cabinet.sessions.spans(self.cabinet.login)
+
     def lock_login(self) -> None:
         """Lock the cabinet's login as too many wrong passwords would (its ``lockout_s``)."""
         self.cabinet.lock_login()

@@ -215,10 +215,7 @@ class A1Robot(CabinetRobot):
             return self._call_details(request)
         if request.kind is DocumentKind.RECONCILIATION_ACT:
             return self._reconciliation(request)
-        raise OrderRefused(
-            f"the A1 cabinet has no {request.kind} to order; it offers invoice, call_details, "
-            "reconciliation_act"
-        )
+        raise self.not_offered(request.kind)
 
     def _invoice(self, request: OrderRequest) -> Order:
         setting = self.delivery(request.account)

@@ -21,6 +21,7 @@ from page_objects.base import Fetched
 from robots.browser import BrowserSession
 from robots.cabinets.walk import ScreenCheck, Stop, walk_stops
 from robots.domain import (
+    CABINET_KINDS,
     Account,
     DocumentFormat,
     DocumentKind,
@@ -150,6 +151,14 @@ class CabinetRobot(ABC):
     @abstractmethod
     def download(self, request: OrderRequest) -> list[DownloadedFile]:
         """Fetch a document the cabinet offers as a file (per-number details: one per number)."""
+
+    @classmethod
+    def not_offered(cls, kind: DocumentKind) -> OrderRefused:
+        """The refusal of a kind this cabinet does not give at all."""
+        offered = ", ".join(sorted(CABINET_KINDS[cls.operator]))
+        return OrderRefused(
+            f"the {cls.operator} cabinet has no {kind} to order; it offers {offered}"
+        )
 
     def delivery(self, account: str) -> DeliverySetting:
         """How the cabinet delivers ``account``'s regular invoices."""

@@ -117,9 +117,7 @@ class MtsRobot(CabinetRobot):
 
     def order(self, request: OrderRequest) -> Order:
         if request.kind not in (DocumentKind.INVOICE, DocumentKind.CALL_DETAILS):
-            raise OrderRefused(
-                f"the MTS cabinet has no {request.kind} to order; it offers invoice, call_details"
-            )
+            raise self.not_offered(request.kind)
         email = self.order_email()
         fmt = request.format or DocumentFormat.PDF  # PDF: what Tarifer prefers (manual)
         if request.kind is DocumentKind.INVOICE and fmt is not DocumentFormat.PDF:

@@ -195,10 +195,7 @@ class SipRobot(CabinetRobot):
             DocumentKind.CHARGES: self._order_charges,
         }
         if request.kind not in orders:
-            raise OrderRefused(
-                f"the SIP cabinet has no {request.kind} to order; it offers "
-                f"{', '.join(map(str, orders))}"
-            )
+            raise self.not_offered(request.kind)
         return orders[request.kind](request)
 
     def _order_invoice(self, request: OrderRequest) -> Order:

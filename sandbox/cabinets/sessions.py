@@ -4,6 +4,9 @@ Every session carries its CSRF token (every POST form sends it back) and the log
 it belongs to (``None`` before logging in: the login form needs a token too). A
 session older than the TTL is gone; the store tells "expired" from "unknown" so a
 cabinet can say "Время сеанса истекло" instead of just showing the login page.
+
+The store also remembers when each logged-in session was first and last used, so a test
+can tell whether two sessions of one login were ever open at once (``spans``).
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ class SessionStore:
         self._lock = threading.Lock()
         self._sessions: dict[str, Session] = {}
         self._expired: set[str] = set()  # ended by ``expire_all``, told apart until next seen
+        self._used: dict[str, tuple[str, float, float]] = {}  # id -> login, first, last use
 
     def create(self, login: str | None = None) -> Session:
         """A new session with a fresh id and CSRF token."""
@@ -67,6 +71,7 @@ class SessionStore:
                 oldest = min(self._sessions.values(), key=lambda s: s.created)
                 del self._sessions[oldest.id]
             self._sessions[session.id] = session
+            self._note_use(session)
         return session
 
     def get(self, session_id: str | None) -> Session | Lookup:
@@ -84,7 +89,23 @@ class SessionStore:
             if time.monotonic() - session.created > (_DEFAULT_TTL_S if ttl is None else ttl):
                 del self._sessions[session_id]
                 return Lookup.EXPIRED
+            self._note_use(session)
             return session
+
+    def _note_use(self, session: Session) -> None:
+        if session.login is None:
+            return
+        now = time.monotonic()
+        login, first, _ = self._used.get(session.id, (session.login, now, now))
+        self._used[session.id] = (login, first, now)
+        if len(self._used) > _MAX_SESSIONS:
+            del self._used[next(iter(self._used))]
+
+    def spans(self, login: str) -> list[tuple[float, float]]:
+        """When each session of ``login`` was first and last used (``time.monotonic()``),
+        in the order they were opened."""
+        with self._lock:
+            return [(first, last) for who, first, last in self._used.values() if who == login]
 
     def expire_all(self) -> None:
         """End every session now, as an expiry would (tests of "session expired")."""

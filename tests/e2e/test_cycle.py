@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -248,6 +249,26 @@ def test_a_cabinet_password_can_come_from_a_prefect_secret_block() -> None:
         cabinet_password(cabinet)
     Secret(value="from-the-block").save("mts-main-password")
     assert cabinet_password(cabinet) == "from-the-block"
+
+
+def test_a_canary_started_during_the_ordering_waits_for_the_login(sandbox: Sandbox) -> None:
+    from flows.canary import canary_check
+    from flows.ordering import order_documents
+
+    config = str(sandbox.config_path)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        ordering = pool.submit(
+            order_documents, PERIOD, config, TODAY, cabinets=["sip-sandbox"], return_state=True
+        )
+        canary = pool.submit(canary_check, config, cabinets=["sip-sandbox"], return_state=True)
+        states = [ordering.result(timeout=300), canary.result(timeout=300)]
+
+    assert all(state.is_completed() for state in states), states
+    assert sandbox.cabinet("sip").orders(), "the cycle ordered"
+    spans = sorted(sandbox.cabinet("sip").login_spans())
+    assert len(spans) == 2, "the cycle's session and the canary's fresh one"
+    (_, first_ends), (second_opens, _) = spans
+    assert first_ends < second_opens, "two sessions of one login were open at once"
 
 
 def test_the_canary_flow_fails_when_a_screen_changed(sandbox: Sandbox) -> None:

@@ -55,3 +55,18 @@ def test_new_password_rules() -> None:
     for weak in ("Abc1234", "abcdefgh", "12345678", ""):
         assert new_password_problem(weak, weak) is PasswordProblem.WEAK, weak
     assert new_password_problem("Abc12", "Abc12", min_length=5) is None
+
+
+def test_the_store_tells_when_each_session_of_a_login_was_in_use() -> None:
+    store = SessionStore()
+    anonymous = store.create()
+    first = store.create("admin")
+    store.create("admin")
+    store.create("someone-else")
+    assert store.get(first.id) is first and store.get(anonymous.id) is anonymous
+
+    spans = store.spans("admin")
+    assert len(spans) == 2, "an anonymous session or another login is not counted"
+    (opened_1, last_1), (opened_2, last_2) = spans
+    assert opened_1 <= opened_2 < last_1, "the first was used again after the second opened"
+    assert last_2 == opened_2

@@ -9,15 +9,16 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from config.models import CycleSettings, NotifySettings
+from config.models import CabinetSettings, CycleSettings, NotifySettings
+from robots.cabinets import ROBOTS
 from robots.cabinets.a1 import A1Robot
-from robots.cabinets.kcell import KcellRobot
+from robots.cabinets.kcell import BY_EMAIL, DOWNLOADS, KcellRobot
 from robots.cabinets.mts import MtsRobot
 from robots.cabinets.sip import SipRobot
 from robots.cycle.book import Item, ItemState
 from robots.cycle.matrix import Status, markdown, reconcile, write_reports
 from robots.cycle.work import gone_missing, to_order
-from robots.domain import DocumentKind, Period
+from robots.domain import CABINET_KINDS, DocumentKind, Operator, Period
 
 OCTOBER = Period.parse("2026-10")
 NOW = dt.datetime(2026, 11, 10, 12, tzinfo=dt.UTC)
@@ -67,6 +68,23 @@ def test_each_cabinet_gives_last_month_by_its_manual(
 ) -> None:
     day = dt.date.fromisoformat(today)
     assert robot.available_from(kind, OCTOBER, day) == dt.date.fromisoformat(available)
+
+
+def test_a_cabinet_is_configured_only_with_documents_its_cabinet_gives() -> None:
+    for operator, robot in ROBOTS.items():
+        assert set(robot.default_kinds) <= CABINET_KINDS[operator]
+    assert set(DOWNLOADS) | set(BY_EMAIL) == CABINET_KINDS[Operator.KCELL]
+    kcell = {"name": "kcell", "operator": "kcell"}
+    CabinetSettings.model_validate({**kcell, "documents": [{"kind": "work_act"}]})
+    with pytest.raises(
+        ValidationError, match="the kcell cabinet has no invoice to order; it offers"
+    ):
+        CabinetSettings.model_validate({**kcell, "documents": [{"kind": "invoice"}]})
+    refused = MtsRobot.not_offered(DocumentKind.RECONCILIATION_ACT)
+    assert (
+        str(refused)
+        == "the mts cabinet has no reconciliation_act to order; it offers call_details, invoice"
+    )
 
 
 def test_deadlines_come_from_the_manual_unless_configured() -> None:
