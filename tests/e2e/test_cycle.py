@@ -58,6 +58,15 @@ def last_session_attempts(cabinet: str) -> int:
     return attempts
 
 
+def latest_artifact(key: str) -> str:
+    """The data of the newest artifact called ``key`` (earlier tests' runs made some too)."""
+    query = {"artifacts": {"key": {"any_": [key]}}, "sort": "CREATED_DESC"}
+    artifacts = prefect_api("artifacts/filter", query)
+    assert artifacts, f"no {key} artifact"
+    data: str = artifacts[0]["data"]
+    return data
+
+
 def run_cycle(driver: Driver, *cabinets: str, **env: str) -> tuple[int, dict[str, Any]]:
     """``cabinet-robot run --json`` for the sandbox's month; exit code and JSON."""
     args = ["run", "--json", "--period", PERIOD, "--today", TODAY.isoformat()]
@@ -120,10 +129,7 @@ def test_cycle_delivers_everything_from_all_four_cabinets_and_a_rerun_repeats_no
     with open(inbox / f"report-{PERIOD}.csv", encoding="utf-8") as report:
         assert {(r["cabinet"], r["account"], r["kind"]) for r in csv.DictReader(report)} == expected
     # The matrix is on the Prefect run.
-    artifacts = prefect_api(
-        "artifacts/filter", {"artifacts": {"key": {"any_": [f"matrix-{PERIOD}"]}}}
-    )
-    assert artifacts and "✅ delivered" in artifacts[0]["data"]
+    assert "✅ delivered" in latest_artifact(f"matrix-{PERIOD}")
 
     status = driver.cli("status", "--json", "--period", PERIOD)
     assert status.exit_code == 0 and json.loads(status.stdout)["matrix"] == payload["matrix"]
@@ -282,5 +288,4 @@ def test_the_canary_flow_fails_when_a_screen_changed(sandbox: Sandbox) -> None:
     assert state.is_failed()
     assert "the canary found screens" in str(state.message) and ": changed" in str(state.message)
     assert sandbox.cabinet("sip").orders() == [], "the canary submits nothing"
-    table = prefect_api("artifacts/filter", {"artifacts": {"key": {"any_": ["canary"]}}})
-    assert table and '"changed"' in table[0]["data"]
+    assert '"changed"' in latest_artifact("canary")
