@@ -101,15 +101,17 @@ class Staged:
 def stage(incoming: Iterable[Incoming], ledger: Ledger, received_at: dt.datetime) -> Staged:
     """Drop byte-identical files; give a changed document the next version."""
     staged = Staged()
-    seen: set[str] = set()
-    latest: dict[str, LatestVersion] = {}
-    for item in incoming:
-        if item.sha256 in seen or ledger.has_sha(item.sha256):
+    items = list(incoming)
+    # Two queries for the whole batch: a lookup per document cost more than the parsing.
+    seen = ledger.known_shas(item.sha256 for item in items)
+    latest = ledger.latest_versions(item.document.id for item in items)
+    for item in items:
+        if item.sha256 in seen:
             staged.duplicates += 1
             continue
         seen.add(item.sha256)
         doc_id = item.document.id
-        previous = latest.get(doc_id) or ledger.latest_version(doc_id)
+        previous = latest.get(doc_id)
         version = previous.version + 1 if previous else 1
         path = relative_path(item.document, version)
         staged.files.append((path, item.data))

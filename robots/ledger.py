@@ -31,6 +31,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+# Values bound in one ``IN (...)``: well under SQLite's and Postgres' parameter limits.
+_IN_CHUNK = 500
+
 
 class Outcome(StrEnum):
     """What became of a message."""
@@ -242,19 +245,34 @@ class Ledger:
 
     # -- documents ----------------------------------------------------------------
 
-    def has_sha(self, sha256: str) -> bool:
+    def known_shas(self, shas: Iterable[str]) -> set[str]:
+        """Which of ``shas`` are delivered documents already (one query per 500)."""
+        wanted = list(dict.fromkeys(shas))
         with self._session() as s:
-            return s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == sha256)) is not None
+            return self._known_shas(s, wanted)
 
-    def latest_version(self, doc_id: str) -> LatestVersion | None:
+    @staticmethod
+    def _known_shas(s: Session, shas: list[str]) -> set[str]:
+        known: set[str] = set()
+        for start in range(0, len(shas), _IN_CHUNK):
+            chunk = shas[start : start + _IN_CHUNK]
+            known.update(s.scalars(select(DocumentRow.sha256).where(DocumentRow.sha256.in_(chunk))))
+        return known
+
+    def latest_versions(self, doc_ids: Iterable[str]) -> dict[str, LatestVersion]:
+        """The newest delivered version of each of ``doc_ids`` that has one."""
+        wanted = list(dict.fromkeys(doc_ids))
+        latest: dict[str, LatestVersion] = {}
         with self._session() as s:
-            row = s.scalars(
-                select(DocumentRow)
-                .where(DocumentRow.doc_id == doc_id)
-                .order_by(DocumentRow.version.desc())
-                .limit(1)
-            ).first()
-            return LatestVersion(row.sha256, row.version, row.path) if row else None
+            for start in range(0, len(wanted), _IN_CHUNK):
+                rows = s.scalars(
+                    select(DocumentRow)
+                    .where(DocumentRow.doc_id.in_(wanted[start : start + _IN_CHUNK]))
+                    .order_by(DocumentRow.version)
+                )
+                for row in rows:  # ascending: the last one seen of a document is its newest
+                    latest[row.doc_id] = LatestVersion(row.sha256, row.version, row.path)
+        return latest
 
     def document_count(self) -> int:
         with self._session() as s:
@@ -281,14 +299,19 @@ class Ledger:
         now = dt.datetime.now(dt.UTC)
         with self._session() as s:
             self._insert_documents(s, documents)
-            for record in messages:
-                existing = s.scalars(
+            # One query for the batch's earlier attempts, not one per message.
+            seen = {
+                row.uid: row
+                for row in s.scalars(
                     select(MessageRow).where(
                         MessageRow.mailbox == mailbox,
                         MessageRow.uidvalidity == uidvalidity,
-                        MessageRow.uid == record.uid,
+                        MessageRow.uid.in_([record.uid for record in messages]),
                     )
-                ).first()
+                )
+            }
+            for record in messages:
+                existing = seen.get(record.uid)
                 if existing is None:
                     s.add(
                         MessageRow(
@@ -328,8 +351,10 @@ class Ledger:
 
     @staticmethod
     def _insert_documents(s: Session, documents: list[DocumentRecord]) -> None:
+        known = Ledger._known_shas(s, [doc.sha256 for doc in documents])
         for doc in documents:
-            if s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == doc.sha256)) is None:
+            if doc.sha256 not in known:
+                known.add(doc.sha256)
                 s.add(
                     DocumentRow(
                         sha256=doc.sha256,
@@ -342,7 +367,7 @@ class Ledger:
                         supersedes=doc.supersedes,
                     )
                 )
-            s.flush()
+        s.flush()
 
     # -- manifest recovery ------------------------------------------------------------
 
