@@ -15,7 +15,7 @@ from prefect import flow
 from prefect.artifacts import create_table_artifact
 
 from config.loader import load_config
-from flows.logins import ensure_login_limits, login_slot
+from flows.logins import login_slot
 from robots.canary import run_canary
 from robots.errors import UnexpectedScreen
 
@@ -26,7 +26,6 @@ def canary_check(
 ) -> dict[str, Any]:
     """Walk every screen the robot uses in the cabinets, submitting nothing."""
     settings = load_config(Path(config_path) if config_path else None)
-    ensure_login_limits(c for c in settings.cabinets if c.has_login)
     report = run_canary(settings, cabinets, guard=login_slot)
     create_table_artifact(
         [check.as_json() for check in report.checks],

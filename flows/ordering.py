@@ -29,7 +29,7 @@ from prefect.tasks import Task
 
 from config.loader import load_config
 from config.models import RobotConfig
-from flows.logins import ensure_login_limits, login_slot
+from flows.logins import login_slot
 from robots.cabinets import find_cabinet
 from robots.cycle.book import Item, ItemState, opened_book
 from robots.cycle.plan import plan_period
@@ -121,7 +121,6 @@ def order_documents(
     working = [find_cabinet(settings, name) for name in dict.fromkeys(i.cabinet for i in due)]
     if not working:
         return {"sessions": []}
-    ensure_login_limits(working)
     delays = [settings.cycle.retry_delay.total_seconds() * 2**n for n in range(10)]
     session = order_in_cabinet.with_options(
         retries=settings.cycle.retries,
