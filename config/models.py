@@ -35,6 +35,7 @@ from robots.domain import (
     Operator,
     PhoneNumber,
     Via,
+    not_offered_reason,
 )
 from robots.errors import ConfigurationError
 
@@ -279,12 +280,9 @@ class CabinetSettings(_Section):
     @model_validator(mode="after")
     def _documents_offered(self) -> Self:
         offered = CABINET_KINDS[self.operator]
-        unknown = [str(d.kind) for d in self.documents or () if d.kind not in offered]
+        unknown = [d.kind for d in self.documents or () if d.kind not in offered]
         if unknown:
-            raise ValueError(
-                f"cabinet {self.name!r}: the {self.operator} cabinet has no "
-                f"{', '.join(unknown)} to order; it offers {', '.join(sorted(offered))}"
-            )
+            raise ValueError(f"cabinet {self.name!r}: {not_offered_reason(self.operator, unknown)}")
         return self
 
     @property

@@ -71,6 +71,13 @@ CABINET_KINDS: dict[Operator, frozenset[DocumentKind]] = {
     ),
 }
 
+
+def not_offered_reason(operator: Operator, kinds: list[DocumentKind]) -> str:
+    """Why ``kinds`` cannot be had from ``operator``'s cabinet, naming what can."""
+    offered = ", ".join(sorted(CABINET_KINDS[operator]))
+    return f"the {operator} cabinet has no {', '.join(kinds)} to order; it offers {offered}"
+
+
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 # Account ids and phone numbers become path components in Tarifer's inbox: keep them

@@ -21,7 +21,6 @@ from page_objects.base import Fetched
 from robots.browser import BrowserSession
 from robots.cabinets.walk import ScreenCheck, Stop, walk_stops
 from robots.domain import (
-    CABINET_KINDS,
     Account,
     DocumentFormat,
     DocumentKind,
@@ -30,6 +29,7 @@ from robots.domain import (
     Period,
     Subscriber,
     Via,
+    not_offered_reason,
 )
 from robots.downloads import DownloadedFile
 from robots.errors import (
@@ -155,10 +155,7 @@ class CabinetRobot(ABC):
     @classmethod
     def not_offered(cls, kind: DocumentKind) -> OrderRefused:
         """The refusal of a kind this cabinet does not give at all."""
-        offered = ", ".join(sorted(CABINET_KINDS[cls.operator]))
-        return OrderRefused(
-            f"the {cls.operator} cabinet has no {kind} to order; it offers {offered}"
-        )
+        return OrderRefused(not_offered_reason(cls.operator, [kind]))
 
     def delivery(self, account: str) -> DeliverySetting:
         """How the cabinet delivers ``account``'s regular invoices."""
