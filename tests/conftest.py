@@ -6,6 +6,7 @@ Dovecot per worker; mailboxes are cheap (a line in a passwd-file) and made per t
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -13,6 +14,18 @@ from typing import Any
 import pytest
 
 from sandbox.mailserver import DovecotNotInstalled, ImapProbe, Mailbox, MailServer, find_dovecot
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_restored() -> Iterator[None]:
+    """Undo what a CLI run in this process did to the root logger: it points it at the
+    runner's captured stderr, closed when the run ends, and a server thread of a later
+    test (the sandbox's SMTP) would then log to a closed file."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def _require_dovecot() -> None:

@@ -23,7 +23,10 @@ def kcell_page(sandbox: Sandbox, page: Page) -> Page:
 
 
 def heading(page: Page, text: str) -> None:
+    """Wait for the screen and for its script: the script is loaded at the end of the page,
+    so a control used as soon as the heading shows could act before it is wired."""
     expect(page.get_by_role("heading", level=1, name=text, exact=True)).to_be_visible()
+    page.wait_for_load_state()
 
 
 def log_in(page: Page, kcell: RunningCabinet) -> None:

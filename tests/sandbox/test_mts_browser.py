@@ -35,6 +35,7 @@ def log_in(page: Page, mts: RunningCabinet) -> None:
     page.get_by_label("Пароль:", exact=True).fill(mts.password)
     page.get_by_role("button", name="Войти").click()
     expect(page.get_by_role("heading", name="Виртуальный менеджер", exact=True)).to_be_visible()
+    page.wait_for_load_state()  # the tree's drag and drop is the page's script, loaded last
 
 
 def account_item(page: Page, account: str) -> Locator:
