@@ -12,8 +12,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from sandbox.mailserver import DovecotNotInstalled, ImapProbe, Mailbox, MailServer, find_dovecot
+
+# Two workers, each with a Chromium and its servers, share two cores: the default 5 s of
+# expect() could run out under that load. A check that holds still passes at once.
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(autouse=True)
