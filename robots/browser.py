@@ -22,7 +22,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, quote_plus
@@ -224,6 +224,10 @@ def open_browser(
             exc.evidence = session.keep_evidence(evidence_dir(config, cabinet))
             raise
         finally:
+            # Stopped before closing: Playwright keeps the running chunk's call stacks
+            # in a temporary directory that only stopping the trace removes.
+            with suppress(PlaywrightError):
+                context.tracing.stop()
             context.close()
     finally:
         if throwaway is not None:
