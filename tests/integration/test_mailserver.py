@@ -189,6 +189,18 @@ def test_a_given_root_is_kept() -> None:
         shutil.rmtree(parent)
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="not root: every Dovecot process is this user")
+def test_a_directory_the_mail_user_cannot_enter_is_refused_before_starting() -> None:
+    parent = Path(tempfile.mkdtemp(prefix="cabinet-test-"))  # 0700, as a private TMPDIR
+    try:
+        server = MailServer(root=parent / "dovecot")
+        with pytest.raises(MailServerError, match=rf"cannot enter {parent} \(mode 700\)"):
+            server.start()
+        assert not server.running and not (parent / "dovecot").exists()
+    finally:
+        shutil.rmtree(parent)
+
+
 def test_a_dovecot_that_dies_at_start_is_reported() -> None:
     server = MailServer(dovecot="/bin/false")
     with pytest.raises(MailServerError, match="exited with code 1"):
