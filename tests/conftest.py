@@ -21,16 +21,19 @@ from sandbox.mailserver import DovecotNotInstalled, ImapProbe, Mailbox, MailServ
 expect.set_options(timeout=10_000)
 
 
-@pytest.fixture(autouse=True)
-def _root_logging_restored() -> Iterator[None]:
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[object]:
     """Undo what a CLI run in this process did to the root logger: it points it at the
     runner's captured stderr, closed when the run ends, and a server thread of a later
-    test (the sandbox's SMTP) would then log to a closed file."""
+    test (the sandbox's SMTP) would then log to a closed file. Around the whole test, so
+    that pytest's own per-phase handlers are neither kept nor lost."""
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
+    try:
+        return (yield)
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
 
 
 def _require_dovecot() -> None:
