@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -198,6 +199,14 @@ class CabinetClient:
                 "password": self.cabinet.password if password is None else password,
             },
         )
+
+    def status_when_ready(self, job_url: str, timeout_s: float = 10) -> dict[str, Any]:
+        """Poll a SIP invoice job's status, as its page's script does, until it is ready."""
+        deadline = time.monotonic() + timeout_s
+        while not (status := self.http.get(f"{job_url}/status").json())["ready"]:
+            assert time.monotonic() < deadline, f"{job_url} not ready after {timeout_s} s"
+            time.sleep(0.05)
+        return dict(status)
 
     def close(self) -> None:
         self.http.close()

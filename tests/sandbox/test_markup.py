@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -337,11 +336,7 @@ def test_renamed_texts_replace_the_old_ones_and_forms_keep_working(
     assert job.statuses == ["Идёт формирование"]
     status = sip.http.get(job.url + "/status").json()
     assert status == {"ready": False, "status": "Идёт формирование"}
-    deadline = time.monotonic() + 10
-    while not (status := sip.http.get(job.url + "/status").json())["ready"]:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    assert status["status"] == "Счет сформирован"
+    assert sip.status_when_ready(job.url)["status"] == "Счет сформирован"
     assert [o["kind"] for o in cabinet.orders()] == ["invoice"]
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -274,11 +273,7 @@ def test_invoice_by_link_becomes_ready_and_downloads(sip: CabinetClient, sandbox
     assert job.statuses == ["Счет формируется"] and "Скачать счет" not in job.links
     early = sip.http.get(f"{job.url}/file")
     assert early.status_code == 409
-    deadline = time.monotonic() + 10
-    while not (status := sip.http.get(f"{job.url}/status").json())["ready"]:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    assert status["status"] == "Счет сформирован"
+    assert sip.status_when_ready(job.url)["status"] == "Счет сформирован"
     ready = sip.open(job.url)
     assert ready.statuses == ["Счет сформирован"]
     download = sip.http.get(ready.links["Скачать счет"])
