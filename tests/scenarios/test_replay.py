@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -23,7 +25,7 @@ from page_objects.sip import details as sip_details
 from robots import clock
 from robots.browser import launch_chromium
 from robots.domain import DocumentFormat
-from robots.scenarios.replay import ReplayResult, replay_scenario
+from robots.scenarios.replay import ReplayResult, replay_scenario, replay_scenarios
 from robots.scenarios.scenario import Scenario, scenario_folders
 
 Replay = Callable[[Path, Path], ReplayResult]
@@ -126,3 +128,26 @@ def test_a_request_the_recording_never_saw_is_named(
     (miss, *_) = result.misses
     assert miss.startswith("GET ") and "/bills/details/subscribers?period=" in miss
     assert "recorded with ?kind=pdf" in miss
+
+
+def test_sessions_leave_no_temporary_directory_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Playwright keeps a running trace's call stacks in TMPDIR until the trace is stopped;
+    # a robot that only closed its browser context left one directory per session.
+    # Short: Chromium puts a socket in it, whose path may not exceed 107 bytes.
+    temporary = Path(tempfile.mkdtemp(prefix="tmpdir-"))
+    monkeypatch.setenv("TMPDIR", str(temporary))  # read by the Playwright driver it starts
+    monkeypatch.setattr("page_objects.sip.details.SUBMIT", "Сформировать детализацию звонков")
+    folders = [HERE / "sip" / "login", DETAILS]  # one passes, one fails and keeps evidence
+    try:
+        with ThreadPoolExecutor(max_workers=1) as thread:  # a Playwright of its own (see replay)
+            passed, failed = thread.submit(
+                replay_scenarios, folders, SETTINGS, tmp_path / "out"
+            ).result()
+        left = sorted(entry.name for entry in temporary.iterdir())
+    finally:
+        shutil.rmtree(temporary)
+
+    assert passed.passed and not failed.passed and failed.evidence
+    assert left == []
