@@ -7,6 +7,7 @@ status messages, labels, buttons), without a browser: ``sip`` (``CabinetClient``
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import time
@@ -199,6 +200,12 @@ class CabinetClient:
                 "password": self.cabinet.password if password is None else password,
             },
         )
+
+    def invoices_take_a_while(self) -> None:
+        """SIP invoices by link ready after 2 s, not 0.2: long enough that a loaded machine
+        still sees «Счет формируется» on the page it is sent to after ordering."""
+        cabinet = self.cabinet.cabinet
+        cabinet.timings = dataclasses.replace(cabinet.timings, invoice_ready_s=2.0)
 
     def status_when_ready(self, job_url: str, timeout_s: float = 10) -> dict[str, Any]:
         """Poll a SIP invoice job's status, as its page's script does, until it is ready."""

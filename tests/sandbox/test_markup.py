@@ -4,7 +4,6 @@ ones everywhere while the forms keep working; an empty spec changes nothing."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -17,7 +16,7 @@ import pytest
 from robots.domain import Operator
 from sandbox.cabinets.markup import MarkupSpec, restyle_css, restyled_name, rewrite_html
 from sandbox.mailserver import MailServer
-from sandbox.stack import RunningCabinet, Sandbox
+from sandbox.stack import Sandbox
 from sandbox.world import accounts_of
 
 if TYPE_CHECKING:
@@ -287,18 +286,12 @@ def test_the_same_seed_gives_the_same_markup_and_another_seed_another(
     assert ids_5 and not ids_5 & read_markup(other).ids
 
 
-def invoices_take_a_while(cabinet: RunningCabinet) -> None:
-    """Invoices by link ready after 2 s: long enough that a loaded machine still sees
-    «Счет формируется» on the page it is sent to after ordering."""
-    cabinet.cabinet.timings = dataclasses.replace(cabinet.cabinet.timings, invoice_ready_s=2.0)
-
-
 def test_restyled_forms_and_the_maintenance_page_still_work(
     sandbox: Sandbox, sip: CabinetClient
 ) -> None:
     cabinet = sandbox.cabinet("sip")
     cabinet.set_markup("restyle,seed=3")
-    invoices_take_a_while(cabinet)
+    sip.invoices_take_a_while()
     assert sip.login().h1 == "Главное меню администратора"
     sip.open("/bills/link")
     job = sip.submit("/bills/link", {"account": ACCOUNT, "period": "2026-10", "format": "pdf"})
@@ -331,7 +324,7 @@ def test_renamed_texts_replace_the_old_ones_and_forms_keep_working(
     link = sip.open("/bills/link")
     assert "Продолжить" in link.buttons and "Далее" not in link.buttons
     assert "Для получения счета нажмите Далее" in link.text  # a longer text: not renamed
-    invoices_take_a_while(cabinet)
+    sip.invoices_take_a_while()
     job = sip.submit("/bills/link", {"account": ACCOUNT, "period": "2026-10", "format": "pdf"})
     assert job.statuses == ["Идёт формирование"]
     status = sip.http.get(job.url + "/status").json()

@@ -4,7 +4,6 @@ arrive in Dovecot."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import io
 from collections.abc import Callable
@@ -257,9 +256,7 @@ def test_invoice_for_an_account_that_gets_no_email(sip: CabinetClient, sandbox: 
 
 
 def test_invoice_by_link_becomes_ready_and_downloads(sip: CabinetClient, sandbox: Sandbox) -> None:
-    cabinet = sandbox.cabinet("sip").cabinet
-    # Long enough that a loaded machine still asks for the file before it is ready.
-    cabinet.timings = dataclasses.replace(cabinet.timings, invoice_ready_s=2.0)
+    sip.invoices_take_a_while()
     sip.login()
     form = sip.open("/bills/link")
     assert form.h1 == "Загрузить счет по ссылке"
