@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import (
     Boolean,
@@ -33,6 +34,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 # Values bound in one ``IN (...)``: well under SQLite's and Postgres' parameter limits.
 _IN_CHUNK = 500
+T = TypeVar("T")
+
+
+def _chunks(values: list[T]) -> Iterator[list[T]]:
+    """``values`` in slices of at most ``_IN_CHUNK``, one ``IN (...)`` each."""
+    for start in range(0, len(values), _IN_CHUNK):
+        yield values[start : start + _IN_CHUNK]
 
 
 class Outcome(StrEnum):
@@ -254,8 +262,7 @@ class Ledger:
     @staticmethod
     def _known_shas(s: Session, shas: list[str]) -> set[str]:
         known: set[str] = set()
-        for start in range(0, len(shas), _IN_CHUNK):
-            chunk = shas[start : start + _IN_CHUNK]
+        for chunk in _chunks(shas):
             known.update(s.scalars(select(DocumentRow.sha256).where(DocumentRow.sha256.in_(chunk))))
         return known
 
@@ -264,10 +271,10 @@ class Ledger:
         wanted = list(dict.fromkeys(doc_ids))
         latest: dict[str, LatestVersion] = {}
         with self._session() as s:
-            for start in range(0, len(wanted), _IN_CHUNK):
+            for chunk in _chunks(wanted):
                 rows = s.scalars(
                     select(DocumentRow)
-                    .where(DocumentRow.doc_id.in_(wanted[start : start + _IN_CHUNK]))
+                    .where(DocumentRow.doc_id.in_(chunk))
                     .order_by(DocumentRow.version)
                 )
                 for row in rows:  # ascending: the last one seen of a document is its newest
@@ -302,11 +309,12 @@ class Ledger:
             # One query for the batch's earlier attempts, not one per message.
             seen = {
                 row.uid: row
+                for chunk in _chunks([record.uid for record in messages])
                 for row in s.scalars(
                     select(MessageRow).where(
                         MessageRow.mailbox == mailbox,
                         MessageRow.uidvalidity == uidvalidity,
-                        MessageRow.uid.in_([record.uid for record in messages]),
+                        MessageRow.uid.in_(chunk),
                     )
                 )
             }
