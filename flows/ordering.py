@@ -116,6 +116,9 @@ def order_documents(
     chosen = [find_cabinet(settings, name) for name in cabinets] if cabinets else None
     with opened_book(settings.state.ledger_url) as book:
         book.expect(plan_period(settings, month, day, chosen))
+        # What came by mail before the book expected it (a month's first run, when the
+        # operators had mailed some documents already) is delivered: not ordered again.
+        book.note_arrivals(period)
         items = book.items(period, set(cabinets) if cabinets else None)
         due = to_order(items, day, dt.datetime.now(dt.UTC), first_round)
     working = [find_cabinet(settings, name) for name in dict.fromkeys(i.cabinet for i in due)]

@@ -20,8 +20,10 @@ from prefect.testing.utilities import prefect_test_harness
 
 from config.loader import load_config
 from robots.cycle.plan import plan_period
-from robots.domain import Period
+from robots.domain import Operator, Period
+from sandbox.mailset import month_of_mail
 from sandbox.stack import Sandbox
+from sandbox.world import accounts_of
 from support.driving import Driver
 
 TODAY = dt.date.today().replace(day=15)  # as the sandbox fixture sets it
@@ -139,6 +141,29 @@ def test_cycle_delivers_everything_from_all_four_cabinets_and_a_rerun_repeats_no
     assert code == 0 and set(statuses(payload).values()) == {"delivered"}
     assert all_orders(sandbox) == orders_before, "a rerun placed orders again"
     assert manifest(sandbox) == lines, "a rerun delivered files again"
+
+
+def test_what_the_operator_mailed_before_the_first_run_is_not_ordered(
+    sandbox: Sandbox, driver: Driver
+) -> None:
+    # Two MTS accounts' call details came by mail before the book knew the month.
+    mailed = [
+        letter
+        for letter in month_of_mail(Period.parse(PERIOD), sandbox.mailbox.address)
+        if letter.description.startswith("MTS call details")
+    ]
+    assert len(mailed) == 2
+    sandbox.mailbox.deliver_many(letter.message for letter in mailed)
+    accounts = {account.id for account in accounts_of(Operator.MTS)[:2]}
+
+    code, payload = run_cycle(driver, "mts-sandbox")
+
+    assert code == 0, payload["matrix"]
+    for account in accounts:
+        assert cell(payload, "mts-sandbox", account, "call_details")["status"] == "delivered"
+    ordered = {(o["account"], o["kind"]) for o in sandbox.cabinet("mts").orders()}
+    assert ordered, "the rest was ordered"
+    assert not {(account, "call_details") for account in accounts} & ordered, ordered
 
 
 def test_a_lost_document_is_ordered_once_more_then_reported_missing_to_accounting(
