@@ -371,6 +371,14 @@ class NotifySettings(_Section):
         return {MailSecurity.SSL: 465, MailSecurity.STARTTLS: 587}.get(self.security, 25)
 
 
+class ReportSettings(_Section):
+    """[report]: the month's report for accounting."""
+
+    # An account's invoice total that moved by more than this share of last month's
+    # (0.25: by more than a quarter, up or down) is flagged in the report.
+    jump_share: float = Field(default=0.25, gt=0)
+
+
 class RobotConfig(BaseSettings):
     """The whole configuration. Keys may be overridden by the environment, e.g.
     ``CABINET_ROBOT_MAIL__HOST`` overrides ``[mail] host``.
@@ -401,6 +409,7 @@ class RobotConfig(BaseSettings):
     cycle: CycleSettings = CycleSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     notify: NotifySettings | None = None
+    report: ReportSettings = ReportSettings()
     cabinets: tuple[CabinetSettings, ...] = ()
 
     @model_validator(mode="after")

@@ -28,9 +28,9 @@ from robots.cycle.matrix import (
     reconcile,
     rows,
     tally,
-    write_reports,
 )
 from robots.cycle.notify import send_summary
+from robots.cycle.report import ReportFiles, write_reports
 from robots.cycle.work import gone_missing
 from robots.domain import Period
 from robots.errors import MailUnavailable, TransientError
@@ -121,29 +121,32 @@ def finish(
     text = markdown(period, cells)
     create_markdown_artifact(text, key=f"matrix-{period}", description=f"Documents for {period}")
     create_table_artifact(rows(cells), key=f"matrix-table-{period}")
-    html_path, csv_path = write_reports(settings.tarifer.inbox, period, cells)
-    get_run_logger().info("documents for %s: %s; report %s", period, tally(cells), html_path)
-    notified = _notify(settings, period, cells)
+    reports = write_reports(
+        settings.tarifer.inbox, period, cells, jump_share=settings.report.jump_share
+    )
+    get_run_logger().info("documents for %s: %s; report %s", period, tally(cells), reports.xlsx)
+    notified = _notify(settings, period, cells, reports)
     my_cells = reconcile(mine, today)
     return {
         "period": period,
         "complete": complete(my_cells),
         "problems": sum(c.status in (Status.MISSING, Status.FAILED) for c in my_cells),
-        "report_html": str(html_path),
-        "report_csv": str(csv_path),
+        "report_html": str(reports.html),
+        "report_xlsx": str(reports.xlsx),
+        "report_csv": str(reports.csv),
         "notified": notified,
         "matrix": rows(cells),
     }
 
 
-def _notify(settings: RobotConfig, period: str, cells: list[Cell]) -> bool:
+def _notify(settings: RobotConfig, period: str, cells: list[Cell], reports: ReportFiles) -> bool:
     # Waiting documents still have time: only what is missing or failed raises the alarm.
     if settings.notify is None or not any(
         c.status in (Status.MISSING, Status.FAILED) for c in cells
     ):
         return False
     try:
-        send_summary(settings.notify, period, cells)
+        send_summary(settings.notify, period, cells, reports)
     except MailUnavailable as exc:
         get_run_logger().error("%s", exc)
         return False

@@ -1,18 +1,13 @@
 """The reconciliation: cabinet × account × kind → delivered / waiting / missing / failed,
-as rows (JSON, CSV, Prefect's table), as a markdown matrix, and as the HTML report
-accounting reads beside the manifest.
+as rows (JSON, Prefect's table) and as a markdown matrix. The reports accounting reads
+beside the manifest are written by ``robots.cycle.report``.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import html
-import io
-import os
 from dataclasses import asdict, dataclass
 from enum import StrEnum
-from pathlib import Path
 
 from robots.cycle.book import Item, ItemState
 
@@ -25,12 +20,6 @@ class Status(StrEnum):
 
 
 _MARKS = {Status.DELIVERED: "✅", Status.WAITING: "⏳", Status.MISSING: "❌", Status.FAILED: "⚠️"}
-_COLOURS = {
-    Status.DELIVERED: "#d7f5dd",
-    Status.WAITING: "#fff4c2",
-    Status.MISSING: "#ffd6d6",
-    Status.FAILED: "#ffd6d6",
-}
 
 
 @dataclass(frozen=True)
@@ -45,7 +34,9 @@ class Cell:
     status: Status
     detail: str  # the reason, the deadline, or the delivered files
     evidence: str | None
-    files: tuple[str, ...]
+    files: tuple[str, ...]  # paths relative to the inbox, oldest first
+    ordered_at: dt.datetime | None = None
+    due_at: dt.datetime | None = None
 
 
 def _when(moment: dt.datetime | None) -> str:
@@ -80,6 +71,8 @@ def cell_of(item: Item, today: dt.date) -> Cell:
         detail=detail,
         evidence=item.evidence,
         files=item.delivered,
+        ordered_at=item.ordered_at,
+        due_at=item.due_at,
     )
 
 
@@ -109,11 +102,14 @@ def rows(cells: list[Cell]) -> list[dict[str, str]]:
         row["status"] = str(cell.status)
         row["evidence"] = cell.evidence or ""
         row["files"] = " ".join(cell.files)
+        row["ordered_at"] = cell.ordered_at.isoformat() if cell.ordered_at else ""
+        row["due_at"] = cell.due_at.isoformat() if cell.due_at else ""
         flat.append(row)
     return flat
 
 
-def _pivot(cells: list[Cell]) -> tuple[list[str], dict[tuple[str, str], dict[str, Cell]]]:
+def pivot(cells: list[Cell]) -> tuple[list[str], dict[tuple[str, str], dict[str, Cell]]]:
+    """The kinds in order of appearance, and (cabinet, account) → kind → cell."""
     kinds = list(dict.fromkeys(c.kind for c in cells))
     table: dict[tuple[str, str], dict[str, Cell]] = {}
     for cell in cells:
@@ -123,7 +119,7 @@ def _pivot(cells: list[Cell]) -> tuple[list[str], dict[tuple[str, str], dict[str
 
 def markdown(period: str, cells: list[Cell]) -> str:
     """The matrix as markdown (the Prefect run's artifact)."""
-    kinds, table = _pivot(cells)
+    kinds, table = pivot(cells)
     total = tally(cells)
     lines = [
         f"# Documents for {period}",
@@ -148,62 +144,3 @@ def markdown(period: str, cells: list[Cell]) -> str:
             for c in problems
         ]
     return "\n".join(lines) + "\n"
-
-
-def report_html(period: str, cells: list[Cell], generated: dt.datetime) -> str:
-    """The matrix as a page accounting can open from Tarifer's import folder."""
-    kinds, table = _pivot(cells)
-    e = html.escape
-    head = "".join(f"<th>{e(kind)}</th>" for kind in kinds)
-    body = []
-    for (cabinet, account), by_kind in table.items():
-        tds = []
-        for kind in kinds:
-            cell = by_kind.get(kind)
-            if cell is None:
-                tds.append("<td></td>")
-                continue
-            tds.append(
-                f'<td style="background:{_COLOURS[cell.status]}" title="{e(cell.detail)}">'
-                f"<b>{e(str(cell.status))}</b><br><small>{e(cell.detail)}</small></td>"
-            )
-        body.append(f"<tr><th>{e(cabinet)}</th><td>{e(account)}</td>{''.join(tds)}</tr>")
-    total = tally(cells)
-    return (
-        '<!doctype html><html lang="en"><meta charset="utf-8">'
-        f"<title>Documents for {e(period)}</title>"
-        "<style>body{font-family:sans-serif}table{border-collapse:collapse}"
-        "td,th{border:1px solid #999;padding:4px 8px;vertical-align:top}"
-        "small{color:#444}</style>"
-        f"<h1>Documents for {e(period)}</h1>"
-        f"<p>{e(total or 'nothing expected')}. Generated {e(_when(generated))}.</p>"
-        f"<table><tr><th>cabinet</th><th>account</th>{head}</tr>{''.join(body)}</table>"
-        "</html>\n"
-    )
-
-
-def report_csv(cells: list[Cell]) -> str:
-    out = io.StringIO()
-    flat = rows(cells)
-    fields = list(flat[0]) if flat else [*Cell.__dataclass_fields__]
-    writer = csv.DictWriter(out, fieldnames=fields)
-    writer.writeheader()
-    writer.writerows(flat)
-    return out.getvalue()
-
-
-def write_reports(inbox: Path, period: str, cells: list[Cell]) -> tuple[Path, Path]:
-    """``report-<period>.html`` and ``.csv`` beside the manifest, each replaced atomically."""
-    inbox.mkdir(parents=True, exist_ok=True)
-    now = dt.datetime.now(dt.UTC)
-    written = []
-    for suffix, text in (("html", report_html(period, cells, now)), ("csv", report_csv(cells))):
-        path = inbox / f"report-{period}.{suffix}"
-        temporary = path.with_name(f".{path.name}.tmp")
-        with open(temporary, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-        written.append(path)
-    return written[0], written[1]

@@ -1,37 +1,139 @@
-"""The summary e-mail sent when a cycle ends with something missing or failed."""
+"""The summary e-mail sent when a cycle ends with something missing or failed.
+
+Plain text and HTML say the same for a person: the counts, what needs attention and
+why, and which report files accounting finds in Tarifer's inbox (attached when given).
+No path on the robot's server appears in it: files by name, evidence by its folder.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import html
 import smtplib
 import ssl
 from email.message import EmailMessage
+from pathlib import Path
 
 from config.models import MailSecurity, NotifySettings, read_secret
-from robots.cycle.matrix import Cell, Status, counts, markdown, report_html
+from robots.cycle.matrix import Cell, Status, counts
+from robots.cycle.report import (
+    STATUS_LABELS,
+    ReportFiles,
+    kind_label,
+    month_label,
+    report_name,
+    tally_ru,
+)
 from robots.errors import MailUnavailable
 
+_PROBLEMS = (Status.MISSING, Status.FAILED)
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-def summary_message(settings: NotifySettings, period: str, cells: list[Cell]) -> EmailMessage:
-    """The e-mail: the counts in the subject, the matrix as text and as HTML."""
+
+def _evidence(cell: Cell) -> str | None:
+    """The evidence folder as ``<cabinet>/<time>``: where under the robot's state it is."""
+    if not cell.evidence:
+        return None
+    parts = Path(cell.evidence).parts
+    return "/".join(parts[-2:])
+
+
+def _problem_line(cell: Cell) -> str:
+    line = (
+        f"{cell.cabinet}, лицевой счёт {cell.account}, {kind_label(cell.kind)}: "
+        f"{STATUS_LABELS[cell.status]}: {cell.detail}"
+    )
+    evidence = _evidence(cell)
+    return line + (f" (трасса и снимок экрана: evidence/{evidence})" if evidence else "")
+
+
+def _paragraphs(period: str, cells: list[Cell], attached: bool) -> tuple[str, list[str]]:
+    """The heading line, and what follows the problems: what waits, where the report is."""
+    heading = f"Документы за {month_label(period)} ({period}): {tally_ru(cells)}."
+    waiting = counts(cells)[str(Status.WAITING)]
+    xlsx, page, flat = (report_name(period, suffix) for suffix in ("xlsx", "html", "csv"))
+    after = (
+        [f"Ещё ожидаются: {waiting} (срок, который дают кабинеты, не истёк)."] if waiting else []
+    )
+    after += [
+        f"Отчёт для бухгалтерии в папке импорта Tarifer: {xlsx} (Excel), "
+        f"{page} (браузер, со ссылками на файлы), {flat}."
+        + (f" {xlsx} во вложении." if attached else ""),
+        f"Повторный запуск «cabinet-robot run --period {period}» попробует снова то, что не вышло.",
+    ]
+    return heading, after
+
+
+def summary_text(period: str, cells: list[Cell], attached: bool) -> str:
+    """The summary as plain text."""
+    heading, after = _paragraphs(period, cells, attached)
+    problems = [f"- {_problem_line(c)}" for c in cells if c.status in _PROBLEMS]
+    lines = [heading, ""] + (["Требует внимания:", *problems, ""] if problems else [])
+    return "\n".join(lines + [line for paragraph in after for line in (paragraph, "")])
+
+
+def summary_html(period: str, cells: list[Cell], attached: bool) -> str:
+    """The summary as an HTML page: the same words, the problems as a table."""
+    e = html.escape
+    heading, after = _paragraphs(period, cells, attached)
+    rows = "".join(
+        f"<tr><td>{e(c.cabinet)}</td><td>{e(c.account)}</td><td>{e(kind_label(c.kind))}</td>"
+        f"<td>{e(STATUS_LABELS[c.status])}</td><td>{e(c.detail)}</td>"
+        f"<td>{e('evidence/' + ev if (ev := _evidence(c)) else '')}</td></tr>"
+        for c in cells
+        if c.status in _PROBLEMS
+    )
+    table = (
+        "<h2>Требует внимания</h2><table border=1 cellpadding=4 style=border-collapse:collapse>"
+        "<tr><th>Кабинет</th><th>Лицевой счёт</th><th>Документ</th><th>Состояние</th>"
+        f"<th>Причина</th><th>Трасса и снимок экрана</th></tr>{rows}</table>"
+        if rows
+        else ""
+    )
+    return (
+        '<!doctype html><html lang="ru"><meta charset="utf-8">'
+        f"<p><b>{e(heading)}</b></p>{table}"
+        + "".join(f"<p>{e(paragraph)}</p>" for paragraph in after)
+        + "</html>\n"
+    )
+
+
+def summary_message(
+    settings: NotifySettings, period: str, cells: list[Cell], reports: ReportFiles | None = None
+) -> EmailMessage:
+    """The e-mail: the counts in the subject, text and HTML bodies, the XLSX attached.
+
+    Args:
+        settings: [notify].
+        period: ``YYYY-MM``.
+        cells: The month's reconciliation.
+        reports: The report files just written; the XLSX is attached when given.
+    """
     tally = counts(cells)
     problems = ", ".join(
         f"{tally[str(status)]} {status}"
         for status in (Status.MISSING, Status.FAILED, Status.WAITING)
         if tally[str(status)]
     )
+    attach = reports is not None and reports.xlsx.exists()
     message = EmailMessage()
     message["Subject"] = f"cabinet-robot: documents for {period}: {problems or 'all delivered'}"
     message["From"] = settings.sender
     message["To"] = ", ".join(settings.to)
-    message.set_content(markdown(period, cells))
-    message.add_alternative(report_html(period, cells, dt.datetime.now(dt.UTC)), subtype="html")
+    message.set_content(summary_text(period, cells, attach))
+    message.add_alternative(summary_html(period, cells, attach), subtype="html")
+    if reports is not None and attach:
+        maintype, subtype = _XLSX.split("/")
+        message.add_attachment(
+            reports.xlsx.read_bytes(), maintype, subtype, filename=reports.xlsx.name
+        )
     return message
 
 
-def send_summary(settings: NotifySettings, period: str, cells: list[Cell]) -> None:
+def send_summary(
+    settings: NotifySettings, period: str, cells: list[Cell], reports: ReportFiles | None = None
+) -> None:
     """Send the summary over SMTP; MailUnavailable when the server cannot take it."""
-    message = summary_message(settings, period, cells)
+    message = summary_message(settings, period, cells, reports)
     host, port = settings.smtp_host, settings.effective_port
     context = ssl.create_default_context()
     try:

@@ -16,7 +16,8 @@ from robots.cabinets.kcell import BY_EMAIL, DOWNLOADS, KcellRobot
 from robots.cabinets.mts import MtsRobot
 from robots.cabinets.sip import SipRobot
 from robots.cycle.book import Item, ItemState
-from robots.cycle.matrix import Status, markdown, reconcile, write_reports
+from robots.cycle.matrix import Status, markdown, reconcile
+from robots.cycle.report import write_reports
 from robots.cycle.work import gone_missing, to_order
 from robots.domain import CABINET_KINDS, DocumentKind, Operator, Period
 
@@ -150,15 +151,16 @@ def test_the_report_for_accounting(tmp_path: Path) -> None:
     ]  # fmt: skip
     assert cells[3].detail == "the cabinet gives it from 2026-12-04"
 
-    html_path, csv_path = write_reports(tmp_path / "inbox", "2026-10", cells)
-    page = html_path.read_text(encoding="utf-8")
-    assert html_path.name == "report-2026-10.html" and "login refused: wrong password" in page
-    with open(csv_path, encoding="utf-8") as report:
-        rows = list(csv.DictReader(report))
+    reports = write_reports(tmp_path / "inbox", "2026-10", cells)
+    page = reports.html.read_text(encoding="utf-8")
+    assert reports.html.name == "report-2026-10.html" and "login refused: wrong password" in page
+    with open(reports.csv, encoding="utf-8-sig") as report:
+        rows = list(csv.DictReader(report, delimiter=";"))
     assert [r["status"] for r in rows] == ["delivered", "waiting", "failed", "waiting"]
-    assert (
-        rows[0]["files"] == "mts/277012345678/2026-10/invoice.pdf" and rows[2]["evidence"] == "/e"
-    )
+    assert rows[0]["Файлы"] == "invoice.pdf" and rows[2]["Состояние"] == "Ошибка"
+    assert rows[0]["Итого к оплате"] == "—", "the file is not in the inbox: no amount"
+    assert "cannot be read from the inbox" in rows[0]["Подробности"]
+    assert str(tmp_path) not in page + reports.csv.read_text(encoding="utf-8-sig")
     assert not list((tmp_path / "inbox").glob(".*.tmp")), "no temporary file left behind"
 
     text = markdown("2026-10", cells)
