@@ -128,8 +128,8 @@ def _show(
     # Not on a terminal (a log, a pipe): wide enough for the matrix rather than 80 columns.
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     _print_matrix(console, period, cells)
-    if "report_html" in result:
-        console.print(f"Report: {result['report_html']} (and .csv)")
+    if "report_xlsx" in result:
+        console.print(f"Report for accounting: {result['report_xlsx']} (and .html, .csv)")
 
 
 def _print_matrix(console: Console, period: str, cells: list[Cell]) -> None:

@@ -241,7 +241,7 @@ def _local(moment: dt.datetime | None) -> dt.datetime | None:
 
 
 def tally_ru(cells: list[Cell]) -> str:
-    """«25 Доставлен, 2 Ошибка»: the counts that are not zero, in the report's words."""
+    """«Доставлен: 25, Ошибка: 2»: the counts that are not zero, in the report's words."""
     return (
         ", ".join(f"{STATUS_LABELS[Status(s)]}: {n}" for s, n in counts(cells).items() if n)
         or "ничего не ожидается"
