@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import openpyxl
 import pytest
 from prefect.settings import get_current_settings
 from prefect.testing.utilities import prefect_test_harness
@@ -125,11 +126,20 @@ def test_cycle_delivers_everything_from_all_four_cabinets_and_a_rerun_repeats_no
     assert {(m["operator"], m["account"], m["kind"]) for m in lines} >= {
         (c.split("-")[0], a, k) for c, a, k in expected
     }
-    # The report for accounting, beside the manifest.
+    # The report for accounting, beside the manifest, with every invoice's amount.
     html = (inbox / f"report-{PERIOD}.html").read_text(encoding="utf-8")
-    assert f"Documents for {PERIOD}" in html and "delivered" in html
-    with open(inbox / f"report-{PERIOD}.csv", encoding="utf-8") as report:
-        assert {(r["cabinet"], r["account"], r["kind"]) for r in csv.DictReader(report)} == expected
+    assert "Документы за" in html and "Доставлен" in html and "delivered<" not in html
+    with open(inbox / f"report-{PERIOD}.csv", encoding="utf-8-sig") as report:
+        rows = list(csv.DictReader(report, delimiter=";"))
+    assert {(r["Кабинет"], r["Лицевой счёт"], r["kind"]) for r in rows} == expected
+    sheet = openpyxl.load_workbook(inbox / f"report-{PERIOD}.xlsx")["Документы"]
+    header = [c.value for c in sheet[1]]
+    invoices = [
+        dict(zip(header, r, strict=True))
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+        if r[header.index("kind")] == "invoice"
+    ]
+    assert invoices and all(isinstance(r["Итого к оплате"], float) for r in invoices), invoices
     # The matrix is on the Prefect run.
     assert "✅ delivered" in latest_artifact(f"matrix-{PERIOD}")
 

@@ -195,6 +195,7 @@ def test_label_forms_real_invoices_print(text: str, total: str, vat: str | None)
     [
         ("Итого: 1000,00\nНДС: 200,00", "no «Итого к оплате»"),
         ("Итого к оплате: 100,00\nИтого к оплате: 120,00", "different amounts"),
+        ("Итого к оплате 01.10.2026 - 31.10.2026", "no «Итого к оплате»"),  # a date
     ],
 )
 def test_an_amount_without_its_label_is_never_guessed(text: str, why: str) -> None:
