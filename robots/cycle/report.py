@@ -164,22 +164,24 @@ def totals(
     invoices: dict[tuple[str, str], InvoiceReading],
     previous: dict[tuple[str, str], InvoiceReading],
 ) -> list[Total]:
-    """Per operator, its total then its accounts' (``invoices`` keyed (operator, account))."""
+    """Per operator, its total then its accounts' (both keyed (operator, account)).
+
+    An operator's previous total is of the same accounts (like for like): it is None
+    unless each of them has an invoice read for the previous month, so that an account
+    added or not yet delivered does not pass for a jump.
+    """
     result = []
     for operator in dict.fromkeys(o for o, _ in invoices):
         accounts = [a for o, a in invoices if o == operator]
-        before = [r for (o, _), r in previous.items() if o == operator]
         amount, currency = _sum([invoices[(operator, a)] for a in accounts])
-        result.append(
-            Total(
-                operator, None, currency, amount, _sum(before)[0] if before else None, len(accounts)
-            )
-        )
+        before = [previous[(operator, a)] for a in accounts if (operator, a) in previous]
+        before_amount = _sum(before)[0] if len(before) == len(accounts) else None
+        result.append(Total(operator, None, currency, amount, before_amount, len(accounts)))
         for account in accounts:
             amount, currency = _sum([invoices[(operator, account)]])
             last = previous.get((operator, account))
-            previous_amount = last.amounts.total if last and last.amounts else None
-            result.append(Total(operator, account, currency, amount, previous_amount, 1))
+            last_amount = _sum([last])[0] if last else None
+            result.append(Total(operator, account, currency, amount, last_amount, 1))
     return result
 
 
@@ -312,7 +314,8 @@ def _totals_html(report: Report) -> str:
         f"<th>{e(month_label(report.period))}</th><th>{e(previous)}</th><th>Изменение</th>"
         f"<th>Валюта</th><th></th></tr>{''.join(rows)}</table>"
         f"<p><small>{NOT_READ}: сумма не прочитана из счёта, или счёта за прошлый месяц нет. "
-        "Прошлый месяц прочитан из его счетов, перечисленных в manifest.jsonl.</small></p>"
+        "Прошлый месяц прочитан из его счетов, перечисленных в manifest.jsonl; итог оператора "
+        "сравнивается по тем же лицевым счетам.</small></p>"
     )
 
 

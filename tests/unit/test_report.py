@@ -22,9 +22,14 @@ from pydantic import ValidationError
 
 from config.models import ReportSettings
 from robots.cycle.matrix import Cell, Status
-from robots.cycle.report import write_reports
+from robots.cycle.report import InvoiceReading, totals, write_reports
 from robots.domain import DocumentFormat, DocumentKind, Operator, Period
-from robots.recognition.amounts import AmountsNotRead, amounts_in_text, invoice_amounts
+from robots.recognition.amounts import (
+    AmountsNotRead,
+    InvoiceAmounts,
+    amounts_in_text,
+    invoice_amounts,
+)
 from sandbox.documents import DocumentSpec, render
 from sandbox.documents.pdf import services, vat_included
 
@@ -367,3 +372,22 @@ def test_the_jump_share_is_a_setting() -> None:
     assert ReportSettings().jump_share == 0.25
     with pytest.raises(ValidationError):
         ReportSettings(jump_share=0)
+
+
+def test_an_operators_total_is_compared_like_for_like() -> None:
+    def read(total: str) -> InvoiceReading:
+        return InvoiceReading(InvoiceAmounts(Decimal(total), None, None, None, "BYN"))
+
+    october = {("a1", "1"): read("1100"), ("a1", "2"): read("5000")}
+    september = {("a1", "1"): read("1000"), ("a1", "3"): read("900")}  # "3" was closed
+
+    operator, first, second = totals(october, september)
+
+    assert (operator.amount, operator.previous) == (Decimal("6100"), None), "«2» is new"
+    assert not operator.jumped(0.25)
+    assert (first.previous, first.change) == (Decimal("1000"), Decimal("0.1"))
+    assert (second.amount, second.previous) == (Decimal("5000"), None)
+    september[("a1", "2")] = read("4000")
+    operator = totals(october, september)[0]
+    assert operator.previous == Decimal("5000") and operator.jumped(0.2)
+    assert not operator.jumped(0.25)
