@@ -486,13 +486,14 @@ def _totals_sheet(sheet: Any, report: Report) -> None:
 def report_csv(report: Report) -> str:
     """The document rows as CSV for Excel in a Russian locale and for programs.
 
-    Excel opens a double-clicked .csv in the system's ANSI code page (cp1251 in a Russian
-    Windows) unless the file starts with the UTF-8 byte-order mark, and splits it at the
-    locale's list separator, which is «;» where the decimal separator is «,» (as in
-    ru-RU); with «,» it puts each whole line into column A. Hence: BOM, «;», amounts with
-    a decimal comma, dates as DD.MM.YYYY. (habr.com/company/mailru/blog/129476, «Язвы и
-    грабли CSV и Excel»; csveditoronline.org, «UTF-8, BOM, and Excel».) Excel still
-    turns a 13-digit account into 1,23457E+12 in a CSV: accounting opens the XLSX.
+    Excel on Windows reads a double-clicked .csv in the system's ANSI code page (cp1251
+    in a Russian Windows: «Р”РµРєР°Р±СЂСЊ») unless the file starts with the UTF-8
+    byte-order mark (csveditoronline.org, «UTF-8, BOM, and Excel»), and splits it at the
+    Windows list separator, which is «;» in the ru-RU regional settings (their decimal
+    separator is «,»); a «,»-separated file lands whole in column A. Hence: the BOM,
+    «;», amounts with a decimal comma, dates as DD.MM.YYYY (see also «Язвы и грабли CSV
+    и Excel», habrahabr.ru/company/mailru/blog/129476). Excel still turns a 13-digit
+    account into 1,23457E+12 in a CSV: accounting opens the XLSX.
     """
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")

@@ -6,17 +6,18 @@ where an amount stands: PDF text (pypdf), HTML and plain text (the readers of
 ``robots.recognition.sheets``), where a column is found by its header. An amount that
 cannot be tied to its label is not read: the caller shows «—» and says why.
 
-The label forms tolerated are those operators' bills and Russian invoice templates
-print: «Итого к оплате:», «Всего к оплате», «Сумма к оплате», «Итого с НДС», «Всего с
-учетом НДС», «В том числе НДС 20%:», «в т.ч. НДС», «Сумма НДС»; amounts as «1234,56»,
-«1 234,56» (a space, a no-break space U+00A0 or a narrow one U+202F between thousands)
-or «1234.56», optionally followed by the currency. Public bill parsers read operator
-bills the same way: LAMER83/pdf_parser (index.php) takes an MTS bill's
-«Итого начисления … р» and strips tabs and spaces and turns «,» into «.» before
-reading the number; onnet/zzapp's invoice templates print «Счет № … от …» and
-«Итого … в т.ч. НДС»; yandex-cloud/docs (billing/_includes/bill-requisites.md) lists a
-Russian bill's «Итого», «Итого НДС» and «Всего к оплате» as separate amounts, which is
-why a bare «Итого» (possibly before VAT) is never taken for the total.
+The label forms tolerated are those Russian invoices print: «Итого к оплате:», «Всего к
+оплате», «Сумма к оплате», «Итого с НДС», «Всего с учетом НДС», «В том числе НДС 20%:»,
+«в т.ч. НДС», «Сумма НДС»; amounts as «1234,56», «1 234,56» (a space, a no-break space
+U+00A0 or a narrow one U+202F between thousands) or «1234.56», optionally followed by
+the currency. Public bill parsers found while checking this read operator bills the same
+way: LAMER83/pdf_parser (index.php) takes an MTS bill's amount after its label
+(«Итого начисления … р») and strips tabs and spaces and turns «,» into «.» before
+reading the number; yandex-cloud/docs (en/billing/_includes/bill-requisites.md)
+describes a Russian bill's «Total» (without VAT), «Total VAT» and «Total amount
+payable» as separate lines, which is why a bare «Итого» is never taken for the total.
+No real operator invoice was found to test against: the sandbox's invoices and the
+documents the tests build stand in for them.
 """
 
 from __future__ import annotations
