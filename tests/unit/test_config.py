@@ -290,3 +290,79 @@ def test_a_section_error_caused_by_the_environment_says_so(
         ConfigurationError, match="with CABINET_ROBOT_MAIL__HOST from the environment"
     ):
         load_config(write(tmp_path, MINIMAL))
+
+
+ROBOT_CABINET = MINIMAL.replace(
+    'operator = "mts"\n',
+    'operator = "mts"\nurl = "https://lk.mts.ru/"\nlogin = "9161234567"\n'
+    'password_env = "TEST_MTS_PW"\n',
+)
+
+
+def test_config_check_fails_when_a_password_is_not_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_MAIL_PW", "mail-secret")
+    monkeypatch.delenv("TEST_MTS_PW", raising=False)
+    path = write(tmp_path, ROBOT_CABINET)
+
+    result = check("--config", str(path))
+
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"cabinet-robot: {path}: cabinet mts-main: $TEST_MTS_PW not set")
+    assert "--no-secrets" in line and "mail-secret" not in result.output
+    assert result.stdout.startswith(f"{path}: 1 secret(s) NOT SET")
+    assert "$TEST_MTS_PW (NOT SET)" in result.stdout
+
+    monkeypatch.setenv("TEST_MTS_PW", "mts-secret")
+    passed = check("--config", str(path))
+    assert passed.exit_code == 0, passed.output
+    assert passed.stdout.startswith(f"{path}: OK\n") and "mts-secret" not in passed.output
+
+
+def test_config_check_names_every_section_missing_its_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("TEST_MAIL_PW", "TEST_MTS_PW", "TEST_SMTP_PW"):
+        monkeypatch.delenv(name, raising=False)
+    notify = """
+[notify]
+to = ["accounting@example.com"]
+sender = "robot@example.com"
+smtp_host = "127.0.0.1"
+username = "robot"
+password_env = "TEST_SMTP_PW"
+"""
+    result = check("--config", str(write(tmp_path, ROBOT_CABINET + notify)))
+
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert "mail: $TEST_MAIL_PW not set; notify: $TEST_SMTP_PW not set; cabinet mts-main" in line
+
+
+def test_config_check_without_secrets_checks_only_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TEST_MAIL_PW", raising=False)
+    monkeypatch.delenv("TEST_MTS_PW", raising=False)
+    path = write(tmp_path, ROBOT_CABINET)
+
+    result = check("--config", str(path), "--no-secrets")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{path}: OK (secrets not checked)")
+    assert "$TEST_MTS_PW (not checked)" in result.stdout and result.stderr == ""
+
+
+def test_an_sms_login_needs_no_password_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_MAIL_PW", "x")
+    monkeypatch.delenv("A1_PW", raising=False)
+    text = MINIMAL + A1_CABINET + 'login_method = "sms"\notp = { source = "prompt" }\n'
+
+    result = check("--config", str(write(tmp_path, text)))
+
+    assert result.exit_code == 0, result.output
+    assert "SMS code, no password" in result.stdout
