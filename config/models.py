@@ -377,6 +377,7 @@ class ScheduleSettings(_Section):
     @field_validator("monthly_cycle", "collect", "canary")
     @classmethod
     def _cron(cls, value: str) -> str:
+        # Imported here: Prefect takes a second to import, paid only by a file with [schedule].
         from prefect.client.schemas.schedules import CronSchedule
 
         try:
