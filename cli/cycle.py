@@ -22,7 +22,16 @@ if TYPE_CHECKING:
     from robots.cycle.matrix import Cell
 
 PeriodOption = Annotated[
-    str | None, typer.Option("--period", help="Month, YYYY-MM (default: the previous month).")
+    str | None,
+    typer.Option(
+        "--period", help="Month, YYYY-MM, up to the current one (default: the previous month)."
+    ),
+]
+ClosedPeriodOption = Annotated[
+    str | None,
+    typer.Option(
+        "--period", help="Month, YYYY-MM, one that is over (default: the previous month)."
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the matrix as JSON.")]
 
@@ -33,19 +42,17 @@ def prefect_defaults() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
-def _period(period: str | None, today: dt.date) -> str:
+def _period(period: str | None, today: dt.date, closed: bool = False) -> str:
+    from cli.period import period_option
     from robots.domain import Period
 
     if period is None:
         return str(Period.of(today).previous())
-    try:
-        return str(Period.parse(period))
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--period") from None
+    return str(period_option(period, today, closed=closed))
 
 
 def run(
-    period: PeriodOption = None,
+    period: ClosedPeriodOption = None,
     cabinet: Annotated[
         list[str] | None,
         typer.Option("--cabinet", help="Only this cabinet (repeat for several); default all."),
@@ -76,7 +83,7 @@ def run(
         day = dt.date.fromisoformat(today) if today else dt.date.today()
     except ValueError:
         raise typer.BadParameter(f"{today!r} is not YYYY-MM-DD", param_hint="--today") from None
-    month = _period(period, day)
+    month = _period(period, day, closed=True)
     try:
         settings = load_config(config)
         path = str(config_path(config).resolve())

@@ -81,16 +81,38 @@ def collect(
 
 
 @config_app.command("check")
-def config_check(config: ConfigOption = None) -> None:
-    """Validate the configuration and print a summary, secrets masked."""
-    from cli.summary import config_summary
+def config_check(
+    config: ConfigOption = None,
+    no_secrets: Annotated[
+        bool,
+        typer.Option(
+            "--no-secrets",
+            help="Do not look for the passwords (checking a file meant for another machine).",
+        ),
+    ] = False,
+) -> None:
+    """Validate the configuration and that the passwords it names are set; print a summary,
+    secrets masked. Exit 2 when something is wrong."""
+    from cli.summary import config_summary, needed_secrets, unavailable
     from config.loader import config_path, load_config
 
     try:
         settings = load_config(config)
     except ConfigurationError as exc:
         fail(exc)
-    typer.echo(config_summary(settings, config_path(config)))
+    path = config_path(config)
+    if no_secrets:
+        typer.echo(config_summary(settings, path))
+        return
+    problems = {s: why for s in needed_secrets(settings) if (why := unavailable(s)) is not None}
+    typer.echo(config_summary(settings, path, missing=set(problems)))
+    if problems:
+        fail(
+            ConfigurationError(
+                f"{path}: {'; '.join(problems.values())} (set them, or check a file meant "
+                "for another machine with --no-secrets)"
+            )
+        )
 
 
 def main() -> None:

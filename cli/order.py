@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from dataclasses import asdict, dataclass, replace
@@ -11,7 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli.common import ConfigOption, fail, setup_logging
-from robots.domain import DocumentFormat, DocumentKind, Period, Via
+from cli.period import period_option
+from robots.domain import DocumentFormat, DocumentKind, Via
 from robots.errors import OrderRefused, RobotError
 
 if TYPE_CHECKING:
@@ -49,7 +51,7 @@ class OrderResult:
 def order(
     cabinet: Annotated[str, typer.Option("--cabinet", help="Cabinet name in the configuration.")],
     kind: Annotated[DocumentKind, typer.Option("--kind", help="Document kind.")],
-    period: Annotated[str, typer.Option("--period", help="Month, YYYY-MM.")],
+    period: Annotated[str, typer.Option("--period", help="Month, YYYY-MM, up to the current one.")],
     account: Annotated[
         str | None, typer.Option("--account", help="Personal account (default: all configured).")
     ] = None,
@@ -75,10 +77,7 @@ def order(
     setup_logging(sys.stderr.isatty(), verbose)
     results: list[OrderResult] = []
     try:
-        try:
-            month = Period.parse(period)
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--period") from None
+        month = period_option(period, dt.date.today())
         settings = load_config(config)
         target = find_cabinet(settings, cabinet)
         accounts = [account] if account else [a.id for a in target.accounts]

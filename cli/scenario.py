@@ -12,7 +12,8 @@ from typing import Annotated
 import typer
 
 from cli.common import ConfigOption, fail, setup_logging
-from robots.domain import DocumentFormat, DocumentKind, Period
+from cli.period import period_option
+from robots.domain import DocumentFormat, DocumentKind
 from robots.errors import RobotError
 
 scenario_app = typer.Typer(
@@ -34,7 +35,9 @@ def record(
     kind: Annotated[
         DocumentKind | None, typer.Option("--kind", help="Document kind (order, download).")
     ] = None,
-    period: Annotated[str | None, typer.Option("--period", help="Month, YYYY-MM.")] = None,
+    period: Annotated[
+        str | None, typer.Option("--period", help="Month, YYYY-MM, up to the current one.")
+    ] = None,
     account: Annotated[
         str | None,
         typer.Option("--account", help="Personal account (default: the first configured)."),
@@ -70,8 +73,8 @@ def record(
         name, _, named_kind = operation.partition(":")
         try:
             what = OperationName(name)
-            month = Period.parse(period) if period else None
             day = dt.date.fromisoformat(today) if today else None
+            month = period_option(period, day or dt.date.today()) if period else None
             kind = DocumentKind(named_kind) if named_kind else kind
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from None

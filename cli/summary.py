@@ -1,25 +1,80 @@
-"""A human summary of the configuration, with every secret masked."""
+"""A human summary of the configuration, with every secret masked, and the secrets it needs."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
-from config.models import RobotConfig
+from config.models import LoginMethod, RobotConfig
 
 
-def _secret_status(env_name: str) -> str:
+@dataclass(frozen=True)
+class NeededSecret:
+    """A secret the configuration needs at run time, and where it is read from."""
+
+    owner: str  # "mail", "notify", "cabinet sip-main"
+    env: str | None  # the environment variable
+    block: str | None = None  # a Prefect Secret block, read before ``env``
+
+    @property
+    def source(self) -> str:
+        """Where the secret is looked for, in the words of the configuration."""
+        where = [f"Prefect Secret block {self.block!r}"] if self.block else []
+        where += [f"${self.env}"] if self.env else []
+        return " or ".join(where)
+
+
+def needed_secrets(config: RobotConfig) -> list[NeededSecret]:
+    """Every password a run of ``config`` reads: the mailbox's, the SMTP login's, the cabinets'."""
+    needed = [NeededSecret("mail", config.mail.password_env)]
+    if config.notify is not None and config.notify.password_env:
+        needed.append(NeededSecret("notify", config.notify.password_env))
+    for cabinet in config.cabinets:
+        if cabinet.has_login and cabinet.login_method is not LoginMethod.SMS:
+            owner = f"cabinet {cabinet.name}"
+            needed.append(NeededSecret(owner, cabinet.password_env, cabinet.password_secret))
+    return needed
+
+
+def unavailable(secret: NeededSecret) -> str | None:
+    """Why ``secret`` cannot be read here (its value is never returned), or None."""
+    if secret.env and os.environ.get(secret.env):
+        return None
+    if secret.block:
+        from robots.secrets import secret_block_value
+
+        try:
+            if secret_block_value(secret.block):
+                return None
+        except Exception as exc:  # whatever stops reading the block stops the run as well
+            return f"{secret.owner}: {secret.source}: the block cannot be read ({exc})"
+    return f"{secret.owner}: {secret.source} not set"
+
+
+def _status(secret: NeededSecret, missing: set[NeededSecret] | None) -> str:
     # Never the value, nor its length: only whether it is there.
-    return f"${env_name} (set, ****)" if os.environ.get(env_name) else f"${env_name} (NOT SET)"
+    if missing is None:
+        state = "not checked"
+    elif secret in missing:
+        state = "NOT SET"
+    else:
+        state = "set, ****"
+    return f"{secret.source} ({state})"
 
 
-def config_summary(config: RobotConfig, path: Path) -> str:
+def config_summary(
+    config: RobotConfig, path: Path, missing: set[NeededSecret] | None = None
+) -> str:
+    """What ``config`` sets, one section a line; ``missing``: None when secrets were not checked."""
+    secrets = {s.owner: s for s in needed_secrets(config)}
+    verdict = "OK" if missing is None or not missing else f"{len(missing)} secret(s) NOT SET"
     mail = config.mail
     lines = [
-        f"{path}: OK",
+        f"{path}: {verdict}" + (" (secrets not checked)" if missing is None else ""),
         f"mail      {mail.username} @ {mail.host}:{mail.effective_port} ({mail.security})"
         + (f", CA {mail.ca_file}" if mail.ca_file else ""),
-        f"          password {_secret_status(mail.password_env)}",
+        f"          password {_status(secrets['mail'], missing)}",
         f"          folder {mail.folder} -> {mail.processed_folder} / {mail.quarantine_folder}",
         f"tarifer   {config.tarifer.inbox}",
         f"state     {config.state.dir}",
@@ -32,7 +87,7 @@ def config_summary(config: RobotConfig, path: Path) -> str:
         lines.append(
             f"notify    {', '.join(notify.to)} via {notify.smtp_host}:{notify.effective_port} "
             f"({notify.security})"
-            + (f", password {_secret_status(notify.password_env)}" if notify.password_env else "")
+            + (f", password {_status(secrets['notify'], missing)}" if "notify" in secrets else "")
         )
     lines.append(f"cabinets  {len(config.cabinets)}")
     for cabinet in config.cabinets:
@@ -43,12 +98,7 @@ def config_summary(config: RobotConfig, path: Path) -> str:
             f"{numbers} number(s); mail from {senders}"
         )
         if cabinet.has_login:
-            where = []
-            if cabinet.password_secret:
-                where.append(f"Prefect Secret block {cabinet.password_secret!r}")
-            if cabinet.password_env:
-                where.append(_secret_status(cabinet.password_env))
-            lines.append(
-                f"    robot: {cabinet.url} as {cabinet.login}, password {' or '.join(where)}"
-            )
+            secret = secrets.get(f"cabinet {cabinet.name}")
+            password = f"password {_status(secret, missing)}" if secret else "SMS code, no password"
+            lines.append(f"    robot: {cabinet.url} as {cabinet.login}, {password}")
     return "\n".join(lines)

@@ -1,18 +1,24 @@
-"""Find, read and validate ``cabinet-robot.toml``; every error names the file and the key."""
+"""Find, read and validate ``cabinet-robot.toml``; every error names the file and the key,
+or the environment variable when the value came from one."""
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+from pydantic_settings import SettingsError
 
 from config.models import RobotConfig
 from robots.errors import ConfigurationError
 
 ENV_CONFIG = "CABINET_ROBOT_CONFIG"
+ENV_PREFIX = str(RobotConfig.model_config.get("env_prefix", ""))
+ENV_DELIMITER = str(RobotConfig.model_config.get("env_nested_delimiter", "__"))
 DEFAULT_CONFIG = Path("cabinet-robot.toml")
 
 
@@ -43,6 +49,49 @@ def _key(location: tuple[int | str, ...], data: dict[str, Any]) -> str:
         except (KeyError, IndexError, TypeError):
             node = None
     return ".".join(parts) or "(top level)"
+
+
+def _message(error: ErrorDetails) -> str:
+    """pydantic's message, without its "Value error, " prefix, and with the bad value."""
+    if error["type"] == "value_error" and "error" in error.get("ctx", {}):
+        return str(error["ctx"]["error"])
+    given = error.get("input")
+    if isinstance(given, str | int | float | bool) and error["type"] != "missing":
+        return f"{error['msg']} (got {given!r})"
+    return error["msg"]
+
+
+def _environment_source(location: tuple[int | str, ...]) -> tuple[str | None, list[str]]:
+    """The variable that set the key at ``location``, else those that set keys under it.
+
+    pydantic-settings reads ``CABINET_ROBOT_MAIL__PORT`` for ``mail.port`` and
+    ``CABINET_ROBOT_MAIL`` (JSON) for the whole section, ignoring case.
+    """
+    names = {name.lower(): name for name in os.environ}
+    keys: list[str] = []
+    for item in location:
+        if isinstance(item, int):
+            break
+        keys.append(item)
+    for length in range(len(keys), 0, -1):
+        variable = (ENV_PREFIX + ENV_DELIMITER.join(keys[:length])).lower()
+        if variable in names:
+            return names[variable], []
+    if not keys:
+        return None, []
+    under = (ENV_PREFIX + ENV_DELIMITER.join(keys) + ENV_DELIMITER).lower()
+    return None, sorted(name for lower, name in names.items() if lower.startswith(under))
+
+
+def _problem(error: ErrorDetails, path: Path, data: dict[str, Any]) -> str:
+    """One problem, blamed on the variable that set the value or on the file's key."""
+    key = _key(error["loc"], data)
+    variable, related = _environment_source(error["loc"])
+    if variable is not None:
+        return f"environment variable {variable} ({key}): {_message(error)}"
+    if related:
+        return f"{path}: {key} (with {', '.join(related)} from the environment): {_message(error)}"
+    return f"{path}: {key}: {_message(error)}"
 
 
 def _resolve_paths(config: RobotConfig, base: Path) -> RobotConfig:
@@ -84,7 +133,17 @@ def load_config(explicit: Path | None = None) -> RobotConfig:
         raise ConfigurationError(f"{path}: invalid TOML: {exc}") from None
     try:
         config = RobotConfig(**data)
+    except SettingsError as exc:
+        # pydantic-settings parses only the environment itself: a section given as one
+        # variable whose value is not JSON.
+        found = re.search(r'field "(\w+)"', str(exc))
+        field = found[1] if found else "?"
+        variable = _environment_source((field,))[0] or f"{ENV_PREFIX}{field.upper()}"
+        raise ConfigurationError(
+            f"environment variable {variable}: not JSON: give the whole {field} as JSON, or "
+            f"one key per variable ({ENV_PREFIX}{field.upper()}{ENV_DELIMITER}<KEY>)"
+        ) from None
     except ValidationError as exc:
-        problems = [f"{_key(err['loc'], data)}: {err['msg']}" for err in exc.errors()]
-        raise ConfigurationError(f"{path}: " + "; ".join(problems)) from None
+        problems = [_problem(err, path, data) for err in exc.errors()]
+        raise ConfigurationError("; ".join(problems)) from None
     return _resolve_paths(config, path.resolve().parent)

@@ -23,6 +23,8 @@ from pydantic import (
     Field,
     SecretStr,
     StringConstraints,
+    ValidationError,
+    field_validator,
     model_validator,
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -57,6 +59,20 @@ def _duration(value: object) -> object:
 
 
 Duration = Annotated[dt.timedelta, BeforeValidator(_duration)]
+
+
+def known_timezone(name: str) -> str:
+    """``name`` if it is an IANA time zone both Python and Prefect's schedules know."""
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        ZoneInfo(name)
+        CronSchedule(cron="0 0 * * *", timezone=name)
+    except (ZoneInfoNotFoundError, ValueError):  # pydantic's ValidationError is a ValueError
+        raise ValueError(
+            f"unknown time zone {name!r}: write an IANA name, e.g. 'Europe/Moscow' or 'Asia/Almaty'"
+        ) from None
+    return name
 
 
 class _Section(BaseModel):
@@ -278,6 +294,23 @@ class CabinetSettings(_Section):
         return self
 
     @model_validator(mode="after")
+    def _login_method_usable(self) -> Self:
+        if self.login_method is LoginMethod.PASSWORD:
+            return self
+        if self.operator is not Operator.A1:
+            raise ValueError(
+                f"cabinet {self.name!r}: login_method {self.login_method.value!r} is for the "
+                f"a1 cabinet only; the {self.operator} cabinet logs in by login and password "
+                "(remove login_method)"
+            )
+        if self.login_method is LoginMethod.SMS and self.otp is None:
+            raise ValueError(
+                f"cabinet {self.name!r}: login_method 'sms' needs an otp source for the codes, "
+                'e.g. otp = { source = "http", url = "https://gateway.example/sms?phone={phone}" }'
+            )
+        return self
+
+    @model_validator(mode="after")
     def _documents_offered(self) -> Self:
         offered = CABINET_KINDS[self.operator]
         unknown = [d.kind for d in self.documents or () if d.kind not in offered]
@@ -325,22 +358,36 @@ class CycleSettings(_Section):
 
 
 class ScheduleSettings(_Section):
-    """[schedule]: when ``cabinet-robot serve`` runs what (cron, in ``timezone``)."""
+    """[schedule]: when ``cabinet-robot serve`` runs what (cron, in ``timezone``).
+
+    Each value is checked by Prefect's own schedule model, the one ``serve`` hands them
+    to, so a file that loads is a file ``serve`` accepts.
+    """
 
     timezone: str = "Europe/Moscow"
     monthly_cycle: str = "0 6 6 * *"  # the 6th at 06:00: every cabinet gives last month's files
     collect: str = "*/30 * * * *"
     canary: str = "0 6 4 * *"  # before the cycle, after the SIP cabinet's closed 1st-3rd
 
-    @model_validator(mode="after")
-    def _known_timezone(self) -> Self:
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        return known_timezone(value)
+
+    @field_validator("monthly_cycle", "collect", "canary")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        # Imported here: Prefect takes a second to import, paid only by a file with [schedule].
+        from prefect.client.schemas.schedules import CronSchedule
+
         try:
-            ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+            CronSchedule(cron=value)
+        except ValidationError:
             raise ValueError(
-                f"unknown time zone {self.timezone!r} (e.g. 'Europe/Moscow')"
+                f"{value!r} is not a cron expression: write minute hour day month weekday, "
+                "e.g. '*/30 * * * *' (every 30 minutes) or '0 6 6 * *' (the 6th at 06:00)"
             ) from None
-        return self
+        return value
 
 
 class NotifySettings(_Section):

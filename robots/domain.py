@@ -96,11 +96,16 @@ class Period(BaseModel):
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """Parse ``YYYY-MM``; raise ValueError with the offending text otherwise."""
+        """Parse ``YYYY-MM``; raise ValueError, one line naming the offending text, otherwise."""
         match = _PERIOD_RE.match(text.strip())
         if not match:
-            raise ValueError(f"period must be YYYY-MM, got {text!r}")
-        return cls(year=int(match[1]), month=int(match[2]))
+            raise ValueError(f"period must be YYYY-MM, e.g. 2026-11, got {text!r}")
+        year, month = int(match[1]), int(match[2])
+        if not 1 <= month <= 12:
+            raise ValueError(f"{text!r} has no month {month:02d}: write YYYY-MM, months 01 to 12")
+        if not 2000 <= year <= 2100:
+            raise ValueError(f"{text!r}: the year must be 2000 to 2100")
+        return cls(year=year, month=month)
 
     @classmethod
     def of(cls, day: dt.date) -> Period:

@@ -19,7 +19,7 @@ def cabinet_password(cabinet: CabinetSettings) -> str:
     """The password of ``cabinet``'s login; ConfigurationError saying where it looked."""
     what = f"cabinet {cabinet.name}"
     if cabinet.password_secret:
-        found = _prefect_secret(cabinet.password_secret)
+        found = secret_block_value(cabinet.password_secret)
         if found:
             return found
         if not cabinet.password_env:
@@ -32,7 +32,8 @@ def cabinet_password(cabinet: CabinetSettings) -> str:
     return read_secret(cabinet.password_env or "", what).get_secret_value()
 
 
-def _prefect_secret(name: str) -> str | None:
+def secret_block_value(name: str) -> str | None:
+    """The text in the Prefect Secret block ``name``, or None where there is no such block."""
     from prefect.blocks.system import Secret
 
     try:

@@ -310,7 +310,8 @@ def sandbox_router(
         try:
             spec = faults.set(await _posted_text(request, "spec"))
         except ValueError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
+            status = exc.status_code if isinstance(exc, UnreadableBody) else 400
+            return JSONResponse({"error": str(exc)}, status_code=status)
         return JSONResponse({"faults": str(spec)})
 
     @router.get("/markup")
@@ -322,7 +323,8 @@ def sandbox_router(
         try:
             spec = markup.set(await _posted_text(request, "spec"))
         except ValueError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
+            status = exc.status_code if isinstance(exc, UnreadableBody) else 400
+            return JSONResponse({"error": str(exc)}, status_code=status)
         return JSONResponse({"markup": str(spec)})
 
     @router.get("/today")
@@ -334,14 +336,34 @@ def sandbox_router(
         try:
             calendar.set_today(parse_day(await _posted_text(request, "today")))
         except ValueError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
+            status = exc.status_code if isinstance(exc, UnreadableBody) else 400
+            return JSONResponse({"error": str(exc)}, status_code=status)
         return JSONResponse({"today": calendar.today().isoformat(), "fixed": calendar.fixed})
 
     return router
 
 
+class UnreadableBody(ValueError):
+    """A posted body the endpoint cannot take its text from: nothing is changed."""
+
+    def __init__(self, message: str, status_code: int) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
 async def _posted_text(request: Request, field: str) -> str:
-    """A plain-text body, or the field ``field`` of a urlencoded one."""
-    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        return (await read_form(request)).get(field)
+    """A plain-text body (or one without a content type), or the field ``field`` of a
+    urlencoded one; UnreadableBody for anything else, so that a spec sent the wrong way
+    (``curl -d`` posts a form) never reads as the empty spec that resets everything."""
+    how = f"post the text as text/plain, or as the form field {field!r}; nothing changed"
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/x-www-form-urlencoded":
+        body = (await request.body()).decode("utf-8", errors="replace")
+        fields = urllib.parse.parse_qs(body, keep_blank_values=True)
+        if field not in fields:
+            given = ", ".join(sorted(fields)) or "none"
+            raise UnreadableBody(f"the form has no field {field!r} (it has: {given}): {how}", 400)
+        return fields[field][0]
+    if content_type not in ("", "text/plain"):
+        raise UnreadableBody(f"cannot read a body of type {content_type}: {how}", 415)
     return (await request.body()).decode("utf-8", errors="replace")

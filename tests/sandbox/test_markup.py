@@ -371,3 +371,29 @@ def test_markup_endpoint_and_sandbox_option(mail_server: MailServer, tmp_path: P
         assert form.json() == {"markup": ""}
         box.set_markup("restyle")
         assert box.cabinet("sip").cabinet.markup.spec == MarkupSpec(restyle=True)
+
+
+@pytest.mark.parametrize(
+    ("post", "status", "said"),
+    [
+        # curl -d 'rename=Войти=>Вход' posts a form whose only field is "rename"
+        ({"data": {"rename": "Войти=>Вход"}}, 400, "the form has no field 'spec' (it has: rename)"),
+        (
+            {"json": {"spec": "rename=Войти=>Вход"}},
+            415,
+            "cannot read a body of type application/json",
+        ),
+        ({"files": {"spec": ("spec.txt", b"restyle")}}, 415, "multipart/form-data"),
+    ],
+)
+def test_a_markup_posted_in_a_way_it_cannot_read_is_refused_and_kept(
+    sip: CabinetClient, sandbox: Sandbox, post: dict[str, object], status: int, said: str
+) -> None:
+    sandbox.cabinet("sip").set_markup("restyle,seed=4")
+
+    answer = sip.http.post("/_sandbox/markup", **post)  # type: ignore[arg-type]
+
+    assert answer.status_code == status
+    assert said in answer.json()["error"] and "text/plain" in answer.json()["error"]
+    assert sip.http.get("/_sandbox/markup").json() == {"markup": "restyle,seed=4"}
+    assert sip.http.post("/_sandbox/markup", data={"spec": ""}).json() == {"markup": ""}

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from typer.testing import CliRunner
 
 from cli.main import app
@@ -169,3 +170,199 @@ def test_a_cabinet_with_a_login_and_the_browser_section(tmp_path: Path) -> None:
     assert str(config.cabinets[0].url) == "https://lk.mts.ru/"
     assert config.browser.chromium == Path("/opt/chromium/chrome")
     assert config.browser.headless is False
+
+
+def check(*args: str) -> Result:
+    """``cabinet-robot config check ARGS``, stderr kept apart from the summary."""
+    return CliRunner().invoke(app, ["config", "check", *args])
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("collect", "every day"),
+        ("monthly_cycle", "61 * * * *"),
+        ("canary", ""),
+        ("collect", "H * * * *"),
+    ],
+)
+def test_a_bad_cron_is_refused_at_load_in_one_line(tmp_path: Path, key: str, value: str) -> None:
+    path = write(tmp_path, MINIMAL + f'\n[schedule]\n{key} = "{value}"\n')
+
+    result = check("--config", str(path))
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"cabinet-robot: {path}: schedule.{key}: {value!r} is not a cron")
+    assert "e.g. '*/30 * * * *'" in line
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "", "posixrules", "europe/moscow"])
+def test_a_time_zone_prefect_does_not_know_is_refused(tmp_path: Path, zone: str) -> None:
+    # posixrules is a file Python's zoneinfo opens, but not an IANA name: Prefect refuses it.
+    path = write(tmp_path, MINIMAL + f'\n[schedule]\ntimezone = "{zone}"\n')
+    with pytest.raises(
+        ConfigurationError, match=rf"schedule\.timezone: unknown time zone '{zone}'"
+    ):
+        load_config(path)
+
+
+def test_the_schedules_that_load_are_the_ones_prefect_takes(tmp_path: Path) -> None:
+    text = MINIMAL + '\n[schedule]\ntimezone = "Asia/Almaty"\ncollect = "@hourly"\n'
+    assert load_config(write(tmp_path, text)).schedule.collect == "@hourly"
+
+
+A1_CABINET = """
+[[cabinets]]
+name = "a1-minsk"
+operator = "a1"
+url = "https://business.a1.by/login"
+login = "291234567"
+password_env = "A1_PW"
+accounts = [{ id = "1234567890123" }]
+"""
+
+
+def test_an_sms_login_needs_an_otp_source(tmp_path: Path) -> None:
+    text = MINIMAL + A1_CABINET + 'login_method = "sms"\n'
+    with pytest.raises(
+        ConfigurationError, match=r"cabinets\[1\] \(a1-minsk\): .*'sms' needs an otp"
+    ):
+        load_config(write(tmp_path, text))
+    with_otp = text + 'otp = { source = "command", command = ["read-sms", "{phone}"] }\n'
+    assert load_config(write(tmp_path, with_otp)).cabinets[1].otp is not None
+
+
+def test_a_login_method_only_a1_has_is_refused_elsewhere(tmp_path: Path) -> None:
+    text = MINIMAL.replace('operator = "mts"\n', 'operator = "mts"\nlogin_method = "email"\n')
+    with pytest.raises(ConfigurationError, match="login_method 'email' is for the a1 cabinet only"):
+        load_config(write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        (
+            "CABINET_ROBOT_MAIL__PORT",
+            "abc",
+            r"\(mail\.port\): Input should be a valid integer.*'abc'",
+        ),
+        (
+            "CABINET_ROBOT_SCHEDULE__COLLECT",
+            "every day",
+            r"\(schedule\.collect\): 'every day' is not",
+        ),
+        (
+            "CABINET_ROBOT_SCHEDULE",
+            '{"canary": "61 * * * *"}',
+            r"\(schedule\.canary\): '61 \* \* \* \*'",
+        ),
+    ],
+)
+def test_a_bad_environment_override_is_blamed_on_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError) as info:
+        load_config(write(tmp_path, MINIMAL))
+    message = str(info.value)
+    assert message.startswith(f"environment variable {variable} "), message
+    assert str(tmp_path) not in message
+    assert re.search(expected, message), message
+
+
+def test_an_override_that_is_not_json_names_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CABINET_ROBOT_MAIL", "imap.example.com")
+    with pytest.raises(
+        ConfigurationError, match="environment variable CABINET_ROBOT_MAIL: not JSON"
+    ):
+        load_config(write(tmp_path, MINIMAL))
+
+
+def test_a_section_error_caused_by_the_environment_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CABINET_ROBOT_MAIL__HOST", "imap.example.com")  # with security = plain
+    with pytest.raises(
+        ConfigurationError, match="with CABINET_ROBOT_MAIL__HOST from the environment"
+    ):
+        load_config(write(tmp_path, MINIMAL))
+
+
+ROBOT_CABINET = MINIMAL.replace(
+    'operator = "mts"\n',
+    'operator = "mts"\nurl = "https://lk.mts.ru/"\nlogin = "9161234567"\n'
+    'password_env = "TEST_MTS_PW"\n',
+)
+
+
+def test_config_check_fails_when_a_password_is_not_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_MAIL_PW", "mail-secret")
+    monkeypatch.delenv("TEST_MTS_PW", raising=False)
+    path = write(tmp_path, ROBOT_CABINET)
+
+    result = check("--config", str(path))
+
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"cabinet-robot: {path}: cabinet mts-main: $TEST_MTS_PW not set")
+    assert "--no-secrets" in line and "mail-secret" not in result.output
+    assert result.stdout.startswith(f"{path}: 1 secret(s) NOT SET")
+    assert "$TEST_MTS_PW (NOT SET)" in result.stdout
+
+    monkeypatch.setenv("TEST_MTS_PW", "mts-secret")
+    passed = check("--config", str(path))
+    assert passed.exit_code == 0, passed.output
+    assert passed.stdout.startswith(f"{path}: OK\n") and "mts-secret" not in passed.output
+
+
+def test_config_check_names_every_section_missing_its_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("TEST_MAIL_PW", "TEST_MTS_PW", "TEST_SMTP_PW"):
+        monkeypatch.delenv(name, raising=False)
+    notify = """
+[notify]
+to = ["accounting@example.com"]
+sender = "robot@example.com"
+smtp_host = "127.0.0.1"
+username = "robot"
+password_env = "TEST_SMTP_PW"
+"""
+    result = check("--config", str(write(tmp_path, ROBOT_CABINET + notify)))
+
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert "mail: $TEST_MAIL_PW not set; notify: $TEST_SMTP_PW not set; cabinet mts-main" in line
+
+
+def test_config_check_without_secrets_checks_only_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TEST_MAIL_PW", raising=False)
+    monkeypatch.delenv("TEST_MTS_PW", raising=False)
+    path = write(tmp_path, ROBOT_CABINET)
+
+    result = check("--config", str(path), "--no-secrets")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{path}: OK (secrets not checked)")
+    assert "$TEST_MTS_PW (not checked)" in result.stdout and result.stderr == ""
+
+
+def test_an_sms_login_needs_no_password_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEST_MAIL_PW", "x")
+    monkeypatch.delenv("A1_PW", raising=False)
+    text = MINIMAL + A1_CABINET + 'login_method = "sms"\notp = { source = "prompt" }\n'
+
+    result = check("--config", str(write(tmp_path, text)))
+
+    assert result.exit_code == 0, result.output
+    assert "SMS code, no password" in result.stdout
