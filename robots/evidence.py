@@ -32,13 +32,14 @@ RAW_FOLDERS = Path("evidence") / ".raw"  # under the state folder
 def private_dirs(path: Path) -> Path:
     """``path`` and every missing folder above it, created owner-only (0700)."""
     missing = []
-    while not path.exists():
-        missing.append(path)
-        path = path.parent
+    folder = path
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
     for folder in reversed(missing):
         with contextlib.suppress(FileExistsError):  # another session made it meanwhile
             folder.mkdir(mode=0o700)
-    return missing[0] if missing else path
+    return path
 
 
 def write_private(path: Path, data: bytes) -> Path:
@@ -59,7 +60,9 @@ def write_private(path: Path, data: bytes) -> Path:
 def raw_folder(state_dir: Path) -> Iterator[Path]:
     """A private folder for this session's unscrubbed files, removed on leaving
     (an exception, Ctrl-C, SystemExit alike); abandoned ones are removed first."""
-    root = private_dirs(state_dir / RAW_FOLDERS)
+    root = state_dir / RAW_FOLDERS
+    private_dirs(root)
+    root.parent.chmod(0o700)  # the evidence folder, also when an older version made it
     remove_abandoned(root)
     folder = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))  # 0700
     try:

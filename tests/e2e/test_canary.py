@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import socket
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,23 @@ def test_a_renamed_button_is_named_with_a_screenshot(sandbox: Sandbox, driver: D
     assert "button «Отправить счет»" in changed["Счета"]["detail"]
     screenshot = Path(changed["Счета"]["screenshot"])
     assert screenshot.read_bytes().startswith(b"\x89PNG")
-    assert (Path(payload["directory"]) / "a1-sandbox" / "trace.zip").exists()
+    trace = Path(payload["directory"]) / "a1-sandbox" / "trace.zip"
+    assert {oct(p.stat().st_mode & 0o777) for p in (screenshot, trace)} == {"0o600"}
+    assert oct(screenshot.parent.stat().st_mode & 0o777) == "0o700"
+    assert cookie_headers(trace) and all("SCRUBBED-COOKIE" in c for c in cookie_headers(trace))
+
+
+def cookie_headers(trace: Path) -> list[str]:
+    """Every Cookie header the trace's requests carry."""
+    with zipfile.ZipFile(trace) as archive:
+        lines = [
+            json.loads(line)
+            for name in archive.namelist()
+            if name.endswith(".network")
+            for line in archive.read(name).decode().splitlines()
+        ]
+    requests = [line["snapshot"]["request"] for line in lines if "snapshot" in line]
+    return [h["value"] for r in requests for h in r["headers"] if h["name"].lower() == "cookie"]
 
 
 def test_a_service_closed_today_is_unavailable_not_changed(

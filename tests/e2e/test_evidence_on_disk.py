@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api._generated import Tracing
+from playwright.sync_api._generated import Tracing  # not exported by the package
 
 from config.loader import load_config
 from config.models import RobotConfig
@@ -67,6 +67,7 @@ class Secrets:
         self.values = {os.environ["CABINET_ROBOT_MTS_PASSWORD"]}
 
     def note(self, cookies: list[Any]) -> None:
+        # Not a one-letter flag or a language: such values would be found anywhere.
         self.values |= {cookie["value"] for cookie in cookies if len(cookie["value"]) >= 8}
         sms = self.sandbox.cabinet("mts").last_sms(PHONE)
         if sms:
