@@ -175,6 +175,15 @@ class BrowserSettings(_Section):
         return debian if debian.exists() else None
 
 
+class CanarySettings(_Section):
+    """[canary]: the check that the page objects still match the cabinets."""
+
+    # Once a screen has come, how long a control it should show may take to appear, and
+    # how long an action on it (a click on the way to the next screen) may wait.
+    probe_timeout_s: float = Field(default=3, gt=0)
+    keep_runs: int = Field(default=10, ge=1)  # the last runs' screenshots and traces
+
+
 class TariferSettings(_Section):
     """[tarifer]: Tarifer's import point."""
 
@@ -453,6 +462,7 @@ class RobotConfig(BaseSettings):
     state: StateSettings = StateSettings()
     limits: LimitsSettings = LimitsSettings()
     browser: BrowserSettings = BrowserSettings()
+    canary: CanarySettings = CanarySettings()
     cycle: CycleSettings = CycleSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     notify: NotifySettings | None = None

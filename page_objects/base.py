@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Self, TypeVar
+from weakref import WeakKeyDictionary
 
 from playwright.sync_api import Download, Locator, Page
 
@@ -28,6 +29,20 @@ Detour = Callable[[Page], RobotError]
 # What the robot uses on a screen, by what a person sees ("button «Далее»"): the canary
 # checks that each is there, and presses none.
 Controls = dict[str, Locator]
+
+# Pages whose screens may take longer to come than their actions may wait (ms): the
+# canary gives a control on a screen that has come a few seconds, the screen itself the
+# page timeout.
+_screen_timeouts: WeakKeyDictionary[Page, float] = WeakKeyDictionary()
+
+
+def set_screen_timeout(page: Page, timeout_ms: float | None) -> None:
+    """How long ``arrive``/``expect`` wait for a screen on ``page`` (None: the page's
+    default timeout, as for every other action)."""
+    if timeout_ms is None:
+        _screen_timeouts.pop(page, None)
+    else:
+        _screen_timeouts[page] = timeout_ms
 
 
 def page_text(page: Page) -> str:
@@ -143,7 +158,7 @@ class Screen:
         either = locator
         for name in detours:
             either = either.or_(self.page.get_by_role("heading", name=name, exact=True))
-        either.first.wait_for()
+        either.first.wait_for(timeout=_screen_timeouts.get(self.page))
         _raise_detour(self.page, detours)
         return locator
 
@@ -239,7 +254,7 @@ def arrive_at(page: Page, *expected: type[S]) -> S:
     either = headings[0]
     for other in headings[1:]:
         either = either.or_(other)
-    either.first.wait_for()
+    either.first.wait_for(timeout=_screen_timeouts.get(page))
     for screen in expected:
         if screen.heading_on(page).count():
             return screen(page)

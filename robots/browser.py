@@ -1,10 +1,13 @@
 """A Chromium session for one cabinet: a saved login, a trace, evidence on failure.
 
-The browser context is traced from the start (screenshots and DOM snapshots). Typing a
+The browser context is traced from the start (DOM snapshots, no screencast). Typing a
 secret happens in an ``unrecorded()`` block: the trace chunk is dropped before and a
 new one starts after, so passwords and SMS codes never reach a trace. When the work
-inside ``open_browser`` fails, the current trace chunk and a screenshot are written
-to ``<state>/evidence/<cabinet>/<time>/`` and the error says where.
+inside ``open_browser`` fails, the current trace chunk, scrubbed (``robots.evidence``),
+and a screenshot are written to ``<state>/evidence/<cabinet>/<time>/`` and the error says
+where. Whatever Playwright writes unscrubbed (the live trace, a chunk before it is
+scrubbed, a fresh session's cookies) stays in the session's private raw folder, removed
+when the session ends, however it ends.
 
 The cabinet's cookies are kept between runs in ``<state>/sessions/<cabinet>.json``
 (Playwright's storage_state, mode 0600), so a monthly run does not log in more often
@@ -18,14 +21,11 @@ import datetime as dt
 import json
 import logging
 import os
-import shutil
 import tempfile
-import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, quote_plus
 
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
@@ -33,6 +33,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from config.models import BrowserSettings, CabinetSettings, RobotConfig
 from robots.errors import CabinetUnavailable, RobotError, UnexpectedScreen
+from robots.evidence import private_dirs, raw_folder, scrub_trace, write_private
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +50,16 @@ class BrowserSession:
         context: BrowserContext,
         page: Page,
         state_file: Path,
-        keep_chunks_in: Path | None = None,
+        keep_chunks_in: Path | None,
+        raw: Path,
+        secrets: Iterable[str] = (),
     ) -> None:
         self.context = context
         self.page = page
         self._state_file = state_file
-        self._secrets: set[str] = set()
+        self._secrets: set[str] = {s for s in secrets if s}
+        # Where a trace chunk waits to be scrubbed; never a folder that stays.
+        self._raw = raw
         self._chunks_dir = keep_chunks_in
         self._chunks: list[Path] = []
 
@@ -109,38 +114,23 @@ class BrowserSession:
         self._state_file.unlink(missing_ok=True)
 
     def keep_evidence(self, directory: Path) -> Path:
-        """Write the trace so far and a screenshot of the page into ``directory``."""
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        """Write the trace so far, scrubbed, and a screenshot of the page into ``directory``
+        (files 0600, folders 0700). The unscrubbed chunk only ever exists in the raw folder
+        and is removed even when this is interrupted."""
+        private_dirs(directory)
         try:
-            self.page.screenshot(path=directory / "screenshot.png", full_page=True)
+            write_private(directory / "screenshot.png", self.page.screenshot(full_page=True))
         except PlaywrightError as exc:
             log.warning("no screenshot for the evidence: %s", exc)
-        raw = directory / "trace.raw.zip"
-        self.context.tracing.stop_chunk(path=raw)
-        self.context.tracing.start_chunk()
-        scrub_zip(raw, directory / "trace.zip", self._secrets)
-        raw.unlink()
+        raw = Path(tempfile.mkstemp(prefix="trace-", suffix=".zip", dir=self._raw)[1])
+        try:
+            self.context.tracing.stop_chunk(path=raw)
+            self.context.tracing.start_chunk()
+            cookies = [cookie["value"] for cookie in self.context.cookies()]
+            scrub_trace(raw, directory / "trace.zip", self._secrets, cookies)
+        finally:
+            raw.unlink(missing_ok=True)
         return directory
-
-
-def scrub_zip(source: Path, target: Path, secrets: set[str]) -> None:
-    """Copy the zip ``source`` to ``target`` with every form of every secret blanked."""
-    forms = {
-        form.encode()
-        for secret in secrets
-        for form in (secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1])
-    }
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with (
-        zipfile.ZipFile(source) as old,
-        os.fdopen(fd, "wb") as out,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new,
-    ):
-        for item in old.infolist():
-            data = old.read(item)
-            for form in forms:
-                data = data.replace(form, b"*" * 8)
-            new.writestr(item, data)
 
 
 def session_file(config: RobotConfig, cabinet: CabinetSettings) -> Path:
@@ -161,13 +151,20 @@ class SessionOptions:
     # run's saved session.
     fresh: bool = False
     record_har: Path | None = None  # HAR with embedded content, written when the context closes
-    screenshots: bool = True  # in the trace; a recording has none: pixels cannot be scrubbed
+    # Screencast frames in the trace. None by default: typing is left out of the trace,
+    # but the frames after it show every page as it looked, and pixels cannot be scrubbed
+    # (a token, a code in a message). The DOM snapshots, which are scrubbed, show each step
+    # in the trace viewer, and the evidence has its screenshot.png of the last page.
+    screenshots: bool = False
     keep_chunks_in: Path | None = None  # keep the trace chunks unrecorded() would drop
 
 
 @contextmanager
-def launch_chromium(settings: BrowserSettings) -> Iterator[Browser]:
-    """The configured Chromium, closed on leaving."""
+def launch_chromium(settings: BrowserSettings, traces_dir: Path | None = None) -> Iterator[Browser]:
+    """The configured Chromium, closed on leaving.
+
+    ``traces_dir``: where Playwright writes running traces (default: a folder in TMPDIR).
+    """
     with sync_playwright() as playwright:
         chromium = settings.chromium
         try:
@@ -175,6 +172,7 @@ def launch_chromium(settings: BrowserSettings) -> Iterator[Browser]:
                 executable_path=str(chromium) if chromium else None,
                 headless=settings.headless,
                 args=_CHROMIUM_ARGS,
+                traces_dir=traces_dir,
             )
         except PlaywrightError as exc:
             raise RobotError(f"cannot start Chromium ({chromium or 'bundled'}): {exc}") from None
@@ -193,19 +191,15 @@ def open_browser(
 ) -> Iterator[BrowserSession]:
     """A traced Chromium page for ``cabinet``; Playwright errors become robot errors.
 
-    ``browser``: work in this one (a new context) instead of launching Chromium.
+    ``browser``: work in this one (a new context) instead of launching Chromium; its
+    running trace is then where that browser's launch put it.
     """
-    if browser is None:
-        with (
-            launch_chromium(config.browser) as launched,
-            open_browser(config, cabinet, options, launched) as session,
-        ):
-            yield session
-        return
     options = options or SessionOptions()
-    throwaway = Path(tempfile.mkdtemp(prefix="cabinet-session-")) if options.fresh else None
-    state_file = throwaway / "session.json" if throwaway else session_file(config, cabinet)
-    try:
+    with ExitStack() as stack:
+        raw = stack.enter_context(raw_folder(config.state.dir))
+        if browser is None:
+            browser = stack.enter_context(launch_chromium(config.browser, raw / "traces"))
+        state_file = raw / "session.json" if options.fresh else session_file(config, cabinet)
         context = browser.new_context(
             storage_state=state_file if state_file.exists() else None,
             accept_downloads=True,
@@ -216,7 +210,10 @@ def open_browser(
         context.set_default_timeout(config.browser.timeout_s * 1000)
         context.tracing.start(screenshots=options.screenshots, snapshots=True)
         page = context.new_page()
-        session = BrowserSession(context, page, state_file, options.keep_chunks_in)
+        password = os.environ.get(cabinet.password_env or "", "")
+        session = BrowserSession(
+            context, page, state_file, options.keep_chunks_in, raw, secrets=[password]
+        )
         try:
             with translated_errors():
                 yield session
@@ -229,9 +226,6 @@ def open_browser(
             with suppress(PlaywrightError):
                 context.tracing.stop()
             context.close()
-    finally:
-        if throwaway is not None:
-            shutil.rmtree(throwaway, ignore_errors=True)
 
 
 @contextmanager

@@ -4,8 +4,9 @@ For each cabinet the robot logs into, a fresh browser session (logged out, so th
 screens are checked too, and the monthly run's saved session is neither used nor
 replaced) walks every screen the robot uses up to the button that would send something,
 and presses none of those: nothing is ordered, nothing changed. Screenshots of changed
-screens, and the trace of a cabinet where something changed, go to
-``<state>/canary/<time>/<cabinet>/``.
+screens, and the trace of a cabinet where something changed (scrubbed, owner-only), go
+to ``<state>/canary/<time>/<cabinet>/``; the folders of the last ``[canary] keep_runs``
+runs are kept, older ones removed.
 
 ``run_canary`` is a plain function for a scheduler (a Prefect deployment runs it a few
 days before the monthly cycle); ``cabinet-robot check`` prints its report.
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
+import shutil
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -28,6 +31,7 @@ from robots.cabinets.walk import ScreenCheck, Status
 from robots.errors import RobotError
 
 log = logging.getLogger(__name__)
+_RUN_FOLDER = re.compile(r"^\d{8}T\d{6}Z$")  # <state>/canary/<time>/
 
 
 @dataclass(frozen=True)
@@ -102,4 +106,16 @@ def run_canary(
             sum(check.status is not Status.OK for check in found),
         )
         checks += found
+    prune_runs(directory.parent, config.canary.keep_runs)
     return CanaryReport(tuple(checks), directory)
+
+
+def prune_runs(canary_dir: Path, keep: int) -> list[Path]:
+    """Remove all but the newest ``keep`` run folders of ``canary_dir``; the removed."""
+    if not canary_dir.is_dir():
+        return []
+    runs = sorted(p for p in canary_dir.iterdir() if p.is_dir() and _RUN_FOLDER.match(p.name))
+    old = runs[:-keep]
+    for folder in old:
+        shutil.rmtree(folder, ignore_errors=True)
+    return old

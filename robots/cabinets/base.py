@@ -19,7 +19,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 from config.models import CabinetSettings, RobotConfig
 from page_objects.base import Fetched
 from robots.browser import BrowserSession
-from robots.cabinets.walk import ScreenCheck, Stop, walk_stops
+from robots.cabinets.walk import ScreenCheck, Stop, Timeouts, walk_stops
 from robots.domain import (
     Account,
     DocumentFormat,
@@ -172,7 +172,8 @@ class CabinetRobot(ABC):
         checked up to the button that would send something, which is never pressed.
         Screenshots of changed screens go to ``screenshots``."""
         name, page = self.cabinet.name, self.session.page
-        return walk_stops(name, page, self.stops(), self._attempt, screenshots)
+        timeouts = Timeouts(self.config.browser.timeout_s, self.config.canary.probe_timeout_s)
+        return walk_stops(name, page, self.stops(), self._attempt, screenshots, timeouts)
 
     @abstractmethod
     def stops(self) -> list[Stop]:

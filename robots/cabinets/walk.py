@@ -7,6 +7,11 @@ shows; ``changed`` (with a screenshot) when the screen or a control did not come
 ``unavailable`` when the cabinet could not be asked (unreachable, maintenance, a login
 refused, a service it shows as closed today): then the page objects were not checked,
 not found wrong.
+
+Screens are waited for as the robot waits for them (the page timeout); once a screen
+has come, what it should show is given the short probe timeout only, each control on
+its own, and so is an action on the way to the next screen: one renamed link is
+reported as that link, and costs seconds, not a page timeout per screen behind it.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -23,15 +29,13 @@ from typing import TypeVar
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
-from page_objects.base import Controls, Screen
+from page_objects.base import Controls, Screen, set_screen_timeout
 from robots.browser import translated_errors
 from robots.errors import RobotError, UnexpectedScreen
+from robots.evidence import private_dirs, write_private
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-# The screen has come when a control is looked for: its controls come with it, so a
-# short wait suffices, and a missing one is reported without waiting out the timeout.
-CONTROL_TIMEOUT_S = 5.0
 
 
 class Status(StrEnum):
@@ -69,15 +73,51 @@ class ScreenCheck:
         }
 
 
+@dataclass(frozen=True)
+class Timeouts:
+    """How long the walk waits (seconds): for a screen, and for what a screen shows."""
+
+    screen_s: float
+    probe_s: float
+
+
 def walk_stops(
     cabinet: str,
     page: Page,
     stops: list[Stop],
     attempt: Callable[[Callable[[], Controls]], Controls],
     screenshots: Path,
+    timeouts: Timeouts,
 ) -> list[ScreenCheck]:
     """Visit ``stops`` in order (each through ``attempt``: transient failures retried)."""
+    with _probing(page, timeouts):
+        return _walk(cabinet, page, stops, attempt, screenshots, timeouts.probe_s)
+
+
+@contextmanager
+def _probing(page: Page, timeouts: Timeouts) -> Iterator[None]:
+    """Actions on ``page`` wait the probe timeout, screens and navigations the page's."""
+    screen_ms = timeouts.screen_s * 1000
+    page.set_default_timeout(timeouts.probe_s * 1000)
+    page.set_default_navigation_timeout(screen_ms)
+    set_screen_timeout(page, screen_ms)
+    try:
+        yield
+    finally:
+        set_screen_timeout(page, None)
+        page.set_default_timeout(screen_ms)
+
+
+def _walk(
+    cabinet: str,
+    page: Page,
+    stops: list[Stop],
+    attempt: Callable[[Callable[[], Controls]], Controls],
+    screenshots: Path,
+    probe_s: float,
+) -> list[ScreenCheck]:
     checks: list[ScreenCheck] = []
+    missing_before: dict[str, str] = {}  # a control found missing → the screen lacking it
     for number, stop in enumerate(stops, start=1):
         if checks and checks[0].status is not Status.OK:
             reason = f"not reached: {checks[0].screen} is {checks[0].status}"
@@ -88,7 +128,7 @@ def walk_stops(
                 controls = attempt(stop.reach)
                 # A refusal in place of the form: the service is closed today («с 1 по 3»).
                 refusal = Screen(page).alert()
-            missing = _missing(controls, wait=refusal is None)
+            missing = _missing(controls, probe_s if refusal is None else 0)
             if not missing:
                 checks.append(ScreenCheck(cabinet, stop.screen, Status.OK))
                 continue
@@ -96,7 +136,12 @@ def walk_stops(
                 checks.append(ScreenCheck(cabinet, stop.screen, Status.UNAVAILABLE, refusal))
                 continue
             problem = f"missing {', '.join(missing)}"
+            missing_before.update((name, stop.screen) for name in missing)
         except UnexpectedScreen as exc:  # the page objects no longer match
+            behind = _behind(str(exc), missing_before)
+            if behind:  # reported already, where it is missing
+                checks.append(ScreenCheck(cabinet, stop.screen, Status.UNAVAILABLE, behind))
+                continue
             problem = str(exc)
         except RobotError as exc:  # unreachable, maintenance, a login or a service refused
             checks.append(ScreenCheck(cabinet, stop.screen, Status.UNAVAILABLE, str(exc)))
@@ -107,28 +152,46 @@ def walk_stops(
     return checks
 
 
-def _missing(controls: Controls, wait: bool) -> list[str]:
-    """The controls that do not show within CONTROL_TIMEOUT_S (``wait``), shared by all
-    of them: a screen that lost several controls costs one wait, not one each."""
-    deadline = time.monotonic() + (CONTROL_TIMEOUT_S if wait else 0)
+def _missing(controls: Controls, probe_s: float) -> list[str]:
+    """The controls that do not show. Each one visible now is found at once; one that is
+    not gets what is left of ``probe_s``: a screen that lost several controls costs one
+    probe, and the controls after a missing one are not cut short."""
+    deadline = time.monotonic() + probe_s
     missing = []
     for name, locator in controls.items():
-        left_ms = max((deadline - time.monotonic()) * 1000, 1)  # 0 would wait forever
-        try:
-            locator.first.wait_for(state="visible", timeout=left_ms)
-        except PlaywrightError:
-            missing.append(name)
+        if locator.first.is_visible():
+            continue
+        left_ms = (deadline - time.monotonic()) * 1000
+        if left_ms >= 1:  # 0 would wait forever
+            try:
+                locator.first.wait_for(state="visible", timeout=left_ms)
+                continue
+            except PlaywrightError:
+                pass
+        missing.append(name)
     return missing
 
 
+def _behind(problem: str, missing_before: dict[str, str]) -> str | None:
+    """ "not reached: ..." when ``problem`` is waiting for a control an earlier screen of
+    the walk was found to lack (the way to this screen goes through it)."""
+    for control, screen in missing_before.items():
+        shown = re.search(r"«(.+)»", control)
+        if shown and f'name="{shown[1]}"' in problem:
+            waited = re.search(r"\(([^()]*)\)$", problem)  # Playwright's «Timeout … exceeded»
+            return f"not reached: {control} is missing on «{screen}»" + (
+                f" ({waited[1]})" if waited else ""
+            )
+    return None
+
+
 def _screenshot(page: Page, path: Path) -> Path | None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dirs(path.parent)
     try:
-        page.screenshot(path=path, full_page=True)
+        return write_private(path, page.screenshot(full_page=True))
     except PlaywrightError as exc:
         log.warning("no screenshot of the changed screen: %s", exc)
         return None
-    return path
 
 
 def _slug(text: str) -> str:

@@ -27,8 +27,11 @@ PLACEHOLDER_MARK = "scrubbed"  # in every non-numeric placeholder, any case
 
 # Names of parameters, headers, JSON keys and attributes whose values are credentials.
 TOKEN_NAME = re.compile(r"csrf|xsrf|token|nonce|session|sess_?id|\bsid\b|auth|secret|sign", re.I)
-# A token is random-looking: long enough, one word of letters and digits.
-_TOKEN_VALUE = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9_\-+/=.:]{8,}$")
+# A token is random-looking: long enough, one word of letters and digits; or long,
+# whatever its letters (a random 32-character token has no digit once in 250).
+_TOKEN_VALUE = re.compile(
+    r"^(?:(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9_\-+/=.:]{8,}|[A-Za-z0-9_\-+/=.:]{20,})$"
+)
 _EMAIL = re.compile(r"([A-Za-z0-9._+-]+)(@|%40)([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
 # Digits, possibly grouped as people write phone numbers (spaces, dashes, brackets).
 _DIGIT_RUN = re.compile(r"\d(?:[ \u00a0()\-]{0,2}\d)*")
@@ -73,11 +76,19 @@ class Scrubber:
         secrets: passwords and codes (the configured ones and those the robot typed).
         phones: numbers known to be subscribers' (the configuration's), any form.
         not_phones: digit strings that are never phone numbers (personal accounts).
+        contacts: replace e-mail addresses and phone numbers too (a scenario, which leaves
+            the company); a robot's own evidence keeps them, credentials only are replaced.
     """
 
     def __init__(
-        self, secrets: Iterable[str], phones: Iterable[str] = (), not_phones: Iterable[str] = ()
+        self,
+        secrets: Iterable[str],
+        phones: Iterable[str] = (),
+        not_phones: Iterable[str] = (),
+        *,
+        contacts: bool = True,
     ) -> None:
+        self._contacts = contacts
         self._fixed: dict[str, str] = {}  # value → placeholder, replaced in every encoding
         self._counts: dict[str, int] = {}
         self._emails: dict[str, str] = {}
@@ -157,6 +168,8 @@ class Scrubber:
     def text(self, text: str) -> str:
         """``text`` with every known (and newly seen) sensitive value replaced."""
         text = self._replace_fixed(text)
+        if not self._contacts:
+            return text
         text = _EMAIL.sub(self._email, text)
         self.learn_text(text)
         return _DIGIT_RUN.sub(self._phone_run, text)

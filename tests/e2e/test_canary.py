@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import socket
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,23 @@ def test_a_renamed_button_is_named_with_a_screenshot(sandbox: Sandbox, driver: D
     assert "button «Отправить счет»" in changed["Счета"]["detail"]
     screenshot = Path(changed["Счета"]["screenshot"])
     assert screenshot.read_bytes().startswith(b"\x89PNG")
-    assert (Path(payload["directory"]) / "a1-sandbox" / "trace.zip").exists()
+    trace = Path(payload["directory"]) / "a1-sandbox" / "trace.zip"
+    assert {oct(p.stat().st_mode & 0o777) for p in (screenshot, trace)} == {"0o600"}
+    assert oct(screenshot.parent.stat().st_mode & 0o777) == "0o700"
+    assert cookie_headers(trace) and all("SCRUBBED-COOKIE" in c for c in cookie_headers(trace))
+
+
+def cookie_headers(trace: Path) -> list[str]:
+    """Every Cookie header the trace's requests carry."""
+    with zipfile.ZipFile(trace) as archive:
+        lines = [
+            json.loads(line)
+            for name in archive.namelist()
+            if name.endswith(".network")
+            for line in archive.read(name).decode().splitlines()
+        ]
+    requests = [line["snapshot"]["request"] for line in lines if "snapshot" in line]
+    return [h["value"] for r in requests for h in r["headers"] if h["name"].lower() == "cookie"]
 
 
 def test_a_service_closed_today_is_unavailable_not_changed(
@@ -99,3 +116,33 @@ def test_the_report_for_a_person(sandbox: Sandbox, driver: Driver) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].split()[:3] == ["mts-sandbox", "ok", "Вход"]
     assert lines[-1].startswith("all screens ok; screenshots and traces: ")
+
+
+def test_one_renamed_link_is_one_changed_control_and_costs_a_probe(
+    sandbox: Sandbox, driver: Driver
+) -> None:
+    # A short probe and a page timeout no test would wait out: a click on the way to a
+    # screen behind the renamed link must give up after the probe.
+    sandbox.cabinet("sip").set_markup("rename=Заказать счет на E-mail=>Заказать счёт на E-mail")
+    sandbox.cabinet("a1").set_markup("rename=Детализация на Email=>Детализация звонков")
+    timeouts = {"CABINET_ROBOT_CANARY__PROBE_TIMEOUT_S": "1.5"}
+    timeouts["CABINET_ROBOT_BROWSER__TIMEOUT_S"] = "600"
+
+    result = driver.cli("check", "--json", "--cabinet", "sip-sandbox", "--cabinet", "a1-sandbox",
+                        **timeouts)  # fmt: skip
+
+    assert result.exit_code == 1, f"{result.output}\n{result.exception!r}"
+    payload = json.loads(result.stdout)
+    for cabinet, screen, control in [
+        ("sip-sandbox", "Счета", "link «Заказать счет на E-mail»"),
+        ("a1-sandbox", "Главная", "link «Детализация на Email»"),
+    ]:
+        screens = by_screen(payload, cabinet)
+        changed = {name: c["detail"] for name, c in screens.items() if c["status"] == "changed"}
+        assert changed == {screen: f"missing {control}"}
+        behind = {name: c["detail"] for name, c in screens.items() if c["status"] == "unavailable"}
+        assert behind, f"{cabinet}: no screen behind {control}"
+        for detail in behind.values():
+            assert detail.startswith(f"not reached: {control} is missing on «{screen}»")
+            assert "Timeout 1500ms exceeded" in detail  # the probe, not the page timeout
+        assert {c["status"] for c in screens.values()} == {"ok", "changed", "unavailable"}

@@ -121,3 +121,18 @@ def test_the_scan_finds_a_secret_in_a_zip_and_in_an_encoded_body(tmp_path: Path)
         "the password in trace.zip:1-trace.trace",
     ]
     assert PASSWORD not in " ".join(found)
+
+
+def test_a_long_random_cookie_without_a_digit_is_scrubbed_too() -> None:
+    scrubber = Scrubber(secrets=[])
+    scrubber.learn_cookie("kJqWbXzTmRvNpLsYhGdFcAeUoIyTrEwQ")  # token_urlsafe, no digit
+    scrubber.learn_cookie("accepted")  # a consent flag: not a credential
+    text = scrubber.text("sid=kJqWbXzTmRvNpLsYhGdFcAeUoIyTrEwQ; consent=accepted")
+    assert text == "sid=SCRUBBED-COOKIE-1; consent=accepted"
+
+
+def test_evidence_keeps_contacts_and_loses_credentials() -> None:
+    scrubber = Scrubber(secrets=[PASSWORD], contacts=False)
+    scrubber.learn_token("q1w2e3r4t5y6u7i8")
+    text = scrubber.text(f"robot@example.com +7 916 123-45-67 {PASSWORD} csrf=q1w2e3r4t5y6u7i8")
+    assert text == "robot@example.com +7 916 123-45-67 SCRUBBED-SECRET-1 csrf=SCRUBBED-TOKEN-1"
