@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.common import ConfigOption, fail, setup_logging
+from cli.common import ConfigOption, VerboseOption, fail, log_to_file, setup_logging
 from robots.errors import ConfigurationError, RobotError
 
 if TYPE_CHECKING:
@@ -22,15 +22,22 @@ if TYPE_CHECKING:
     from robots.cycle.matrix import Cell
 
 PeriodOption = Annotated[
-    str | None, typer.Option("--period", help="Month, YYYY-MM (default: the previous month).")
+    str | None,
+    typer.Option(
+        "--period", help="Month, YYYY-MM (default: the previous month).", metavar="YYYY-MM"
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the matrix as JSON.")]
 
 
 def prefect_defaults() -> None:
     """Prefect's settings the robot wants unless the operator set them: no telemetry
-    to the internet (the robot's machines often have none)."""
+    to the internet (the robot's machines often have none); the robot's own log lines
+    in the runs' logs (the UI), not only on the console, and no complaint about the ones
+    logged outside a run. Effective when set before Prefect is imported."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "robots")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 
 
 def _period(period: str | None, today: dt.date) -> str:
@@ -48,7 +55,9 @@ def run(
     period: PeriodOption = None,
     cabinet: Annotated[
         list[str] | None,
-        typer.Option("--cabinet", help="Only this cabinet (repeat for several); default all."),
+        typer.Option(
+            "--cabinet", help="Only this cabinet (repeat for several); default all.", metavar="NAME"
+        ),
     ] = None,
     config: ConfigOption = None,
     as_json: JsonOption = False,
@@ -57,10 +66,11 @@ def run(
         typer.Option(
             "--today",
             help="Judge the cabinets' calendars as on this day, YYYY-MM-DD (rehearsals).",
+            metavar="YYYY-MM-DD",
             hidden=True,
         ),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Run the monthly cycle now: order, collect until everything came or is late,
     re-order once, reconcile. Exit 1 when something is missing or failed (documents the
@@ -82,6 +92,7 @@ def run(
         path = str(config_path(config).resolve())
         for name in cabinet or []:
             find_cabinet(settings, name)
+        log_to_file(settings.state.dir)
         with _live_progress(settings, month, day, interactive and not as_json):
             result = monthly_cycle(period=month, config_path=path, today=day, cabinets=cabinet)
     except RobotError as exc:
