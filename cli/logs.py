@@ -49,6 +49,14 @@ class PrivateRotatingFileHandler(RotatingFileHandler):
         return TextIOWrapper(open(fd, "ab"), encoding=self.encoding, errors=self.errors)
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """To whatever ``sys.stderr`` is when a line is written (a test runner swaps it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
 def setup_logging(interactive: bool, verbose: bool) -> None:
     """Log to stderr (a rich handler on a terminal), replacing any handler set before."""
     if interactive:
@@ -65,7 +73,7 @@ def setup_logging(interactive: bool, verbose: bool) -> None:
         )
         handler.setFormatter(logging.Formatter("%(message)s"))
     else:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _Stderr()
         handler.setFormatter(IsoFormatter())
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
     for name in ROBOT_LOGGERS:
