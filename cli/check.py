@@ -8,18 +8,18 @@ from typing import Annotated
 
 import typer
 
-from cli.common import ConfigOption, fail, setup_logging
+from cli.common import ConfigOption, VerboseOption, fail, log_to_file, setup_logging
 from robots.errors import RobotError
 
 
 def check(
     cabinet: Annotated[
         list[str] | None,
-        typer.Option("--cabinet", help="Only this cabinet (repeat for several)."),
+        typer.Option("--cabinet", help="Only this cabinet (repeat for several).", metavar="NAME"),
     ] = None,
     config: ConfigOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """The canary: log in, walk every screen the robot uses up to the last step before
     sending anything (nothing is sent), and report each screen ok, changed (with a
@@ -29,7 +29,9 @@ def check(
 
     setup_logging(sys.stderr.isatty(), verbose)
     try:
-        report = run_canary(load_config(config), cabinet)
+        settings = load_config(config)
+        log_to_file(settings.state.dir)
+        report = run_canary(settings, cabinet)
     except RobotError as exc:
         fail(exc)
     if as_json:

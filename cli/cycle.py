@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cli.common import ConfigOption, fail, setup_logging
+from cli.common import ConfigOption, VerboseOption, fail, log_to_file, setup_logging
 from robots.errors import ConfigurationError, RobotError
 
 if TYPE_CHECKING:
@@ -24,13 +24,17 @@ if TYPE_CHECKING:
 PeriodOption = Annotated[
     str | None,
     typer.Option(
-        "--period", help="Month, YYYY-MM, up to the current one (default: the previous month)."
+        "--period",
+        help="Month, YYYY-MM, up to the current one (default: the previous month).",
+        metavar="YYYY-MM",
     ),
 ]
 ClosedPeriodOption = Annotated[
     str | None,
     typer.Option(
-        "--period", help="Month, YYYY-MM, one that is over (default: the previous month)."
+        "--period",
+        help="Month, YYYY-MM, one that is over (default: the previous month).",
+        metavar="YYYY-MM",
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the matrix as JSON.")]
@@ -38,8 +42,12 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the matrix as JS
 
 def prefect_defaults() -> None:
     """Prefect's settings the robot wants unless the operator set them: no telemetry
-    to the internet (the robot's machines often have none)."""
+    to the internet (the robot's machines often have none); the robot's own log lines
+    in the runs' logs (the UI), not only on the console, and no complaint about the ones
+    logged outside a run. Effective when set before Prefect is imported."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "robots")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
 
 
 def _period(period: str | None, today: dt.date, closed: bool = False) -> str:
@@ -55,7 +63,9 @@ def run(
     period: ClosedPeriodOption = None,
     cabinet: Annotated[
         list[str] | None,
-        typer.Option("--cabinet", help="Only this cabinet (repeat for several); default all."),
+        typer.Option(
+            "--cabinet", help="Only this cabinet (repeat for several); default all.", metavar="NAME"
+        ),
     ] = None,
     config: ConfigOption = None,
     as_json: JsonOption = False,
@@ -64,14 +74,26 @@ def run(
         typer.Option(
             "--today",
             help="Judge the cabinets' calendars as on this day, YYYY-MM-DD (rehearsals).",
+            metavar="YYYY-MM-DD",
             hidden=True,
         ),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Print what would be ordered or downloaded, per cabinet, account and kind, "
+            "and stop: no login, no order, nothing written.",
+        ),
+    ] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Run the monthly cycle now: order, collect until everything came or is late,
     re-order once, reconcile. Exit 1 when something is missing or failed (documents the
-    cabinets do not give yet are waiting, not failed)."""
+    cabinets do not give yet are waiting, not failed).
+
+    With --dry-run, only what the first round would order or download now, from the
+    plan and the order book: nothing is logged into, sent or written."""
     from config.loader import config_path, load_config
     from flows.cycle import monthly_cycle
     from robots.cabinets import find_cabinet
@@ -89,6 +111,10 @@ def run(
         path = str(config_path(config).resolve())
         for name in cabinet or []:
             find_cabinet(settings, name)
+        if dry_run:
+            _dry_run(settings, month, day, cabinet, as_json)
+            return
+        log_to_file(settings.state.dir)
         with _live_progress(settings, month, day, interactive and not as_json):
             result = monthly_cycle(period=month, config_path=path, today=day, cabinets=cabinet)
     except RobotError as exc:
@@ -99,7 +125,12 @@ def run(
 
 
 def status(
-    period: PeriodOption = None, config: ConfigOption = None, as_json: JsonOption = False
+    period: PeriodOption = None,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+    problems: Annotated[
+        bool, typer.Option("--problems", help="Only the documents missing or failed.")
+    ] = False,
 ) -> None:
     """Print the month's matrix from the ledger, without running anything."""
     from config.loader import load_config
@@ -110,7 +141,34 @@ def status(
         settings = load_config(config)
     except ConfigurationError as exc:
         fail(exc)
-    _show({"period": month}, settings, month, day, as_json)
+    _show({"period": month}, settings, month, day, as_json, problems_only=problems)
+
+
+def _dry_run(
+    settings: RobotConfig, period: str, today: dt.date, cabinets: list[str] | None, as_json: bool
+) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from cli.dry_run import as_json as plan_json
+    from cli.dry_run import plan_steps, summary
+
+    steps = plan_steps(settings, period, today, cabinets)
+    if as_json:
+        typer.echo(json.dumps(plan_json(period, steps), ensure_ascii=False))
+        return
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    table = Table(title=f"What a run would do now for {period} (dry run)")
+    for column in ("cabinet", "account", "kind", "action", "detail"):
+        table.add_column(column, overflow="fold")
+    for step in steps:
+        action = step.action if step.action == "nothing" else f"[bold]{step.action}[/]"
+        table.add_row(step.cabinet, step.account, step.kind, action, step.detail)
+    if steps:
+        console.print(table)
+    else:
+        console.print(f"Nothing expected for {period}: no cabinet the robot logs into.")
+    console.print(summary(steps))
 
 
 def _cells(settings: RobotConfig, period: str, today: dt.date) -> list[Cell]:
@@ -122,24 +180,46 @@ def _cells(settings: RobotConfig, period: str, today: dt.date) -> list[Cell]:
 
 
 def _show(
-    result: dict[str, Any], settings: RobotConfig, period: str, today: dt.date, as_json: bool
+    result: dict[str, Any],
+    settings: RobotConfig,
+    period: str,
+    today: dt.date,
+    as_json: bool,
+    problems_only: bool = False,
 ) -> None:
     from rich.console import Console
 
-    from robots.cycle.matrix import rows
+    from robots.cycle.matrix import Status, rows, tally
 
     cells = _cells(settings, period, today)
+    everything = cells
+    if problems_only:
+        cells = [c for c in cells if c.status in (Status.MISSING, Status.FAILED)]
     if as_json:
         typer.echo(json.dumps({**result, "matrix": rows(cells)}, ensure_ascii=False))
         return
     # Not on a terminal (a log, a pipe): wide enough for the matrix rather than 80 columns.
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-    _print_matrix(console, period, cells)
+    if problems_only and everything and not cells:
+        console.print(f"No missing or failed documents for {period} ({tally(everything)}).")
+    elif problems_only:
+        title = f"Documents missing or failed for {period}"
+        _print_matrix(console, period, cells, title=title, counted=everything)
+    else:
+        _print_matrix(console, period, cells)
     if "report_xlsx" in result:
         console.print(f"Report for accounting: {result['report_xlsx']} (and .html, .csv)")
 
 
-def _print_matrix(console: Console, period: str, cells: list[Cell]) -> None:
+def _print_matrix(
+    console: Console,
+    period: str,
+    cells: list[Cell],
+    title: str | None = None,
+    counted: list[Cell] | None = None,
+) -> None:
+    """The matrix as a table (``title``: another than the whole month's), then the tally
+    of ``counted`` (default: of ``cells``)."""
     from rich.table import Table
 
     from robots.cycle.matrix import Status, tally
@@ -153,7 +233,7 @@ def _print_matrix(console: Console, period: str, cells: list[Cell]) -> None:
     if not cells:
         console.print(f"Nothing expected for {period} yet: run the cycle first.")
         return
-    table = Table(title=f"Documents for {period}")
+    table = Table(title=title or f"Documents for {period}")
     for column in ("cabinet", "account", "kind", "status", "detail"):
         table.add_column(column, overflow="fold")
     for cell in cells:
@@ -165,7 +245,7 @@ def _print_matrix(console: Console, period: str, cells: list[Cell]) -> None:
         status = f"[{colours[cell.status]}]{cell.status}[/]"
         table.add_row(cell.cabinet, cell.account, cell.kind, status, detail)
     console.print(table)
-    console.print(tally(cells))
+    console.print(tally(cells if counted is None else counted))
 
 
 @contextmanager

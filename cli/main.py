@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from cli.check import check
-from cli.common import ConfigOption, fail, setup_logging
-from cli.cycle import run, status
+from cli.common import CommandApp, ConfigOption, VerboseOption, fail, log_to_file, setup_logging
+from cli.cycle import prefect_defaults, run, status
+from cli.logs import LOG_BACKUPS, LOG_FILE, LOG_MAX_BYTES
 from cli.order import order
 from cli.sandbox import sandbox_app
 from cli.scenario import scenario_app
@@ -18,10 +19,14 @@ from cli.serve import serve
 from cli.subscribers import subscribers
 from robots.errors import ConfigurationError, RobotError
 
-app = typer.Typer(
+app = CommandApp(
     name="cabinet-robot",
     help="Collects telecom operators' documents into Tarifer.",
-    no_args_is_help=True,
+    epilog=(
+        f"Every command logs to stderr and to `<state>/logs/{LOG_FILE}` (`<state>`: `dir` "
+        f"of the configuration's `[state]`), rotated at {LOG_MAX_BYTES // 2**20} MB with "
+        f"{LOG_BACKUPS} old files kept, readable by its owner only."
+    ),
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -34,7 +39,7 @@ app.command()(run)
 app.command()(status)
 app.command()(serve)
 
-config_app = typer.Typer(help="Inspect the configuration.", no_args_is_help=True)
+config_app = CommandApp(help="Inspect the configuration.")
 app.add_typer(config_app, name="config")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(scenario_app, name="scenario")
@@ -46,7 +51,7 @@ def collect(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as one JSON object.")
     ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Collect the operators' mail into Tarifer's import folder, once."""
     from cli.progress import progress_reporter
@@ -57,6 +62,7 @@ def collect(
     setup_logging(interactive, verbose)
     try:
         settings = load_config(config)
+        log_to_file(settings.state.dir)
         with progress_reporter(interactive, "Collecting mail") as report:
             summary = Collector(settings, progress=report).run()
     except RobotError as exc:
@@ -78,6 +84,33 @@ def collect(
     if len(summary.delivered_paths) > len(shown):
         more = len(summary.delivered_paths) - len(shown)
         console.print(f"  ... and {more} more: see {settings.tarifer.inbox / 'manifest.jsonl'}")
+
+
+def _version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"cabinet-robot {version('cabinet-robot')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            typer.echo("cabinet-robot (not installed: no version)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the installed version and exit.",
+            callback=_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """Collects telecom operators' documents into Tarifer."""
+    prefect_defaults()  # before any command imports Prefect
 
 
 @config_app.command("check")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cli.common import ConfigOption, fail, setup_logging
+from cli.common import FORMATS, KINDS, ConfigOption, VerboseOption, fail, log_to_file, setup_logging
 from cli.period import period_option
 from robots.domain import DocumentFormat, DocumentKind, Via
 from robots.errors import OrderRefused, RobotError
@@ -49,25 +49,39 @@ class OrderResult:
 
 
 def order(
-    cabinet: Annotated[str, typer.Option("--cabinet", help="Cabinet name in the configuration.")],
-    kind: Annotated[DocumentKind, typer.Option("--kind", help="Document kind.")],
-    period: Annotated[str, typer.Option("--period", help="Month, YYYY-MM, up to the current one.")],
+    cabinet: Annotated[
+        str,
+        typer.Option("--cabinet", help="Cabinet name in the configuration.", metavar="NAME"),
+    ],
+    kind: Annotated[
+        DocumentKind,
+        typer.Option("--kind", help=f"Document kind: {KINDS}.", metavar="KIND"),
+    ],
+    period: Annotated[
+        str,
+        typer.Option("--period", help="Month, YYYY-MM, up to the current one.", metavar="YYYY-MM"),
+    ],
     account: Annotated[
-        str | None, typer.Option("--account", help="Personal account (default: all configured).")
+        str | None,
+        typer.Option("--account", help="Personal account (default: all configured).", metavar="ID"),
     ] = None,
     fmt: Annotated[
         DocumentFormat | None,
-        typer.Option("--format", help="File format (default: the cabinet's)."),
+        typer.Option(
+            "--format", help=f"File format: {FORMATS} (default: the cabinet's).", metavar="FORMAT"
+        ),
     ] = None,
     via: Annotated[
         Via | None,
         typer.Option(
-            "--via", help="email or download (default: download where the cabinet offers a file)."
+            "--via",
+            help="email or download (default: download where the cabinet offers a file).",
+            metavar="email|download",
         ),
     ] = None,
     config: ConfigOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Order a document in a cabinet (or download it and deliver it to Tarifer's inbox)."""
     from config.loader import load_config
@@ -79,6 +93,7 @@ def order(
     try:
         month = period_option(period, dt.date.today())
         settings = load_config(config)
+        log_to_file(settings.state.dir)
         target = find_cabinet(settings, cabinet)
         accounts = [account] if account else [a.id for a in target.accounts]
         with open_robot(settings, target) as robot:

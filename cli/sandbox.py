@@ -29,12 +29,13 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
+from cli.common import CommandApp
+
 if TYPE_CHECKING:
     from sandbox.stack import RunningCabinet
 
-sandbox_app = typer.Typer(
-    help="Run the sandbox: simulated operator cabinets and a mail server on loopback.",
-    no_args_is_help=True,
+sandbox_app = CommandApp(
+    help="Run the sandbox: simulated operator cabinets and a mail server on loopback."
 )
 
 STATE_FILE = "sandbox.json"
@@ -43,7 +44,10 @@ _READY_TIMEOUT_S = 60.0
 _STOP_TIMEOUT_S = 30.0
 
 DirOption = Annotated[
-    Path, typer.Option("--dir", help="Where the sandbox keeps its configuration and state.")
+    Path,
+    typer.Option(
+        "--dir", help="Where the sandbox keeps its configuration and state.", metavar="DIR"
+    ),
 ]
 
 
@@ -108,15 +112,23 @@ def _write_state(path: Path, state: dict[str, Any]) -> None:
 def up(
     directory: DirOption = Path("var/sandbox"),
     today: Annotated[
-        str | None, typer.Option(help="The sandbox date, YYYY-MM-DD [default: the real date].")
+        str | None,
+        typer.Option(help="The sandbox date (default: the real date).", metavar="YYYY-MM-DD"),
     ] = None,
     faults: Annotated[
-        str, typer.Option(help="Faults, e.g. error_rate=0.1,latency_ms=300,maintenance=sip,seed=7")
+        str,
+        typer.Option(
+            help="Faults as key=value pairs joined by commas (error_rate=0.1,seed=7); keys: "
+            "error_rate, latency_ms, session_ttl_s, maintenance (a cabinet's name), seed.",
+            metavar="SPEC",
+        ),
     ] = "",
     markup: Annotated[
         str,
         typer.Option(
-            help="Markup changes of the pages, e.g. restyle,seed=5 or rename=Далее=>Продолжить"
+            help="Markup changes of the pages joined by commas (restyle,seed=5); "
+            "rename=Далее=>Продолжить renames a text a person reads.",
+            metavar="SPEC",
         ),
     ] = "",
     mts_sms: Annotated[

@@ -11,53 +11,77 @@ from typing import Annotated
 
 import typer
 
-from cli.common import ConfigOption, fail, setup_logging
+from cli.common import (
+    FORMATS,
+    KINDS,
+    CommandApp,
+    ConfigOption,
+    VerboseOption,
+    fail,
+    log_to_file,
+    setup_logging,
+)
 from cli.period import period_option
 from robots.domain import DocumentFormat, DocumentKind
 from robots.errors import RobotError
 
-scenario_app = typer.Typer(
-    help="Record a robot operation in a cabinet (scrubbed HAR + trace) and replay it offline.",
-    no_args_is_help=True,
+scenario_app = CommandApp(
+    help="Record a robot operation in a cabinet (scrubbed HAR + trace) and replay it offline."
 )
 
 
 @scenario_app.command("record")
 def record(
-    cabinet: Annotated[str, typer.Option("--cabinet", help="Cabinet name in the configuration.")],
+    cabinet: Annotated[
+        str,
+        typer.Option("--cabinet", help="Cabinet name in the configuration.", metavar="NAME"),
+    ],
     operation: Annotated[
         str,
         typer.Option(
             "--operation",
             help="login, accounts, order or download (order:KIND and download:KIND too).",
+            metavar="OPERATION",
         ),
     ],
     kind: Annotated[
-        DocumentKind | None, typer.Option("--kind", help="Document kind (order, download).")
+        DocumentKind | None,
+        typer.Option("--kind", help=f"Document kind (order, download): {KINDS}.", metavar="KIND"),
     ] = None,
     period: Annotated[
-        str | None, typer.Option("--period", help="Month, YYYY-MM, up to the current one.")
+        str | None,
+        typer.Option("--period", help="Month, YYYY-MM, up to the current one.", metavar="YYYY-MM"),
     ] = None,
     account: Annotated[
         str | None,
-        typer.Option("--account", help="Personal account (default: the first configured)."),
+        typer.Option(
+            "--account", help="Personal account (default: the first configured).", metavar="ID"
+        ),
     ] = None,
     fmt: Annotated[
         DocumentFormat | None,
-        typer.Option("--format", help="File format (default: the cabinet's)."),
+        typer.Option(
+            "--format", help=f"File format: {FORMATS} (default: the cabinet's).", metavar="FORMAT"
+        ),
     ] = None,
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Scenario folder (default: var/scenarios/<operator>/<operation>)."
+            "--out",
+            help="Scenario folder (default: the operation's folder in var/scenarios/OPERATOR).",
+            metavar="DIR",
         ),
     ] = None,
     today: Annotated[
         str | None,
-        typer.Option("--today", help="The robot's date, YYYY-MM-DD (a sandbox with its own)."),
+        typer.Option(
+            "--today",
+            help="The robot's date (for a sandbox with a date of its own).",
+            metavar="YYYY-MM-DD",
+        ),
     ] = None,
     config: ConfigOption = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Run one operation in the cabinet and keep it as a scenario: the HAR and the trace,
     scrubbed of passwords, codes, cookies, tokens, e-mail addresses and phone numbers.
@@ -79,6 +103,7 @@ def record(
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from None
         settings = load_config(config)
+        log_to_file(settings.state.dir)
         target = find_cabinet(settings, cabinet)
         if account is None and what in (OperationName.ORDER, OperationName.DOWNLOAD):
             account = target.accounts[0].id if target.accounts else None
@@ -94,18 +119,20 @@ def record(
 @scenario_app.command("replay")
 def replay(
     paths: Annotated[
-        list[Path], typer.Argument(help="Scenario folders, or folders holding scenarios.")
+        list[Path],
+        typer.Argument(help="Scenario folders, or folders holding scenarios.", metavar="PATH"),
     ],
     out: Annotated[
-        Path, typer.Option("--out", help="Where the traces of failed replays go.")
+        Path,
+        typer.Option("--out", help="Where the traces of failed replays go.", metavar="DIR"),
     ] = Path("var/replay"),
     config: ConfigOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Replay scenarios offline (no network: the recorded answers only) with today's page
     objects; exit code 1 when one failed. Only the [browser] section of a configuration
-    given with --config is used."""
+    given with --config is used (and its [state] folder for the log)."""
     from config.loader import load_config
     from config.models import BrowserSettings
     from robots.scenarios.replay import replay_scenarios
@@ -113,7 +140,11 @@ def replay(
 
     setup_logging(sys.stderr.isatty(), verbose)
     try:
-        settings = load_config(config).browser if config else BrowserSettings()
+        settings = BrowserSettings()
+        if config:  # its browser, and its state folder for the log
+            loaded = load_config(config)
+            log_to_file(loaded.state.dir)
+            settings = loaded.browser
         results = replay_scenarios(scenario_folders(paths), settings, out)
     except RobotError as exc:
         fail(exc)

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from cli.common import ConfigOption, fail, setup_logging
+from cli.common import ConfigOption, fail, log_to_file, setup_logging
 from cli.cycle import prefect_defaults
 from robots.errors import ConfigurationError, RobotError
 
@@ -37,6 +37,7 @@ def serve(config: ConfigOption = None) -> None:
     try:
         settings = load_config(config)
         path = config_path(config).resolve()
+        log_to_file(settings.state.dir)
     except ConfigurationError as exc:
         fail(exc)
     try:

@@ -8,15 +8,18 @@ from typing import Annotated
 
 import typer
 
-from cli.common import ConfigOption, fail, setup_logging
+from cli.common import ConfigOption, VerboseOption, fail, log_to_file, setup_logging
 from robots.errors import RobotError
 
 
 def subscribers(
-    cabinet: Annotated[str, typer.Option("--cabinet", help="Cabinet name in the configuration.")],
+    cabinet: Annotated[
+        str,
+        typer.Option("--cabinet", help="Cabinet name in the configuration.", metavar="NAME"),
+    ],
     config: ConfigOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Read the cabinet's subscribers (number → personal account) into the inventory the
     collector resolves numbers with."""
@@ -27,6 +30,7 @@ def subscribers(
     setup_logging(sys.stderr.isatty(), verbose)
     try:
         settings = load_config(config)
+        log_to_file(settings.state.dir)
         target = find_cabinet(settings, cabinet)
         with open_robot(settings, target) as robot:
             found = robot.subscribers()

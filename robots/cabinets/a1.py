@@ -179,7 +179,7 @@ class A1Robot(CabinetRobot):
         return _subscribers_in(export.data, account)
 
     def delivery(self, account: str) -> DeliverySetting:
-        email, fmt = self._attempt(lambda: self._on(account).delivery())
+        email, fmt = self._attempt(lambda: self._on(account).delivery(), account)
         return DeliverySetting(True, (email,), fmt)
 
     def set_delivery(
@@ -198,7 +198,7 @@ class A1Robot(CabinetRobot):
             shown_email, shown_format = main.delivery()
             return DeliverySetting(True, (shown_email,), shown_format)
 
-        return self._attempt(change)
+        return self._attempt(change, account)
 
     # -- ordering ---------------------------------------------------------------------------
 
@@ -230,14 +230,15 @@ class A1Robot(CabinetRobot):
             self._go(request.account, "Счета")
             return InvoicesPage.arrive(self.session.page).send(request.period)
 
-        log.info("%s: %s", self.cabinet.name, self._attempt(send))
+        log.info("%s: %s", self.about(request), self._attempt(send, request.account))
         return self.placed(request, sent_as, email=setting.emails[0])
 
     def _call_details(self, request: OrderRequest) -> Order:
         if request.format not in (None, DocumentFormat.XLSX):
             raise OrderRefused(f"A1 sends call details as Excel (xlsx), not {request.format}")
         numbers = list(request.numbers) or [
-            s.number for s in self._attempt(lambda: self._subscribers_of(request.account))
+            s.number
+            for s in self._attempt(lambda: self._subscribers_of(request.account), request.account)
         ]
         if not numbers:
             raise OrderRefused(f"account {request.account} lists no subscribers at A1")
@@ -250,7 +251,7 @@ class A1Robot(CabinetRobot):
             with tempfile.TemporaryDirectory() as scratch:
                 return page.by_file(request.period, _numbers_xlsx(numbers, Path(scratch)))
 
-        log.info("%s: %s", self.cabinet.name, self._attempt(place))
+        log.info("%s: %s", self.about(request), self._attempt(place, request.account))
         delivery = self.delivery(request.account)
         return self.placed(
             request, DocumentFormat.XLSX, numbers=tuple(sorted(numbers)), email=delivery.emails[0]
@@ -265,7 +266,7 @@ class A1Robot(CabinetRobot):
                 start, end, self.cabinet.email
             )
 
-        log.info("%s: %s", self.cabinet.name, self._attempt(place))
+        log.info("%s: %s", self.about(request), self._attempt(place, request.account))
         email = self.cabinet.email or self.delivery(request.account).emails[0]
         return self.placed(request, DocumentFormat.PDF, email=email)
 

@@ -219,12 +219,21 @@ class CabinetRobot(ABC):
     def password(self) -> str:
         return cabinet_password(self.cabinet)
 
-    def _attempt(self, operation: Callable[[], T]) -> T:
+    def named(self, account: str | None = None) -> str:
+        """How log lines name what they concern: the cabinet, then the account if any."""
+        return f"{self.cabinet.name} {account}" if account else self.cabinet.name
+
+    def about(self, request: OrderRequest) -> str:
+        """How log lines name an order: cabinet, account, kind and period."""
+        return f"{self.named(request.account)} {request.kind} {request.period}"
+
+    def _attempt(self, operation: Callable[[], T], account: str | None = None) -> T:
         """Run ``operation``: transient failures retried, a lost session logged into again.
 
         An operation starts from the cabinet's start page, so repeating it is safe; an
         e-mail order repeated after a failure at worst sends the file twice, and the
-        collector drops the duplicate.
+        collector drops the duplicate. ``account``: the one the operation concerns, for
+        the log.
         """
         retrying = Retrying(
             retry=retry_if_exception(_transient),
@@ -232,7 +241,7 @@ class CabinetRobot(ABC):
             wait=wait_exponential(multiplier=0.5, max=8),
             before_sleep=lambda state: log.warning(
                 "%s: %s; trying again",
-                self.cabinet.name,
+                self.named(account),
                 state.outcome and state.outcome.exception(),
             ),
             reraise=True,
@@ -242,7 +251,7 @@ class CabinetRobot(ABC):
                 try:
                     return operation()
                 except SessionExpired as exc:
-                    log.info("%s: %s; logging in again", self.cabinet.name, exc)
+                    log.info("%s: %s; logging in again", self.named(account), exc)
                     self.session.forget_login()
                     return operation()
         raise AssertionError("unreachable: tenacity re-raises the last error")

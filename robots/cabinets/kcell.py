@@ -213,7 +213,7 @@ class KcellRobot(CabinetRobot):
         def run() -> DownloadedFile:
             return self.downloaded(fetch(self._in_company_of(account).go_to_documents()))
 
-        return self._attempt(run)
+        return self._attempt(run, account)
 
     def _call_details(self, request: OrderRequest) -> list[DownloadedFile]:
         """One file per number of the account (or of ``request.numbers``)."""
@@ -235,7 +235,7 @@ class KcellRobot(CabinetRobot):
                 numbers_page = self._in_company_of(request.account)
             return files
 
-        return self._attempt(run)
+        return self._attempt(run, request.account)
 
     # -- e-mail orders ----------------------------------------------------------------------
 
@@ -255,8 +255,8 @@ class KcellRobot(CabinetRobot):
                 return docs.open(PaymentsReportForm).order(start, end, email)
             return docs.open(NumbersReportForm).order(email)
 
-        status = self._attempt(place)
-        log.info("%s: %s", self.cabinet.name, status)
+        status = self._attempt(place, request.account)
+        log.info("%s: %s", self.about(request), status)
         return self.placed(request, None, email=email)
 
 

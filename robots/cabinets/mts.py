@@ -141,8 +141,8 @@ class MtsRobot(CabinetRobot):
             dialog.close()
             return status, tuple(sorted(row.number for row in chosen))
 
-        status, numbers = self._attempt(place)
-        log.info("%s: %s", self.cabinet.name, status)
+        status, numbers = self._attempt(place, request.account)
+        log.info("%s: %s", self.about(request), status)
         narrowed = numbers if request.kind is DocumentKind.CALL_DETAILS else ()
         return self.placed(request, fmt, numbers=narrowed, email=email)
 

@@ -157,7 +157,9 @@ class SipRobot(CabinetRobot):
         return self._attempt(read)
 
     def delivery(self, account: str) -> DeliverySetting:
-        shown = self._attempt(lambda: self._bills().change_delivery().choose(account).delivery())
+        shown = self._attempt(
+            lambda: self._bills().change_delivery().choose(account).delivery(), account
+        )
         return _setting(shown)
 
     def set_delivery(
@@ -178,7 +180,7 @@ class SipRobot(CabinetRobot):
                 address = address.change_format().choose(invoice_format)
             return DeliverySetting(True, address.emails(), address.invoice_format())
 
-        return self._attempt(change)
+        return self._attempt(change, account)
 
     # -- ordering ---------------------------------------------------------------------------
 
@@ -214,9 +216,10 @@ class SipRobot(CabinetRobot):
         status = self._attempt(
             lambda: (
                 self._bills().order_invoice_by_email().choose(request.account).order(request.period)
-            )
+            ),
+            request.account,
         )
-        log.info("%s: %s", self.cabinet.name, status)
+        log.info("%s: %s", self.about(request), status)
         return self.placed(request, sent_as, email=";".join(setting.emails))
 
     def _order_call_details(self, request: OrderRequest) -> Order:
@@ -235,8 +238,8 @@ class SipRobot(CabinetRobot):
                 )
             return step.order(list(numbers)), numbers
 
-        status, numbers = self._attempt(place)
-        log.info("%s: %s", self.cabinet.name, status)
+        status, numbers = self._attempt(place, request.account)
+        log.info("%s: %s", self.about(request), status)
         # Sent to the address in the contract, which the cabinet does not show.
         return self.placed(request, fmt, numbers=tuple(sorted(numbers)))
 
@@ -247,8 +250,10 @@ class SipRobot(CabinetRobot):
                 f"the SIP cabinet gives the charges of the current period ({current}) only, "
                 f"not {request.period}"
             )
-        status = self._attempt(lambda: self._bills().order_charges().order(request.account))
-        log.info("%s: %s", self.cabinet.name, status)
+        status = self._attempt(
+            lambda: self._bills().order_charges().order(request.account), request.account
+        )
+        log.info("%s: %s", self.about(request), status)
         return self.placed(request, None)
 
     def download(self, request: OrderRequest) -> list[DownloadedFile]:
@@ -263,7 +268,7 @@ class SipRobot(CabinetRobot):
             job.wait_until_ready(timeout)
             return [self.downloaded(job.download())]
 
-        return self._attempt(fetch)
+        return self._attempt(fetch, request.account)
 
 
 def _setting(shown: Delivery) -> DeliverySetting:

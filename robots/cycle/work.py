@@ -94,7 +94,9 @@ def work_cabinet(
                     evidence = str(robot.session.keep_evidence(evidence_dir(config, cabinet)))
                 book.failed(item.key, describe(exc), evidence)
                 work.failed.append(f"{what}: {exc}")
-                log.warning("%s: %s: %s", cabinet.name, what, exc)
+                log.warning(
+                    "%s %s %s %s: %s", cabinet.name, item.account, item.kind, item.period, exc
+                )
     return work
 
 
@@ -106,6 +108,7 @@ def _download(config: RobotConfig, robot: CabinetRobot, item: Item, book: OrderB
     via = Via(item.via) if item.via else None
     if via is None:
         via = Via.DOWNLOAD if robot.offers_download(kind, period) else Via.EMAIL
+    log.debug("%s: %s", robot.about(request), "downloading" if via is Via.DOWNLOAD else "ordering")
     if via is Via.DOWNLOAD:
         delivered = deliver_downloads(config, robot.download(request))
         mine = [

@@ -364,11 +364,14 @@ class Collector:
         summary.delivered += len(entries)
         summary.delivered_paths.extend(entry.path for entry in entries)
         for plan in plans:
-            if plan.outcome is Outcome.QUARANTINED:
+            if plan.outcome is Outcome.PROCESSED:
+                log.debug("processed %s", _describe(plan))
+            elif plan.outcome is Outcome.QUARANTINED:
                 summary.quarantined += 1
                 log.warning("quarantined %s: %s", _describe(plan), plan.reason)
             elif plan.outcome is Outcome.IGNORED:
                 summary.ignored += 1
+                log.debug("left alone %s: not the robot's", _describe(plan))
             elif plan.outcome is Outcome.RETRY:
                 summary.errors += 1
                 log.warning("will retry %s: %s", _describe(plan), plan.reason)

@@ -182,7 +182,7 @@ def _replaying(robot_class: type[CabinetRobot]) -> type[CabinetRobot]:
     def password(self: CabinetRobot) -> str:
         return REPLAY_PASSWORD
 
-    def attempt(self: CabinetRobot, operation: Callable[[], T]) -> T:
+    def attempt(self: CabinetRobot, operation: Callable[[], T], account: str | None = None) -> T:
         return operation()
 
     members = {"password": password, "_attempt": attempt}

@@ -71,6 +71,24 @@ def test_json_summary_and_exit_zero(mailbox: Mailbox, tmp_path: Path) -> None:
     assert "Collecting mail: 1/1" in result.stderr
 
 
+def test_verbose_logs_the_robots_steps_and_the_log_file_keeps_them(
+    mailbox: Mailbox, tmp_path: Path
+) -> None:
+    invoice = render(
+        spec(Operator.MTS, DocumentKind.INVOICE, DocumentFormat.PDF, Period.parse("2026-10"))
+    )
+    mailbox.deliver(operator_message(Operator.MTS, [("document.pdf", invoice)], to=mailbox.address))
+    result = run(write_config(mailbox, tmp_path), mailbox.password, "--json", "-v")
+
+    assert result.returncode == 0, result.stderr
+    debug = [line for line in result.stderr.splitlines() if " DEBUG " in line]
+    assert any("DEBUG robots.mail.collector: processed UID 1 from " in line for line in debug)
+    assert all(line.split(" DEBUG ")[1].startswith("robots.") for line in debug), debug
+    kept = (tmp_path / "state" / "logs" / "cabinet-robot.log").read_text(encoding="utf-8")
+    assert "processed UID 1 from " in kept and "Collecting mail: 1/1" in kept
+    assert mailbox.password not in kept
+
+
 def test_wrong_password_exits_non_zero_with_one_line(mailbox: Mailbox, tmp_path: Path) -> None:
     result = run(write_config(mailbox, tmp_path), "not-the-password", "--json")
     assert result.returncode == 1

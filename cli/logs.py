@@ -1,0 +1,100 @@
+"""Where the commands' log lines go: stderr, and ``<state>/logs/cabinet-robot.log``.
+
+One format for every command, with ISO 8601 local times and their offset. ``--verbose``
+lowers the robot's own loggers to DEBUG; the libraries' stay at INFO or above.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sys
+from io import TextIOWrapper
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from typing import Any
+
+# The robot's own packages: ``--verbose`` concerns only these.
+ROBOT_LOGGERS = ("robots", "flows", "config", "page_objects", "cli", "cabinet_robot")
+# Libraries that say too much at INFO for an operator's log.
+_QUIET = ("imapclient", "httpx", "httpcore", "pypdf", "asyncio")
+LOG_FILE = "cabinet-robot.log"
+LOG_MAX_BYTES = 5 * 1024 * 1024  # about a month of a busy robot's lines
+LOG_BACKUPS = 5  # cabinet-robot.log.1 ... .5, then the oldest goes
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def iso_time(created: float) -> str:
+    """A record's time as ``2026-12-06T21:04:05+03:00`` (local time, with its offset)."""
+    return dt.datetime.fromtimestamp(created).astimezone().isoformat(timespec="seconds")
+
+
+class IsoFormatter(logging.Formatter):
+    """``<ISO time> <LEVEL> <logger>: <message>``."""
+
+    def __init__(self) -> None:
+        super().__init__(_FORMAT)
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return iso_time(record.created)
+
+
+class PrivateRotatingFileHandler(RotatingFileHandler):
+    """A rotating log readable by its owner only, the rotated files too."""
+
+    def _open(self) -> TextIOWrapper[Any]:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.fchmod(fd, 0o600)  # a file made before by someone with another umask
+        return TextIOWrapper(open(fd, "ab"), encoding=self.encoding, errors=self.errors)
+
+
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """To whatever ``sys.stderr`` is when a line is written (a test runner swaps it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
+def setup_logging(interactive: bool, verbose: bool) -> None:
+    """Log to stderr (a rich handler on a terminal), replacing any handler set before."""
+    if interactive:
+        from rich.console import Console
+        from rich.logging import RichHandler
+        from rich.text import Text
+
+        handler: logging.Handler = RichHandler(
+            console=Console(stderr=True),  # stdout is for what the command prints (--json)
+            show_path=False,
+            rich_tracebacks=False,
+            omit_repeated_times=False,
+            log_time_format=lambda moment: Text(moment.astimezone().isoformat(timespec="seconds")),
+        )
+        handler.setFormatter(logging.Formatter("%(message)s"))
+    else:
+        handler = _Stderr()
+        handler.setFormatter(IsoFormatter())
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    for name in ROBOT_LOGGERS:
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.NOTSET)
+    for noisy in _QUIET:
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def log_to_file(state_dir: Path) -> Path:
+    """Also log to ``<state_dir>/logs/cabinet-robot.log`` (folder 0700, files 0600)."""
+    folder = state_dir / "logs"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    path = folder / LOG_FILE
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, PrivateRotatingFileHandler)]:
+        root.removeHandler(old)
+        old.close()
+    handler = PrivateRotatingFileHandler(
+        path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+    )
+    handler.setFormatter(IsoFormatter())
+    root.addHandler(handler)
+    return path

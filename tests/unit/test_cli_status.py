@@ -1,0 +1,97 @@
+"""``cabinet-robot status --problems``: only what is missing or failed, or a line saying
+there is none."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from config.loader import load_config
+from robots.cycle.book import opened_book
+from robots.cycle.plan import Expected
+from robots.domain import DocumentKind, Operator, Period
+from sandbox.world import robot_config_toml
+
+PERIOD = Period.parse("2026-10")
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "cabinet-robot.toml"
+    path.write_text(
+        robot_config_toml(
+            imap_port=1143,
+            username="robot@example.com",
+            password_env="TEST_STATUS_MAIL_PASSWORD",
+            tarifer_inbox=tmp_path / "tarifer",
+            state_dir=tmp_path / "state",
+        )
+    )
+    return path
+
+
+def expect(config: Path, *accounts: str) -> list[tuple[str, str, str, str]]:
+    """Invoices of ``accounts`` in the book, planned; their keys."""
+    expected = [
+        Expected(
+            period=PERIOD,
+            cabinet="mts-main",
+            operator=Operator.MTS,
+            account=account,
+            kind=DocumentKind.INVOICE,
+            format=None,
+            via=None,
+            available_from=dt.date(2026, 11, 1),
+            deadline=dt.timedelta(days=1),
+        )
+        for account in accounts
+    ]
+    with opened_book(load_config(config).state.ledger_url) as book:
+        book.expect(expected)
+    return [e.key for e in expected]
+
+
+def status(config: Path, *args: str) -> str:
+    result = CliRunner().invoke(
+        app, ["status", "--period", str(PERIOD), "--config", str(config), *args]
+    )
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_problems_lists_only_what_is_missing_or_failed(config: Path) -> None:
+    delivered, failed, missing, waiting = expect(
+        config, "277000000001", "277000000002", "277000000003", "277000000004"
+    )
+    with opened_book(load_config(config).state.ledger_url) as book:
+        book.delivered(delivered, ["mts/277000000001/2026-10/invoice.pdf"])
+        book.failed(failed, "login refused: wrong password", None)
+        book.ordered(missing)
+        book.ordered(missing)
+        book.missing(missing)
+        book.ordered(waiting)
+
+    rows = json.loads(status(config, "--problems", "--json"))["matrix"]
+    assert {(r["account"], r["status"]) for r in rows} == {
+        ("277000000002", "failed"),
+        ("277000000003", "missing"),
+    }
+    text = status(config, "--problems")
+    assert "277000000002" in text and "login refused" in text and "277000000003" in text
+    assert "277000000001" not in text and "277000000004" not in text
+    assert len(json.loads(status(config, "--json"))["matrix"]) == 4, "without it: every cell"
+
+
+def test_problems_says_so_when_there_are_none(config: Path) -> None:
+    (delivered,) = expect(config, "277000000001")
+    with opened_book(load_config(config).state.ledger_url) as book:
+        book.delivered(delivered, ["mts/277000000001/2026-10/invoice.pdf"])
+
+    text = status(config, "--problems")
+    assert text.strip() == "No missing or failed documents for 2026-10 (1 delivered)."
+    assert json.loads(status(config, "--problems", "--json"))["matrix"] == []
