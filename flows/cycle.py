@@ -36,7 +36,7 @@ from robots.cycle.work import gone_missing
 from robots.domain import Period
 from robots.errors import MailUnavailable, TransientError
 
-FIRST_PROBLEMS = 2  # named in a failed run's state message
+FIRST_PROBLEMS = 2  # reasons named in a failed run's state message
 
 
 def default_period(today: dt.date) -> Period:
@@ -160,17 +160,22 @@ def finish(
 
 
 def _problems_message(problems: list[Cell]) -> str:
-    """«1 missing, 2 failed: sip-main 1100023456 call_details: login refused: … …»: short,
-    for the list of runs; the matrix artifact has the rest."""
+    """«1 missing, 6 failed: sip-main 1100023456 call_details and 5 more: login refused: …»:
+    short, for the list of runs (documents failed for one reason are named once); the
+    matrix artifact has the rest."""
 
     def shortened(text: str, limit: int = 100) -> str:
         return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
-    first = "; ".join(
-        f"{c.cabinet} {c.account} {c.kind}: {shortened(c.detail)}"
-        for c in problems[:FIRST_PROBLEMS]
-    )
-    return f"{tally(problems)}: {first}" + (" …" if len(problems) > FIRST_PROBLEMS else "")
+    by_reason: dict[tuple[str, str], list[Cell]] = {}
+    for cell in problems:
+        by_reason.setdefault((cell.cabinet, cell.detail), []).append(cell)
+    named = []
+    for (cabinet, detail), cells in list(by_reason.items())[:FIRST_PROBLEMS]:
+        more = f" and {len(cells) - 1} more" if len(cells) > 1 else ""
+        named.append(f"{cabinet} {cells[0].account} {cells[0].kind}{more}: {shortened(detail)}")
+    rest = " …" if len(by_reason) > FIRST_PROBLEMS else ""
+    return f"{tally(problems)}: {'; '.join(named)}{rest}"
 
 
 def _notify(settings: RobotConfig, period: str, cells: list[Cell]) -> bool:

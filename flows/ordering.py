@@ -101,9 +101,12 @@ def publish_evidence(items: list[Item], browser: BrowserSettings, heading: str) 
     evidence = []
     for folder, those in failed.items():
         screenshot, trace = Path(folder) / "screenshot.png", Path(folder) / "trace.zip"
+        what = [f"{i.account} {i.kind}" for i in those]
+        if len(what) > 3:  # a session of many accounts: the matrix names them all
+            what = [*what[:2], f"{len(what) - 2} more"]
         evidence.append(
             Evidence(
-                title=f"{those[0].cabinet}: " + ", ".join(f"{i.account} {i.kind}" for i in those),
+                title=f"{those[0].cabinet}: {', '.join(what)}",
                 detail=those[0].reason or "failed",
                 screenshot=screenshot if screenshot.is_file() else None,
                 trace=trace if trace.is_file() else None,

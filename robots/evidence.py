@@ -92,7 +92,8 @@ def evidence_markdown(heading: str, evidence: Sequence[Evidence]) -> str:
         preview = preview_path(one.screenshot) if one.screenshot else None
         if preview and preview.is_file():
             picture = base64.b64encode(preview.read_bytes()).decode("ascii")
-            lines += [f"![screenshot of {one.title}](data:image/jpeg;base64,{picture})", ""]
+            alt = one.title.replace("[", "(").replace("]", ")")  # brackets would end it
+            lines += [f"![screenshot of {alt}](data:image/jpeg;base64,{picture})", ""]
         if one.screenshot:
             lines += [f"Screenshot: `{one.screenshot}`", ""]
         if one.trace:
