@@ -60,11 +60,15 @@ def one_cycle(workdir: Path, accounts: int, latency_ms: int, browsers: int) -> d
         os.environ.update(sandbox.env)
         os.environ["CABINET_ROBOT_CYCLE__MAX_BROWSERS"] = str(browsers)
         started = time.monotonic()
-        result = monthly_cycle(
+        state = monthly_cycle(
             period=str(Period.of(TODAY).previous()),
             config_path=str(sandbox.config_path),
             today=TODAY,
+            return_state=True,  # a month with failures ends Failed: its matrix is still wanted
         )
+        result = state.result(raise_on_failure=False)
+        if isinstance(result, BaseException):
+            raise result
         seconds = time.monotonic() - started
     statuses = [row["status"] for row in result["matrix"]]
     if set(statuses) != {"delivered"}:

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
@@ -16,6 +16,7 @@ from cli.common import ConfigOption, VerboseOption, fail, log_to_file, setup_log
 from robots.errors import ConfigurationError, RobotError
 
 if TYPE_CHECKING:
+    from prefect import State
     from rich.console import Console, RenderableType
 
     from config.models import RobotConfig
@@ -116,12 +117,23 @@ def run(
             return
         log_to_file(settings.state.dir)
         with _live_progress(settings, month, day, interactive and not as_json):
-            result = monthly_cycle(period=month, config_path=path, today=day, cabinets=cabinet)
+            state = monthly_cycle(
+                period=month, config_path=path, today=day, cabinets=cabinet, return_state=True
+            )
+        result = _outcome(state)
     except RobotError as exc:
         fail(exc)
     _show(result, settings, month, day, as_json)
     if result["problems"]:
         raise typer.Exit(1)
+
+
+def _outcome(state: State[Any]) -> dict[str, Any]:
+    """The cycle's result from its final state, a failed month's too (its data)."""
+    outcome = state.result(raise_on_failure=False)
+    if isinstance(outcome, BaseException):  # the flow raised: the same error as ever
+        raise outcome
+    return cast(dict[str, Any], outcome)
 
 
 def status(

@@ -12,13 +12,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, get_run_logger
+from prefect import State, flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.states import Completed, Failed
 
 from config.loader import load_config
 from config.models import RobotConfig
 from flows.collecting import collect_mail
-from flows.ordering import order_documents
+from flows.ordering import order_documents, publish_evidence
 from robots.cycle.book import ItemState, opened_book
 from robots.cycle.matrix import (
     Cell,
@@ -35,10 +36,19 @@ from robots.cycle.work import gone_missing
 from robots.domain import Period
 from robots.errors import MailUnavailable, TransientError
 
+FIRST_PROBLEMS = 2  # reasons named in a failed run's state message
+
 
 def default_period(today: dt.date) -> Period:
     """The month a cycle works on when none is given: the previous one."""
     return Period.of(today).previous()
+
+
+def cycle_month(period: str | None, today: dt.date | str | None) -> str:
+    """The month a run works on, from its parameters (a deployment's come as text)."""
+    if period:
+        return str(Period.parse(period))
+    return str(default_period(dt.date.fromisoformat(str(today)) if today else dt.date.today()))
 
 
 def _collect(config_path: str | None) -> None:
@@ -62,10 +72,13 @@ def _next_wake(settings: RobotConfig, period: str) -> float | None:
 
 
 def _run_name() -> str:
+    """``monthly cycle 2026-11``: a scheduled run (no period given) names its month too."""
     from prefect.runtime import flow_run
 
-    period = flow_run.parameters.get("period")
-    return f"monthly cycle {period or 'of the previous month'}"
+    parameters = flow_run.parameters
+    name = f"monthly cycle {cycle_month(parameters.get('period'), parameters.get('today'))}"
+    cabinets = parameters.get("cabinets")
+    return name + (f" ({', '.join(cabinets)})" if cabinets else "")
 
 
 @flow(name="monthly-cycle", flow_run_name=_run_name)
@@ -74,8 +87,11 @@ def monthly_cycle(
     config_path: str | None = None,
     today: dt.date | None = None,
     cabinets: list[str] | None = None,
-) -> dict[str, Any]:
+) -> State[dict[str, Any]]:
     """The month's documents from every cabinet, reconciled.
+
+    Ends Failed when a document is missing or failed (``finish``); the state's data is
+    the result either way: call with ``return_state=True`` to read a failed month's.
 
     Args:
         period: ``YYYY-MM``; default the previous month.
@@ -86,7 +102,7 @@ def monthly_cycle(
     logger = get_run_logger()
     settings = load_config(Path(config_path) if config_path else None)
     day = today or dt.date.today()
-    month = str(Period.parse(period) if period else default_period(day))
+    month = cycle_month(period, day)
     _collect(config_path)  # what arrived already is not ordered again
     first_round = True
     while True:
@@ -109,10 +125,12 @@ def monthly_cycle(
 
 def finish(
     settings: RobotConfig, period: str, today: dt.date, cabinets: list[str] | None = None
-) -> dict[str, Any]:
+) -> State[dict[str, Any]]:
     """Reconcile: artifacts, the report beside the manifest, and a mail if not complete.
 
-    The report covers the whole period, the run's result only the cabinets it worked on.
+    The report covers the whole period, the run's result only the cabinets it worked on:
+    the run ends Failed when one of those has a document missing or failed (waiting ones
+    still have time), with the tally and the first problems as the state's message.
     """
     with opened_book(settings.state.ledger_url) as book:
         items = book.items(period)
@@ -126,17 +144,41 @@ def finish(
     )
     get_run_logger().info("documents for %s: %s; report %s", period, tally(cells), reports.xlsx)
     notified = _notify(settings, period, cells, reports)
+    publish_evidence(mine, settings.browser, f"What failed in {period}")
     my_cells = reconcile(mine, today)
-    return {
+    problems = [c for c in my_cells if c.status in (Status.MISSING, Status.FAILED)]
+    result = {
         "period": period,
         "complete": complete(my_cells),
-        "problems": sum(c.status in (Status.MISSING, Status.FAILED) for c in my_cells),
+        "problems": len(problems),
         "report_html": str(reports.html),
         "report_xlsx": str(reports.xlsx),
         "report_csv": str(reports.csv),
         "notified": notified,
         "matrix": rows(cells),
     }
+    if problems:
+        return Failed(message=_problems_message(problems), data=result)
+    return Completed(message=tally(my_cells) or "nothing expected", data=result)
+
+
+def _problems_message(problems: list[Cell]) -> str:
+    """«1 missing, 6 failed: sip-main 1100023456 call_details and 5 more: login refused: …»:
+    short, for the list of runs (documents failed for one reason are named once); the
+    matrix artifact has the rest."""
+
+    def shortened(text: str, limit: int = 100) -> str:
+        return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+    by_reason: dict[tuple[str, str], list[Cell]] = {}
+    for cell in problems:
+        by_reason.setdefault((cell.cabinet, cell.detail), []).append(cell)
+    named = []
+    for (cabinet, detail), cells in list(by_reason.items())[:FIRST_PROBLEMS]:
+        more = f" and {len(cells) - 1} more" if len(cells) > 1 else ""
+        named.append(f"{cabinet} {cells[0].account} {cells[0].kind}{more}: {shortened(detail)}")
+    rest = " …" if len(by_reason) > FIRST_PROBLEMS else ""
+    return f"{tally(problems)}: {'; '.join(named)}{rest}"
 
 
 def _notify(settings: RobotConfig, period: str, cells: list[Cell], reports: ReportFiles) -> bool:

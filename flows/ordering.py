@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_link_artifact
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
 from prefect.futures import PrefectFuture, wait
@@ -28,7 +28,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import Task
 
 from config.loader import load_config
-from config.models import RobotConfig
+from config.models import BrowserSettings, RobotConfig
 from flows.logins import login_slot
 from robots.cabinets import find_cabinet
 from robots.cycle.book import Item, ItemState, opened_book
@@ -36,6 +36,7 @@ from robots.cycle.plan import plan_period
 from robots.cycle.work import CabinetWork, describe, to_order, work_cabinet
 from robots.domain import Period
 from robots.errors import CabinetMaintenance, CabinetUnavailable, RobotError
+from robots.evidence_view import Evidence, evidence_markdown, make_previews
 
 log = logging.getLogger(__name__)
 
@@ -83,19 +84,37 @@ def _record_session_failure(
             book.failed(item.key, reason, str(evidence) if evidence else None)
 
 
-def publish_evidence(items: list[Item]) -> None:
-    """A link artifact per evidence folder (trace and screenshot) of what failed."""
+def publish_evidence(items: list[Item], browser: BrowserSettings, heading: str) -> None:
+    """One markdown artifact on the run: each failure's reason, screenshot and trace command.
+
+    A folder of evidence can stand for several documents (a session that ended in an
+    error fails all that were still due).
+    """
     failed: dict[str, list[Item]] = {}
     for item in items:
         if item.state is ItemState.FAILED and item.evidence:
             failed.setdefault(item.evidence, []).append(item)
-    for evidence, those in failed.items():
-        what = ", ".join(f"{i.account} {i.kind}" for i in those)
-        create_link_artifact(
-            link=f"file://{evidence}/trace.zip",
-            link_text=f"{those[0].cabinet}: trace and screenshot",
-            description=f"{what}: {those[0].reason}",
+    if not failed:
+        return
+    evidence = []
+    for folder, those in failed.items():
+        screenshot, trace = Path(folder) / "screenshot.png", Path(folder) / "trace.zip"
+        what = [f"{i.account} {i.kind}" for i in those]
+        if len(what) > 3:  # a session of many accounts: the matrix names them all
+            what = [*what[:2], f"{len(what) - 2} more"]
+        evidence.append(
+            Evidence(
+                title=f"{those[0].cabinet}: {', '.join(what)}",
+                detail=those[0].reason or "failed",
+                screenshot=screenshot if screenshot.is_file() else None,
+                trace=trace if trace.is_file() else None,
+            )
         )
+    make_previews([e.screenshot for e in evidence if e.screenshot], browser)
+    create_markdown_artifact(
+        evidence_markdown(heading, evidence),
+        description=f"{heading}: screenshots and the command to open each trace",
+    )
 
 
 @flow(name="order-documents", flow_run_name="order documents for {period}")
@@ -151,5 +170,6 @@ def order_documents(
                 _record_session_failure(settings, name, period, day, first_round, error)
             sessions.append({"cabinet": name, "error": str(error)})
     with opened_book(settings.state.ledger_url) as book:
-        publish_evidence(book.items(period, set(futures)))
+        worked_on = book.items(period, set(futures))
+    publish_evidence(worked_on, settings.browser, f"What failed in ordering {period}")
     return {"sessions": sessions}

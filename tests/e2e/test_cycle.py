@@ -4,10 +4,12 @@ Chromium, the collector over IMAP, the order book, the report and the summary e-
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Any
 import httpx
 import openpyxl
 import pytest
+from prefect import State
 from prefect.settings import get_current_settings
 from prefect.testing.utilities import prefect_test_harness
 
@@ -68,6 +71,45 @@ def latest_artifact(key: str) -> str:
     assert artifacts, f"no {key} artifact"
     data: str = artifacts[0]["data"]
     return data
+
+
+def latest_flow_run(flow_name: str) -> dict[str, Any]:
+    """The newest run of the flow called ``flow_name``: its name and state, as the UI lists it."""
+    query = {"flows": {"name": {"any_": [flow_name]}}, "sort": "START_TIME_DESC"}
+    runs = prefect_api("flow_runs/filter", query)
+    assert runs, f"no {flow_name} run"
+    return runs[0]
+
+
+def flow_run(state: State[Any]) -> dict[str, Any]:
+    """The run that ended in ``state``, as the API (and the UI) shows it."""
+    query = {"flow_runs": {"id": {"any_": [str(state.state_details.flow_run_id)]}}}
+    (run,) = prefect_api("flow_runs/filter", query)
+    return run
+
+
+def evidence_page(flow_run_id: str) -> str:
+    """The run's markdown artifact with the failures' screenshots (the matrix is another)."""
+    query = {"artifacts": {"flow_run_id": {"any_": [flow_run_id]}, "type": {"any_": ["markdown"]}}}
+    pages = [a["data"] for a in prefect_api("artifacts/filter", query)]
+    shown = [page for page in pages if "show-trace" in page]
+    assert len(shown) == 1, pages
+    return shown[0]
+
+
+def embedded_pictures(page: str) -> list[bytes]:
+    """The images a markdown page carries as ``data:`` URIs (a browser shows those)."""
+    found = re.findall(r"!\[[^\]]*\]\(data:image/jpeg;base64,([A-Za-z0-9+/=]+)\)", page)
+    return [base64.b64decode(picture) for picture in found]
+
+
+def assert_reachable_evidence(page: str, trace: Path) -> None:
+    """Evidence a person can use from the browser: the picture inside, the trace's command."""
+    assert "file://" not in page, "a browser does not open file:// links from a web page"
+    pictures = embedded_pictures(page)
+    assert pictures and all(p.startswith(b"\xff\xd8") for p in pictures), page[:500]
+    assert all(len(p) < 300_000 for p in pictures), [len(p) for p in pictures]
+    assert f"playwright show-trace {trace}" in page
 
 
 def run_cycle(driver: Driver, *cabinets: str, **env: str) -> tuple[int, dict[str, Any]]:
@@ -140,8 +182,12 @@ def test_cycle_delivers_everything_from_all_four_cabinets_and_a_rerun_repeats_no
         if r[header.index("kind")] == "invoice"
     ]
     assert invoices and all(isinstance(r["Итого к оплате"], float) for r in invoices), invoices
-    # The matrix is on the Prefect run.
+    # The matrix is on the Prefect run, which is green, named and counted by its month.
     assert "✅ delivered" in latest_artifact(f"matrix-{PERIOD}")
+    run = latest_flow_run("monthly-cycle")
+    assert run["name"] == f"monthly cycle {PERIOD}"
+    assert run["state"]["type"] == "COMPLETED"
+    assert run["state"]["message"] == f"{len(expected)} delivered"
 
     status = driver.cli("status", "--json", "--period", PERIOD)
     assert status.exit_code == 0 and json.loads(status.stdout)["matrix"] == payload["matrix"]
@@ -196,6 +242,11 @@ def test_a_lost_document_is_ordered_once_more_then_reported_missing_to_accountin
         if o["account"] == lost_account and o["kind"] == "call_details"
     ]
     assert len(placed) == 2, placed
+    run = latest_flow_run("monthly-cycle")
+    assert run["state"]["type"] == "FAILED"
+    assert run["state"]["message"] == (
+        f"1 missing: mts-sandbox {lost_account} call_details: {missing['detail']}"
+    )
     # Accounting was told, with the matrix.
     summaries = sandbox.accounting.messages()
     assert len(summaries) == 1
@@ -238,6 +289,18 @@ def test_maintenance_and_a_wrong_password_fail_their_cabinets_only(
     assert last_session_attempts("mts-sandbox") == 1, "a refused login is never retried"
     summary = sandbox.accounting.messages()
     assert len(summary) == 1 and "failed" in summary[0].subject
+    # Red in Prefect too, saying what failed, with the evidence on the run's page.
+    run = latest_flow_run("monthly-cycle")
+    assert run["state"]["type"] == "FAILED", run["state"]
+    # Each cabinet's documents failed for one reason: each reason named once.
+    failed = [row for row in payload["matrix"] if row["status"] == "failed"]
+    message = run["state"]["message"]
+    assert message.startswith(f"{len(failed)} failed: "), message
+    for cabinet, reason in (("sip-sandbox", "maintenance"), ("mts-sandbox", "login refused")):
+        others = sum(row["cabinet"] == cabinet for row in failed) - 1
+        assert re.search(rf"{cabinet} \d+ \w+ and {others} more: {reason}: ", message), message
+    assert len(message) < 300, message
+    assert_reachable_evidence(evidence_page(run["id"]), Path(mts["evidence"]) / "trace.zip")
 
 
 @pytest.mark.parametrize("sandbox_options", [{"faults": "error_rate=1"}], indirect=True)
@@ -268,6 +331,26 @@ def test_nothing_is_ordered_while_the_cabinet_refuses_by_its_calendar(
     assert all(row["detail"] == f"the cabinet gives it from {fourth}" for row in payload["matrix"])
     assert sandbox.cabinet("sip").orders() == []
     assert sandbox.accounting.messages() == [], "nothing is wrong yet: no alarm"
+
+
+@pytest.mark.parametrize("sandbox_options", [{"today": TODAY.replace(day=2)}], indirect=True)
+def test_a_scheduled_run_is_named_by_its_month_and_waiting_is_not_failed(
+    sandbox: Sandbox,
+) -> None:
+    from flows.cycle import monthly_cycle
+
+    # As a deployment starts it: no period, the month before the run's day.
+    state = monthly_cycle(
+        config_path=str(sandbox.config_path),
+        today=TODAY.replace(day=2),
+        cabinets=["sip-sandbox"],
+        return_state=True,
+    )
+
+    run = flow_run(state)
+    assert run["name"] == f"monthly cycle {PERIOD} (sip-sandbox)"
+    assert run["state"]["type"] == "COMPLETED", run["state"]
+    assert run["state"]["message"].endswith(" waiting"), run["state"]
 
 
 def test_a_cabinet_password_can_come_from_a_prefect_secret_block() -> None:
@@ -324,3 +407,8 @@ def test_the_canary_flow_fails_when_a_screen_changed(sandbox: Sandbox) -> None:
     assert "the canary found screens" in str(state.message) and ": changed" in str(state.message)
     assert sandbox.cabinet("sip").orders() == [], "the canary submits nothing"
     assert '"changed"' in latest_artifact("canary")
+    run = flow_run(state)
+    assert run["name"] == "canary check: sip-sandbox"
+    canaries = load_config(sandbox.config_path).state.dir / "canary"
+    (trace,) = canaries.glob("*/sip-sandbox/trace.zip")
+    assert_reachable_evidence(evidence_page(run["id"]), trace)
