@@ -65,8 +65,10 @@ def run(
     """Run the monthly cycle now: order, collect until everything came or is late,
     re-order once, reconcile. Exit 1 when something is missing or failed (documents the
     cabinets do not give yet are waiting, not failed)."""
+    from cli.signals import stoppable
     from config.loader import config_path, load_config
     from flows.cycle import monthly_cycle
+    from flows.logins import release_held
     from robots.cabinets import find_cabinet
 
     interactive = sys.stderr.isatty()
@@ -82,7 +84,9 @@ def run(
         path = str(config_path(config).resolve())
         for name in cabinet or []:
             find_cabinet(settings, name)
-        with _live_progress(settings, month, day, interactive and not as_json):
+        live = interactive and not as_json
+        # Ctrl-C / SIGTERM: stop at a safe point, exit 130 / 143 with one line.
+        with stoppable(release_held), _live_progress(settings, month, day, live):
             result = monthly_cycle(period=month, config_path=path, today=day, cabinets=cabinet)
     except RobotError as exc:
         fail(exc)

@@ -175,6 +175,9 @@ def launch_chromium(settings: BrowserSettings) -> Iterator[Browser]:
                 executable_path=str(chromium) if chromium else None,
                 headless=settings.headless,
                 args=_CHROMIUM_ARGS,
+                # A Ctrl-C stops the run at a safe point: the browser must not die first.
+                handle_sigint=False,
+                handle_sigterm=False,
             )
         except PlaywrightError as exc:
             raise RobotError(f"cannot start Chromium ({chromium or 'bundled'}): {exc}") from None
