@@ -50,6 +50,7 @@ from uuid import UUID
 import httpx
 from prefect.client.orchestration import SyncPrefectClient, get_client
 from prefect.client.schemas.actions import GlobalConcurrencyLimitUpdate
+from prefect.client.schemas.objects import ConcurrencyLeaseHolder
 from prefect.exceptions import ObjectAlreadyExists
 from prefect.variables import Variable
 
@@ -162,9 +163,13 @@ def _logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
 
 def _try_acquire(client: SyncPrefectClient, limit: str) -> UUID | None:
     """One ask for the slot: the lease, or None while another session holds it."""
+    from prefect.runtime import task_run
+
+    # The task run as the lease's holder: what Prefect itself can say about the slot.
+    holder = ConcurrencyLeaseHolder(type="task_run", id=UUID(task_run.id)) if task_run.id else None
     try:
         response = client.increment_concurrency_slots_with_lease(
-            names=[limit], slots=1, mode="concurrency", lease_duration=LEASE_S
+            names=[limit], slots=1, mode="concurrency", lease_duration=LEASE_S, holder=holder
         )
     except httpx.HTTPStatusError as exc:
         if exc.response.status_code == httpx.codes.LOCKED:

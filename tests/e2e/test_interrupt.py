@@ -223,3 +223,40 @@ def test_a_slot_held_by_a_live_run_is_waited_for_then_given_up_naming_the_holder
     given_up = f"login in use: cabinet {CABINET}: the login was still in use by pid {holder.pid}"
     assert details and all(d.startswith(given_up) and "after 5 s" in d for d in details), matrix
     assert time.monotonic() - started < RUN_S
+
+
+@pytest.mark.parametrize("robot", ["temporary server"], indirect=True)
+def test_a_second_ctrl_c_stops_at_once_leaving_the_order_in_flight_unconfirmed(
+    robot: Robot, sandbox: Sandbox
+) -> None:
+    process, _, err = robot.run()
+    poll(lambda: orders(sandbox), RUN_S, "the session placed its first order")
+    sandbox.cabinet("sip").set_faults("latency_ms=3000")  # each order now takes a while
+    poll(lambda: ItemState.UNCONFIRMED in book_states(sandbox), RUN_S, "an order in flight")
+    os.killpg(process.pid, signal.SIGINT)
+    poll(lambda: "stopping (Ctrl-C" in err.read_text(), STOP_S, "the first Ctrl-C was heard")
+    os.killpg(process.pid, signal.SIGINT)
+
+    assert finished(process, err, STOP_S) == 130
+    stderr = err.read_text()
+    assert last_line(err) == (
+        "cabinet-robot: stopped by Ctrl-C (SIGINT); run it again to go on where it stopped"
+    ), stderr
+    assert "Traceback" not in stderr, stderr
+    assert book_states(sandbox).count(ItemState.UNCONFIRMED) == 1
+    sandbox.cabinet("sip").set_faults("")
+    placed = orders(sandbox)
+
+    # The slot was given back (the rerun does not wait), and the unconfirmed order is
+    # left for a person: the rerun orders the rest, not it. (If the cabinet took it
+    # before the process ended, its mail comes and settles it as delivered.)
+    rerun, out, err = robot.run(CABINET_ROBOT_CYCLE__SLOT_WAIT="30s")
+    assert finished(rerun, err, RUN_S) in (0, 1), err.read_text()
+    assert "the login is in use" not in err.read_text()
+    matrix = json.loads(out.read_text())["matrix"]
+    problems = [r for r in matrix if r["status"] != "delivered"]
+    assert all(r["detail"].startswith("unconfirmed: ") for r in problems), matrix
+    after = orders(sandbox)
+    again = collections.Counter((o["kind"], o["account"], o["period"]) for o in after)
+    assert max(again.values()) == 1, f"ordered twice: {after}"
+    assert len(after) > len(placed), "the rerun ordered what was still due"
