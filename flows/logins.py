@@ -85,8 +85,8 @@ def _ensure_limit(client: SyncPrefectClient, name: str) -> None:
 def _process_start(pid: int) -> str | None:
     """When process ``pid`` started (clock ticks since boot), so a reused pid is told apart."""
     try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[19]
+        with open(f"/proc/{pid}/stat", "rb") as stat:  # the name in it may be any bytes
+            return stat.read().rsplit(b")", 1)[1].split()[19].decode()
     except (OSError, IndexError):
         return None
 
