@@ -95,8 +95,10 @@ def run(
 
     With --dry-run, only what the first round would order or download now, from the
     plan and the order book: nothing is logged into, sent or written."""
+    from cli.signals import stoppable
     from config.loader import config_path, load_config
     from flows.cycle import monthly_cycle
+    from flows.logins import release_held
     from robots.cabinets import find_cabinet
 
     interactive = sys.stderr.isatty()
@@ -116,11 +118,13 @@ def run(
             _dry_run(settings, month, day, cabinet, as_json)
             return
         log_to_file(settings.state.dir)
-        with _live_progress(settings, month, day, interactive and not as_json):
+        live = interactive and not as_json
+        # Ctrl-C / SIGTERM: stop at a safe point, exit 130 / 143 with one line.
+        with stoppable(release_held), _live_progress(settings, month, day, live):
             state = monthly_cycle(
                 period=month, config_path=path, today=day, cabinets=cabinet, return_state=True
             )
-        result = _outcome(state)
+            result = _outcome(state)
     except RobotError as exc:
         fail(exc)
     _show(result, settings, month, day, as_json)

@@ -351,6 +351,8 @@ class CycleSettings(_Section):
     deadlines: dict[str, Duration] = {}
     retries: int = Field(default=2, ge=0, le=10)  # of a cabinet that cannot be reached
     retry_delay: Duration = dt.timedelta(minutes=2)  # doubled at each retry
+    # How long a session waits for its login while another run holds it, then gives up.
+    slot_wait: Duration = dt.timedelta(minutes=30)
 
     @model_validator(mode="after")
     def _known_deadline_keys(self) -> Self:

@@ -2,24 +2,26 @@
 re-order once what is late, then reconcile and report.
 
 The state lives in the order book (the ledger's database), not in the flow: a cycle
-that crashed or was cancelled is simply run again, and goes on where it stopped.
+that crashed or was cancelled is simply run again, and goes on where it stopped. A stop
+asked for (``robots.stopping``: Ctrl-C, SIGTERM) ends the run Cancelled once the sessions
+have finished the document in hand, and cuts the wait between collections short.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 from typing import Any
 
 from prefect import State, flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.states import Completed, Failed
+from prefect.states import Cancelled, Completed, Failed
 
 from config.loader import load_config
 from config.models import RobotConfig
 from flows.collecting import collect_mail
 from flows.ordering import order_documents, publish_evidence
+from robots import stopping
 from robots.cycle.book import ItemState, opened_book
 from robots.cycle.matrix import (
     Cell,
@@ -114,13 +116,24 @@ def monthly_cycle(
                 book.missing(late.key)
         order_documents(month, config_path, day, first_round, cabinets)
         first_round = False
+        if stopping.requested():
+            return _stopped(month)
         wake = _next_wake(settings, month)
         if wake is None:
             break
         logger.info("waiting %.0f s for the ordered documents, then collecting", wake)
-        time.sleep(wake)
+        try:
+            stopping.wait(wake)
+        except stopping.Stopped:
+            return _stopped(month)
         _collect(config_path)
     return finish(settings, month, day, cabinets)
+
+
+def _stopped(period: str) -> State[dict[str, Any]]:
+    """The run's end when the operator stopped it: Cancelled, saying how to go on."""
+    message = f"stopped; a rerun for {period} goes on where this one stopped"
+    return Cancelled(message=message)
 
 
 def finish(

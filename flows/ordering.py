@@ -8,7 +8,8 @@ Playwright per task: its sync API is bound to the thread that started it), at mo
 Retries: the robot retries a page that answered 5xx within seconds (tenacity); the
 task is retried by Prefect, minutes apart, only when the whole cabinet is unreachable.
 A login refused, a lockout, a person needed, a maintenance page or a refusal are
-reported, never retried.
+reported, never retried. A stop (``robots.stopping``) ends each session between two
+documents; sessions not started yet end before logging in.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from prefect.tasks import Task
 from config.loader import load_config
 from config.models import BrowserSettings, RobotConfig
 from flows.logins import login_slot
+from robots import stopping
 from robots.cabinets import find_cabinet
 from robots.cycle.book import Item, ItemState, opened_book
 from robots.cycle.plan import plan_period
@@ -37,14 +39,20 @@ from robots.cycle.work import CabinetWork, describe, to_order, work_cabinet
 from robots.domain import Period
 from robots.errors import CabinetMaintenance, CabinetUnavailable, RobotError
 from robots.evidence_view import Evidence, evidence_markdown, make_previews
+from robots.stopping import Stopped
 
 log = logging.getLogger(__name__)
 
 
 def _transient(task: Task[Any, Any], run: TaskRun, state: State[Any]) -> bool:
-    """Retry the session only when the cabinet could not be reached at all."""
+    """Retry the session only when the cabinet could not be reached at all (and no stop
+    was asked for: the retry's delay would keep the run)."""
     error = state.result(raise_on_failure=False)
-    return isinstance(error, CabinetUnavailable) and not isinstance(error, CabinetMaintenance)
+    return (
+        isinstance(error, CabinetUnavailable)
+        and not isinstance(error, CabinetMaintenance)
+        and not stopping.requested()
+    )
 
 
 @task(name="order-in-cabinet", task_run_name="order in {cabinet_name}", cache_policy=NO_CACHE)
@@ -60,8 +68,11 @@ def order_in_cabinet(
         due = to_order(items, today, dt.datetime.now(dt.UTC), first_round)
         if not due:
             return asdict(CabinetWork(cabinet_name))
-        with login_slot(cabinet):
-            work = work_cabinet(settings, cabinet, due, book)
+        try:
+            with login_slot(cabinet, settings.cycle.slot_wait):
+                work = work_cabinet(settings, cabinet, due, book)
+        except Stopped:  # while waiting for the login: nothing was done
+            return asdict(CabinetWork(cabinet_name))
     return asdict(work)  # its failures were logged as they happened, by the robot
 
 

@@ -173,6 +173,9 @@ def launch_chromium(settings: BrowserSettings, traces_dir: Path | None = None) -
                 headless=settings.headless,
                 args=_CHROMIUM_ARGS,
                 traces_dir=traces_dir,
+                # A Ctrl-C stops the run at a safe point: the browser must not die first.
+                handle_sigint=False,
+                handle_sigterm=False,
             )
         except PlaywrightError as exc:
             raise RobotError(f"cannot start Chromium ({chromium or 'bundled'}): {exc}") from None

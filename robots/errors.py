@@ -12,7 +12,8 @@
     │   │   └── CabinetMaintenance   the cabinet's own maintenance page: later, not in seconds
     │   ├── DocumentNotReady         ordered, not generated yet: poll later
     │   ├── MailUnavailable          the mail server cannot be reached right now
-    │   └── CollectionRunning        another collection holds the inbox: it does the work
+    │   ├── CollectionRunning        another collection holds the inbox: it does the work
+    │   └── LoginInUse               another run holds the cabinet's login: later
     ├── SessionExpired               log in again and resume where the robot was
     ├── UnexpectedScreen             the cabinet changed or a parse failed: keep evidence
     │   └── ParseError               a document or page could not be read as expected
@@ -73,6 +74,10 @@ class MailUnavailable(TransientError):
 
 class CollectionRunning(TransientError):
     """Another collection is writing to the same inbox and ledger right now."""
+
+
+class LoginInUse(TransientError):
+    """Another run kept a cabinet's login longer than the session would wait for it."""
 
 
 class SessionExpired(RobotError):

@@ -4,6 +4,11 @@ A row goes planned → ordered → delivered, or ends missing (ordered twice, ne
 or failed (the robot could not order it; the reason and the evidence are kept). A
 download goes straight from planned to delivered. Reruns read the book first, so
 nothing is ordered twice for the same period and document.
+
+While the robot places an order the row is unconfirmed: a run killed before the cabinet
+confirmed the order leaves it so, and no rerun orders it again by itself (the cabinet
+may have taken it); a person checks the cabinet, and the document's arrival by mail
+settles it as delivered.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ class ItemState(StrEnum):
     DELIVERED = "delivered"  # in Tarifer's inbox
     MISSING = "missing"  # ordered, re-ordered, never arrived
     FAILED = "failed"  # the robot could not order it
+    UNCONFIRMED = "unconfirmed"  # the run ended while ordering it: placed or not, unknown
 
 
 class _Base(DeclarativeBase):
@@ -177,6 +183,20 @@ class OrderBook:
         with self._session() as s:
             row = self._find(s, key)
             return ItemState(row.state) if row else None
+
+    def placing(self, key: tuple[str, str, str, str]) -> ItemState:
+        """The order is being placed: unconfirmed until ``ordered`` (or ``restore``).
+        Returns the state it had, for ``restore``."""
+        with self._session() as s:
+            row = self._row(s, key)
+            before = ItemState(row.state)
+            row.state = ItemState.UNCONFIRMED
+            return before
+
+    def restore(self, key: tuple[str, str, str, str], state: ItemState) -> None:
+        """The cabinet answered that it did not take the order: back to ``state``."""
+        with self._session() as s:
+            self._row(s, key).state = state
 
     def ordered(self, key: tuple[str, str, str, str], note: str | None = None) -> None:
         with self._session() as s:

@@ -49,6 +49,12 @@ def cell_of(item: Item, today: dt.date) -> Cell:
         ItemState.DELIVERED: (Status.DELIVERED, ", ".join(item.delivered)),
         ItemState.MISSING: (Status.MISSING, item.reason or "never arrived"),
         ItemState.FAILED: (Status.FAILED, item.reason or "failed"),
+        # A person must look: the cabinet may or may not have taken the order.
+        ItemState.UNCONFIRMED: (
+            Status.FAILED,
+            "unconfirmed: the run stopped while ordering it; check the cabinet's orders "
+            "and order it by hand if it is not there (it is not ordered again by itself)",
+        ),
         ItemState.ORDERED: (
             Status.WAITING,
             f"ordered {_when(item.ordered_at)}, due by {_when(item.due_at)}"

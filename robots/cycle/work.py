@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass, field
 
 from config.models import CabinetSettings, RobotConfig
+from robots import stopping
 from robots.browser import evidence_dir
 from robots.cabinets import CabinetRobot, OrderRequest, open_robot
 from robots.cycle.book import Item, ItemState, OrderBook
@@ -75,11 +76,15 @@ def work_cabinet(
     Each outcome is written to the book as it happens, so a retry of the session (or a
     rerun after a crash) starts from what is still due. An error about one document is
     recorded with its evidence and the session goes on; any other error ends it and
-    propagates (the caller decides about retries).
+    propagates (the caller decides about retries). A stop asked for (``robots.stopping``)
+    ends the session between two documents: the one in hand is finished first.
     """
     work = CabinetWork(cabinet.name)
     with open_robot(config, cabinet) as robot:
         for item in items:
+            if stopping.requested():
+                log.info("%s: stopping; what is not done yet stays due", cabinet.name)
+                break
             what = f"{item.kind} {item.period} of {item.account}"
             if book.state(item.key) is ItemState.DELIVERED:
                 continue  # came with another one's download (a company's register)
@@ -119,7 +124,14 @@ def _download(config: RobotConfig, robot: CabinetRobot, item: Item, book: OrderB
         book.delivered(item.key, mine)
         book.note_arrivals(item.period)  # other accounts' files that came along
         return True
-    placed = robot.order(request)
+    # Unconfirmed until the cabinet says it took the order: a run killed in between
+    # leaves it so, and nothing orders it again by itself.
+    before = book.placing(item.key)
+    try:
+        placed = robot.order(request)
+    except RobotError:
+        book.restore(item.key, before)  # refused, or failed as the robot saw: as before
+        raise
     book.ordered(item.key, f"sent to {placed.email}" if placed.email else None)
     return False
 
@@ -137,5 +149,6 @@ def describe(exc: RobotError) -> str:
         "ParseError": "unreadable",
         "ConfigurationError": "configuration",
         "DocumentNotReady": "not ready",
+        "LoginInUse": "login in use",
     }
     return f"{kinds.get(type(exc).__name__, type(exc).__name__)}: {exc}"

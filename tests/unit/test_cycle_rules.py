@@ -15,8 +15,9 @@ from robots.cabinets.a1 import A1Robot
 from robots.cabinets.kcell import BY_EMAIL, DOWNLOADS, KcellRobot
 from robots.cabinets.mts import MtsRobot
 from robots.cabinets.sip import SipRobot
-from robots.cycle.book import Item, ItemState
+from robots.cycle.book import Item, ItemState, opened_book
 from robots.cycle.matrix import Status, markdown, reconcile
+from robots.cycle.plan import Expected
 from robots.cycle.report import write_reports
 from robots.cycle.work import gone_missing, to_order
 from robots.domain import CABINET_KINDS, DocumentKind, Operator, Period
@@ -166,3 +167,34 @@ def test_the_report_for_accounting(tmp_path: Path) -> None:
     text = markdown("2026-10", cells)
     assert "| mts-main | 277012345678 | ✅ delivered | ⏳ waiting |" in text
     assert "- mts-main 9 invoice: failed: login refused: wrong password (evidence: `/e`)" in text
+
+
+def test_an_order_the_run_ended_in_is_unconfirmed_and_never_ordered_again_by_itself(
+    tmp_path: Path,
+) -> None:
+    expected = Expected(
+        OCTOBER, "mts-main", Operator.MTS, "277012345678", DocumentKind.INVOICE, None, None,
+        dt.date(2026, 11, 1), dt.timedelta(hours=24),
+    )  # fmt: skip
+    with opened_book(f"sqlite:///{tmp_path / 'ledger.sqlite3'}") as book:
+        book.expect([expected])
+        key = expected.key
+        before = book.placing(key)  # the robot is filling in the order form
+        assert (before, book.state(key)) == (ItemState.PLANNED, ItemState.UNCONFIRMED)
+        book.restore(key, before)  # the cabinet refused it
+        assert book.state(key) is ItemState.PLANNED
+        book.placing(key)  # ... and here the process was killed
+        items = book.items("2026-10")
+
+    assert to_order(items, NOW.date(), NOW, first_round=True) == []
+    assert gone_missing(items, NOW) == []
+    (cell,) = reconcile(items, NOW.date())
+    assert cell.status is Status.FAILED
+    assert cell.detail.startswith("unconfirmed: ") and "by hand" in cell.detail
+
+
+def test_the_wait_for_a_login_is_configured_like_the_other_durations() -> None:
+    assert CycleSettings().slot_wait == dt.timedelta(minutes=30)
+    assert CycleSettings(slot_wait="90s").slot_wait == dt.timedelta(seconds=90)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="not a duration"):
+        CycleSettings(slot_wait="soon")  # type: ignore[arg-type]
