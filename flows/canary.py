@@ -38,7 +38,9 @@ def canary_check(
 ) -> dict[str, Any]:
     """Walk every screen the robot uses in the cabinets, submitting nothing."""
     settings = load_config(Path(config_path) if config_path else None)
-    report = run_canary(settings, cabinets, guard=login_slot)
+    report = run_canary(
+        settings, cabinets, guard=lambda cabinet: login_slot(cabinet, settings.cycle.slot_wait)
+    )
     create_table_artifact(
         [check.as_json() for check in report.checks],
         key="canary",
