@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         delivered = len((inbox / "manifest.jsonl").read_text(encoding="utf-8").splitlines())
         console.print(
             f"\n{delivered} files in Tarifer's inbox {inbox} (manifest.jsonl lists them); "
-            f"the report for accounting: {inbox / f'report-{period}.html'} and .csv"
+            f"the report for accounting: {inbox / f'report-{period}.xlsx'} (and .html, .csv)"
         )
         console.print(
             f"Mailbox after the run: INBOX {box.count('INBOX')} (a person's letter, untouched), "
