@@ -90,3 +90,15 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
         "executable_path": os.environ.get("CABINET_ROBOT_CHROMIUM", "/usr/bin/chromium"),
         "args": args,
     }
+
+
+@pytest.fixture(scope="module")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Prefect's test server with a home of its own, for one module (mark the module
+    ``xdist_group("prefect")`` and ``usefixtures("prefect_server")``)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect"))
+    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+    with prefect_test_harness(server_startup_timeout=60):
+        yield

@@ -220,20 +220,22 @@ def find_secrets(folder: Path, secrets: dict[str, str]) -> list[str]:
     found = []
     forms = [(what, [f.encode() for f in encodings(value)]) for value, what in secrets.items()]
     for path in sorted(folder.iterdir()):
-        for where, data in _parts(path.name, path.read_bytes()):
+        for where, data in file_parts(path.name, path.read_bytes()):
             found += [f"{what} in {where}" for what, f in forms if any(x in data for x in f)]
     return found
 
 
-def _parts(name: str, data: bytes) -> Iterator[tuple[str, bytes]]:
+def file_parts(name: str, data: bytes) -> Iterator[tuple[str, bytes]]:
+    """The file ``name`` and, recursively, every member of a zip (a trace) and every
+    encoded body of a HAR, each as (where, bytes): what a scan for secrets must read."""
     yield name, data
     if data.startswith(b"PK\x03\x04"):
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for member in archive.namelist():
-                yield from _parts(f"{name}:{member}", archive.read(member))
+                yield from file_parts(f"{name}:{member}", archive.read(member))
     elif name.endswith(".har"):
         for entry in entries(json.loads(data)):
             content = entry["response"].get("content", {})
             if content.get("encoding") == "base64":
                 body = base64.b64decode(content.get("text") or "")
-                yield from _parts(f"{name}: {entry['request']['url']}", body)
+                yield from file_parts(f"{name}: {entry['request']['url']}", body)

@@ -5,9 +5,7 @@ the cabinet and the account, ISO times, the same lines in the log file.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from collections.abc import Iterator
 
 import pytest
 
@@ -19,16 +17,6 @@ from support.driving import Driver
 TODAY = dt.date.today().replace(day=15)  # as the sandbox fixture sets it
 PERIOD = str(Period.of(TODAY).previous())
 pytestmark = pytest.mark.xdist_group("prefect")
-
-
-@pytest.fixture(scope="module")
-def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    from prefect.testing.utilities import prefect_test_harness
-
-    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect"))
-    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-    with prefect_test_harness(server_startup_timeout=60):
-        yield
 
 
 ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d"

@@ -8,9 +8,7 @@ import base64
 import csv
 import datetime as dt
 import json
-import os
 import re
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,6 @@ import openpyxl
 import pytest
 from prefect import State
 from prefect.settings import get_current_settings
-from prefect.testing.utilities import prefect_test_harness
 
 from config.loader import load_config
 from robots.cycle.plan import plan_period
@@ -33,15 +30,7 @@ from support.driving import Driver
 TODAY = dt.date.today().replace(day=15)  # as the sandbox fixture sets it
 PERIOD = str(Period.of(TODAY).previous())
 # The cycle tests share one Prefect server: one xdist worker runs them all.
-pytestmark = pytest.mark.xdist_group("prefect")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect"))
-    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-    with prefect_test_harness(server_startup_timeout=60):
-        yield
+pytestmark = [pytest.mark.xdist_group("prefect"), pytest.mark.usefixtures("prefect_server")]
 
 
 def prefect_api(path: str, query: dict[str, Any]) -> list[dict[str, Any]]:

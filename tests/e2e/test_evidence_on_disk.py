@@ -6,9 +6,7 @@ killed outright; evidence owner-only.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import io
 import json
 import os
 import re
@@ -17,7 +15,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +27,7 @@ from config.models import RobotConfig
 from robots.cabinets import OrderRequest, find_cabinet, open_robot
 from robots.domain import DocumentKind, Period
 from robots.errors import OrderRefused
+from robots.scenarios.record import file_parts
 from robots.scenarios.scrub import encodings
 from sandbox.stack import Sandbox
 
@@ -84,25 +82,10 @@ class Secrets:
             for path in sorted(p for p in folder.rglob("*") if p.is_file()):
                 if path in skip:
                     continue
-                for where, data in _parts(str(path), path.read_bytes()):
+                for where, data in file_parts(str(path), path.read_bytes()):
                     if any(pattern.search(data) for pattern in patterns):
                         leaks.append(where)
         return leaks
-
-
-def _parts(name: str, data: bytes) -> Iterator[tuple[str, bytes]]:
-    """The file, every member of a zip (a trace), every body of a HAR, recursively."""
-    yield name, data
-    if data.startswith(b"PK\x03\x04"):
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for member in archive.namelist():
-                yield from _parts(f"{name}:{member}", archive.read(member))
-    elif name.endswith(".har"):
-        for entry in json.loads(data)["log"]["entries"]:
-            content = entry["response"].get("content", {})
-            if content.get("encoding") == "base64":
-                body = base64.b64decode(content.get("text") or "")
-                yield from _parts(f"{name}: {entry['request']['url']}", body)
 
 
 def modes(folder: Path) -> dict[str, str]:

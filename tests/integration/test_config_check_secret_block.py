@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from prefect.blocks.system import Secret
-from prefect.testing.utilities import prefect_test_harness
 from typer.testing import CliRunner
 
 from cli.main import app
 
-pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("prefect")]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.xdist_group("prefect"),
+    pytest.mark.usefixtures("prefect_server"),
+]
 
 CONFIG = """
 [mail]
@@ -32,14 +33,6 @@ url = "https://lk.mts.ru/"
 login = "9161234567"
 password_secret = "mts-main-password"
 """
-
-
-@pytest.fixture(scope="module", autouse=True)
-def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect"))
-    os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
-    with prefect_test_harness(server_startup_timeout=60):
-        yield
 
 
 def test_a_secret_block_that_does_not_exist_fails_the_check_until_it_is_saved(
