@@ -278,7 +278,7 @@ class Cabinet:
 
     def now(self) -> dt.datetime:
         """The sandbox's date and time in the cabinet's time zone."""
-        return self.calendar.now().astimezone(self.timezone)
+        return self.calendar.now(self.timezone)
 
     def accept_order(
         self,

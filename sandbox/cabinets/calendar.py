@@ -37,9 +37,11 @@ class SandboxCalendar:
             fixed = self._fixed
         return fixed if fixed is not None else dt.date.today()
 
-    def now(self) -> dt.datetime:
-        """The sandbox's date with the real local time of day (seconds precision)."""
-        real = dt.datetime.now().astimezone().replace(microsecond=0)
+    def now(self, zone: dt.tzinfo | None = None) -> dt.datetime:
+        """The sandbox's date with the real time of day in ``zone`` (default: the
+        machine's), seconds precision. The date is that zone's: pinned to the 10th, a
+        cabinet in Almaty says the 10th at 02:00 too, not the 11th."""
+        real = dt.datetime.now(zone).astimezone(zone).replace(microsecond=0)
         return real.replace(year=(day := self.today()).year, month=day.month, day=day.day)
 
     def set_today(self, today: dt.date | None) -> None:
