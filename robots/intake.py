@@ -91,11 +91,16 @@ class Incoming:
 
 @dataclass
 class Staged:
-    """What to write: new files with their manifest lines; duplicates only counted."""
+    """What to write: new files with their manifest lines; duplicates only counted.
+
+    ``written`` says of each incoming item, in order, whether it is written (True) or
+    is a duplicate (False), so that a caller can account for every file it handed in.
+    """
 
     files: list[tuple[str, bytes | StagedFile]] = field(default_factory=list)
     entries: list[ManifestEntry] = field(default_factory=list)
     duplicates: int = 0
+    written: list[bool] = field(default_factory=list)
 
 
 def stage(incoming: Iterable[Incoming], ledger: Ledger, received_at: dt.datetime) -> Staged:
@@ -107,6 +112,7 @@ def stage(incoming: Iterable[Incoming], ledger: Ledger, received_at: dt.datetime
     seen = ledger.known_shas(item.sha256 for item in items)
     latest = ledger.latest_versions(item.document.id for item in items)
     for item in items:
+        staged.written.append(item.sha256 not in seen)
         if item.sha256 in seen:
             staged.duplicates += 1
             continue

@@ -26,11 +26,13 @@ from typing import Any, TypeVar
 
 from config.models import LimitsSettings
 from robots.delivery import StagedFile, stage_bytes
+from robots.domain import DocumentFormat
 from robots.mail.files import FoundFile, Refusal
 from robots.mail.message import ParsedMessage, parse_message, parse_spooled
 from robots.mail.spool import Spooled
 from robots.recognition import CorruptDocument, NotAnOperatorDocument, Recognition, recognise
 from robots.recognition.common import sniff_format
+from robots.recognition.text import recognise_html, recognise_txt
 
 log = logging.getLogger(__name__)
 
@@ -60,27 +62,41 @@ class StagedDocument:
 
 @dataclass
 class Analysis:
-    """A message taken apart: its headers, its documents, what could not be used, its links."""
+    """A message taken apart: its headers, its documents, what could not be used, its links.
+
+    ``body`` is what the body of a message with no attachment is, read as a document:
+    the collector decides whether the message is one whose body may be its document.
+    """
 
     parsed: ParsedMessage
     documents: list[StagedDocument] = field(default_factory=list)
     refusals: list[Refusal] = field(default_factory=list)
+    body: StagedDocument | Refusal | None = None
 
 
 def analyse_file(found: FoundFile) -> Recognised | Refusal:
     """Recognise one file; a Refusal with a reason a person can act on otherwise."""
     try:
-        return Recognised(found, recognise(_content(found)))
+        return Recognised(found, _recognise(found))
     except CorruptDocument as exc:
         return Refusal(found.origin, f"corrupt: {exc}")
     except NotAnOperatorDocument as exc:
         mismatch = _name_mismatch(found)
         if mismatch:
             return Refusal(found.origin, f"{mismatch}: {exc}")
-        return Refusal(found.origin, f"not an operator document: {exc}", unsafe=False)
+        return Refusal(found.origin, f"not an operator document: {exc}")
     except Exception as exc:  # a reader bug must not stop the run: keep the evidence
         log.exception("recognition failed on %s", found.origin)
         return Refusal(found.origin, f"cannot read: {type(exc).__name__}: {exc}")
+
+
+def _recognise(found: FoundFile) -> Recognition:
+    """Recognise by content; a body is read as the HTML or text the message says it is."""
+    if found.format is DocumentFormat.HTML:
+        return recognise_html(found.read())
+    if found.format is DocumentFormat.TXT:
+        return recognise_txt(found.read())
+    return recognise(_content(found))
 
 
 def stage_file(found: FoundFile, staging: Path) -> StagedDocument | Refusal:
@@ -126,7 +142,9 @@ def _analysed(parse: Callable[[], ParsedMessage], staging: Path) -> Analysis:
             analysis.refusals.append(result)
         else:
             analysis.documents.append(result)
-    parsed.files = []  # staged: only the names travel back
+    if parsed.body is not None:
+        analysis.body = stage_file(parsed.body, staging)
+    parsed.files, parsed.body = [], None  # staged: only the names travel back
     return analysis
 
 

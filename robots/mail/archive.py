@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from config.models import LimitsSettings
+from robots.delivery import StagedFile
 from robots.domain import DocumentFormat
-from robots.mail.files import FoundFile, Refusal
+from robots.mail.files import FoundFile, Refusal, discard, megabytes
 from robots.recognition.common import sniff_format
 
 _CHUNK = 1 << 20
@@ -37,6 +38,31 @@ class _ArchiveRefused(Exception):
 def is_archive(data: bytes | Path) -> bool:
     """A ZIP to open, as opposed to an XLSX (which is a ZIP too, but a document)."""
     return sniff_format(data) is DocumentFormat.ZIP
+
+
+def files_in(
+    found: FoundFile, limits: LimitsSettings, max_bytes: int
+) -> tuple[list[FoundFile], list[Refusal]]:
+    """The files ``found`` stands for: itself, or the members of an archive; refusals.
+
+    Every file of a message goes through here, attached or fetched from a link, so that
+    each meets the same limits. An archive or a refused file is removed from staging:
+    it is not delivered itself.
+    """
+    data = found.data
+    if not found.size:
+        refusal = Refusal(found.origin, "empty file")
+    elif found.size > max_bytes:
+        limit = max_bytes / 1_000_000
+        refusal = Refusal(found.origin, f"{megabytes(found.size)}, over the {limit:g} MB limit")
+    elif is_archive(data.path if isinstance(data, StagedFile) else data):
+        members = expand(found, limits)
+        discard(data)
+        return members
+    else:
+        return [found], []
+    discard(data)
+    return [], [refusal]
 
 
 def expand(archive: FoundFile, limits: LimitsSettings) -> tuple[list[FoundFile], list[Refusal]]:

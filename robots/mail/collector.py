@@ -29,13 +29,14 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from functools import partial
 
 import httpx
 
 from config.models import CabinetSettings, RobotConfig
 from robots.delivery import ManifestEntry, StagedFile, TariferInbox
-from robots.domain import Document
+from robots.domain import Document, DocumentFormat
 from robots.errors import TransientError
 from robots.intake import Incoming, NumberIndex, document_for, stage
 from robots.inventory import load_subscribers
@@ -48,12 +49,14 @@ from robots.mail.analysis import (
     stage_file,
     worker_count,
 )
+from robots.mail.archive import files_in
 from robots.mail.files import FoundFile, Refusal, megabytes
 from robots.mail.imap import FolderInfo, Mailbox, open_mailbox
 from robots.mail.links import LinkUnavailable, fetch_link, host_allowed
 from robots.mail.message import ParsedMessage, sender_address
 from robots.mail.recovery import exclusive, recover
 from robots.mail.spool import Spool, Spooled
+from robots.recognition.common import sniff_format
 
 log = logging.getLogger(__name__)
 
@@ -65,21 +68,46 @@ _BATCHES_IN_FLIGHT = 3  # fetched, not yet delivered: 3 x mail.fetch_batch_mb on
 _FETCH_PIECE_BYTES = 4_000_000
 
 
+class FileFate(StrEnum):
+    """What became of one file of the robot's message."""
+
+    DELIVERED = "delivered"
+    DUPLICATE = "duplicate"  # byte-identical to a file delivered before
+    QUARANTINED = "quarantined"  # held with its message in quarantine, for the reason given
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """One file of a message (``origin`` as in the manifest) and what became of it."""
+
+    uid: int
+    origin: str
+    fate: FileFate
+    reason: str | None = None
+
+
 @dataclass
 class CollectSummary:
-    """What one collection found; ``errors`` counts messages left for a later run."""
+    """What one collection found; ``errors`` counts messages left for a later run.
+
+    ``delivered``, ``duplicates`` and ``files_quarantined`` count files, the others
+    messages; ``files`` has one outcome per file of the robot's messages.
+    """
 
     messages: int = 0
     delivered: int = 0
     duplicates: int = 0
     quarantined: int = 0
+    files_quarantined: int = 0
     ignored: int = 0
     errors: int = 0
     delivered_paths: list[str] = field(default_factory=list)
+    files: list[FileOutcome] = field(default_factory=list)
 
     def as_json(self) -> dict[str, int]:
         data = asdict(self)
         data.pop("delivered_paths")
+        data.pop("files")
         return data
 
 
@@ -100,6 +128,7 @@ class _Plan:
     outcome: Outcome
     reason: str | None = None
     deliveries: list[_Delivery] = field(default_factory=list)
+    held: list[Refusal] = field(default_factory=list)  # its files the robot cannot use
     staged: list[StagedFile] = field(default_factory=list)  # removed after the commit
 
 
@@ -266,6 +295,10 @@ class Collector:
     def _plan(
         self, uid: int, analysis: Analysis, http: httpx.Client, attempts: Callable[[], int]
     ) -> _Plan:
+        """What becomes of a message: Processed only when every file of it is delivered
+        (or a duplicate); any file it cannot use sends it to quarantine, with each such
+        file named and its reason, while the files it can use are delivered all the same.
+        """
         parsed = analysis.parsed
         cabinet = self._cabinet_for(parsed.sender)
         documents = list(analysis.documents)
@@ -280,18 +313,19 @@ class Collector:
                 except LinkUnavailable as exc:
                     transient = str(exc)
                     continue
-                result = (
-                    stage_file(fetched, self._inbox.staging)
-                    if isinstance(fetched, FoundFile)
-                    else fetched
-                )
-                if isinstance(result, Refusal):
-                    # A link that is no document (the operator's site, an expired page)
-                    # matters only when the message brought nothing else.
-                    refusals.append(Refusal(result.origin, result.reason, unsafe=False))
+                if isinstance(fetched, Refusal):
+                    refusals.append(fetched)
                 else:
-                    documents.append(result)
+                    self._take_linked(fetched, documents, refusals)
         plan = _Plan(uid, parsed, Outcome.IGNORED, staged=[d.content for d in documents])
+        body = analysis.body
+        if isinstance(body, StagedDocument):
+            plan.staged.append(body.content)
+        # The body of a message from a cabinet's sender that brought no file at all (no
+        # attachment, no file behind a link) may be the document: the operator's HTML mail.
+        body_counts = cabinet is not None and not documents and not any(r.unsafe for r in refusals)
+        if body_counts and isinstance(body, StagedDocument):
+            documents.append(body)
         for recognised in documents:
             delivery = self._delivery(recognised, refusals)
             if delivery is not None:
@@ -306,15 +340,39 @@ class Collector:
                 return plan
             refusals.append(Refusal("message", f"{transient} (after {tried} attempts)"))
         unsafe = [r for r in refusals if r.unsafe]
+        plan.held = [r for r in unsafe if r.origin != "message"]
         if plan.deliveries and not unsafe:
             plan.outcome = Outcome.PROCESSED
             plan.reason = "; ".join(map(str, refusals)) or None
         else:
             plan.outcome = Outcome.QUARANTINED
-            plan.reason = (
-                "; ".join(map(str, refusals)) or "no attachment or link with an operator document"
-            )
+            nothing = "no attachment or link with an operator document"
+            if body_counts and isinstance(body, Refusal):
+                nothing += f" ({body})"
+            plan.reason = "; ".join(map(str, refusals)) or nothing
         return plan
+
+    def _take_linked(
+        self, fetched: FoundFile, documents: list[StagedDocument], refusals: list[Refusal]
+    ) -> None:
+        """Recognise what a link brought, opening an archive like an attached one.
+
+        A web page that is no document (the operator's site, a login page) or an empty
+        answer is no file of the message: noted, it does not hold the message back.
+        """
+        data = fetched.read()
+        page = not data or sniff_format(data) is DocumentFormat.HTML
+        members, refused = files_in(fetched, self._limits, int(self._limits.max_link_mb * 1e6))
+        for member in members:
+            result = stage_file(member, self._inbox.staging)
+            if isinstance(result, Refusal):
+                refused.append(result)
+            else:
+                documents.append(result)
+        for refusal in refused:
+            if page and refusal.origin == fetched.origin:
+                refusal = Refusal(refusal.origin, refusal.reason, unsafe=False)
+            refusals.append(refusal)
 
     def _delivery(self, staged: StagedDocument, refusals: list[Refusal]) -> _Delivery | None:
         document = document_for(staged.recognition, self._numbers)
@@ -335,6 +393,7 @@ class Collector:
         ]
         staged = stage(incoming, ledger, dt.datetime.now(dt.UTC))
         self._summary.duplicates += staged.duplicates
+        self._account_files(plans, staged.written)
         files, entries = staged.files, staged.entries
         self._inbox.write_files(files)
         # Duplicates, and documents of mail that is retried, quarantined or not ours.
@@ -357,6 +416,20 @@ class Collector:
         for target, uids in by_folder.items():
             mailbox.move(uids, target)
             ledger.mark_moved(folder.name, folder.uidvalidity, uids)
+
+    def _account_files(self, plans: list[_Plan], written: list[bool]) -> None:
+        """One outcome per file of the batch's messages: delivered, duplicate or held."""
+        fates = iter(written)
+        for plan in plans:
+            for delivery in plan.deliveries:
+                fate = FileFate.DELIVERED if next(fates) else FileFate.DUPLICATE
+                self._summary.files.append(FileOutcome(plan.uid, delivery.origin, fate))
+            if plan.outcome is Outcome.QUARANTINED:
+                for refusal in plan.held:
+                    self._summary.files.append(
+                        FileOutcome(plan.uid, refusal.origin, FileFate.QUARANTINED, refusal.reason)
+                    )
+                self._summary.files_quarantined += len(plan.held)
 
     def _count(self, plans: list[_Plan], entries: list[ManifestEntry]) -> None:
         summary = self._summary

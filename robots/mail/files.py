@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from robots.delivery import StagedFile
+from robots.domain import DocumentFormat
 
 
 @dataclass(frozen=True)
@@ -15,11 +16,14 @@ class FoundFile:
     'inv.xlsx'`` or ``link https://...``. ``name`` is the sender's name for the file:
     informational only, never used for paths or recognition. ``data`` is the content,
     or, for an attachment too large to hold, the staged file it was decoded into.
+    ``format`` is set only where the message, not the bytes, says what the file is: a
+    message's body is HTML or text whatever its first bytes look like.
     """
 
     name: str | None
     data: bytes | StagedFile
     origin: str
+    format: DocumentFormat | None = None
 
     @property
     def size(self) -> int:
@@ -34,9 +38,11 @@ class FoundFile:
 class Refusal:
     """Something in a message the robot could not use, and why.
 
-    ``unsafe`` refusals (corrupt, oversized, a bomb, an unreadable part) make a person
-    look at the message (quarantine); a readable file that is simply not an operator
-    document (a leaflet, a logo) does not, when the message had documents besides.
+    A refused file of the robot's message (corrupt, oversized, a bomb, unreadable, or
+    readable but not a document the robot can place) keeps the message out of the
+    processed folder: it goes to quarantine, where a person finds the file and the
+    reason. Only what is no file at all is not ``unsafe``: a link that led to a web page
+    or to nothing (expired), which matters only when the message brought nothing else.
     """
 
     origin: str
@@ -45,6 +51,12 @@ class Refusal:
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.reason}"
+
+
+def discard(data: bytes | StagedFile) -> None:
+    """Remove ``data``'s staged file, if it has one: it will not be delivered."""
+    if isinstance(data, StagedFile):
+        data.path.unlink(missing_ok=True)
 
 
 def megabytes(size: int) -> str:

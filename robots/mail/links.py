@@ -1,7 +1,9 @@
 """Documents sent as download links (MTS sends large call details that way).
 
 Only links to the cabinet's own hosts are fetched (never whatever a message points
-at), redirects only within those hosts, with a time and a size limit.
+at), redirects only within those hosts, with a time and a size limit. What a link
+brings is a file of the message like an attachment: an archive is opened with the
+same limits (``robots.mail.archive.files_in``).
 """
 
 from __future__ import annotations
@@ -45,14 +47,20 @@ def fetch_link(
                 if response.is_redirect:
                     target = urljoin(current, response.headers.get("location", ""))
                     if not host_allowed(target, hosts):
-                        return Refusal(origin, f"redirects outside the operator's hosts: {target}")
+                        return Refusal(
+                            origin,
+                            f"redirects outside the operator's hosts: {target}",
+                            unsafe=False,
+                        )
                     current = target
                     continue
                 if response.status_code >= 500:
                     raise LinkUnavailable(f"{origin}: HTTP {response.status_code}")
                 if response.status_code >= 400:
                     return Refusal(
-                        origin, f"HTTP {response.status_code}: the link is expired or wrong"
+                        origin,
+                        f"HTTP {response.status_code}: the link is expired or wrong",
+                        unsafe=False,
                     )
                 declared = int(response.headers.get("content-length") or 0)
                 if declared > max_bytes:
@@ -72,4 +80,4 @@ def fetch_link(
             raise LinkUnavailable(f"{origin}: timed out") from None
         except httpx.TransportError as exc:
             raise LinkUnavailable(f"{origin}: {exc}") from None
-    return Refusal(origin, f"more than {_MAX_REDIRECTS} redirects")
+    return Refusal(origin, f"more than {_MAX_REDIRECTS} redirects", unsafe=False)

@@ -23,12 +23,17 @@ from pathlib import Path
 
 from config.models import LimitsSettings
 from robots.delivery import StagedFile
-from robots.mail.archive import expand, is_archive
-from robots.mail.files import FoundFile, Refusal, megabytes
+from robots.domain import DocumentFormat
+from robots.mail.archive import files_in
+from robots.mail.files import FoundFile, Refusal, discard
 from robots.mail.mime import Leaf, fast_leaves, file_leaves
+from robots.recognition.common import sniff_format
 
 _URL_RE = re.compile(r"""https?://[^\s"'<>()]+""", re.IGNORECASE)
-_BODY_TYPES = ("text/plain", "text/html")
+_BODY_TYPES = {"text/plain": DocumentFormat.TXT, "text/html": DocumentFormat.HTML}
+_BINARY_FORMATS = frozenset(
+    {DocumentFormat.PDF, DocumentFormat.XLS, DocumentFormat.XLSX, DocumentFormat.ZIP}
+)
 _SKIPPED_MAINTYPES = ("image", "audio", "video")  # logos and signatures, not documents
 _TOP_HEADERS = BytesHeaderParser(policy=policy.default)  # decodes Subject and From for people
 _TOP_HEADER_BYTES = 64 * 1024
@@ -36,12 +41,19 @@ _TOP_HEADER_BYTES = 64 * 1024
 
 @dataclass
 class ParsedMessage:
+    """A message's headers, files, refusals and links.
+
+    ``body`` is set only for a message with no attachment at all: its HTML body (else
+    its text body), which may be the document itself when the operator sent it so.
+    """
+
     sender: str | None
     subject: str | None
     message_id: str | None
     files: list[FoundFile] = field(default_factory=list)
     refusals: list[Refusal] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    body: FoundFile | None = None
 
 
 def _header(msg: Message, name: str) -> str | None:
@@ -140,21 +152,42 @@ def _parse(
         message_id=_header(top, "Message-ID"),
     )
     max_bytes = int(limits.max_attachment_mb * 1_000_000)
+    attachments = 0
+    bodies: dict[str, FoundFile] = {}
     for index, leaf in enumerate(leaves):
         if isinstance(leaf, tuple):
             part, exc = leaf
             name = _filename(part)
             parsed.refusals.append(Refusal(_origin(name, index), f"cannot decode: {exc}"))
-        elif _is_attachment(leaf.headers):
+            attachments += 1
+        elif _is_attachment(leaf.headers) or _is_binary_document(leaf.payload):
             name = _filename(leaf.headers)
             _take_attachment(leaf.payload, name, _origin(name, index), max_bytes, limits, parsed)
-        elif leaf.headers.get_content_type() in _BODY_TYPES:
-            text = _text(leaf.headers, _in_memory(leaf.payload))
+            attachments += 1
+        elif (content_type := leaf.headers.get_content_type()) in _BODY_TYPES:
+            data = _in_memory(leaf.payload)
+            text = _text(leaf.headers, data)
             parsed.links.extend(url.rstrip(".,;") for url in _URL_RE.findall(text))
+            if text.strip() and content_type not in bodies:
+                bodies[content_type] = FoundFile(
+                    name=None,
+                    data=data,
+                    origin=f"body ({content_type})",
+                    format=_BODY_TYPES[content_type],
+                )
         else:
-            _discard(leaf.payload)
+            discard(leaf.payload)
     parsed.links = list(dict.fromkeys(parsed.links))
+    if not attachments:
+        parsed.body = bodies.get("text/html") or bodies.get("text/plain")
     return parsed
+
+
+def _is_binary_document(payload: bytes | StagedFile) -> bool:
+    """A part declared as the message's text that holds a PDF, a workbook or an archive:
+    the bytes say what it is, not the declared type."""
+    content = payload.path if isinstance(payload, StagedFile) else payload
+    return sniff_format(content) in _BINARY_FORMATS
 
 
 def _in_memory(payload: bytes | StagedFile) -> bytes:
@@ -162,13 +195,8 @@ def _in_memory(payload: bytes | StagedFile) -> bytes:
     if not isinstance(payload, StagedFile):
         return payload
     data = payload.path.read_bytes()
-    _discard(payload)
+    discard(payload)
     return data
-
-
-def _discard(payload: bytes | StagedFile) -> None:
-    if isinstance(payload, StagedFile):
-        payload.path.unlink(missing_ok=True)
 
 
 def _origin(name: str | None, index: int) -> str:
@@ -183,20 +211,6 @@ def _take_attachment(
     limits: LimitsSettings,
     parsed: ParsedMessage,
 ) -> None:
-    found = FoundFile(name=name, data=data, origin=origin)
-    if not found.size:
-        refusal = Refusal(origin, "empty attachment")
-    elif found.size > max_bytes:
-        limit = limits.max_attachment_mb
-        refusal = Refusal(origin, f"{megabytes(found.size)}, over the {limit:g} MB limit")
-    elif is_archive(data.path if isinstance(data, StagedFile) else data):
-        members, refusals = expand(found, limits)
-        parsed.files.extend(members)
-        parsed.refusals.extend(refusals)
-        _discard(data)  # unpacked: the archive itself is not delivered
-        return
-    else:
-        parsed.files.append(found)
-        return
-    parsed.refusals.append(refusal)
-    _discard(data)
+    members, refusals = files_in(FoundFile(name=name, data=data, origin=origin), limits, max_bytes)
+    parsed.files.extend(members)
+    parsed.refusals.extend(refusals)

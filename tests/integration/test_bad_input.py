@@ -39,7 +39,7 @@ QUARANTINED = {
     "corrupt_xlsx": "corrupt",
     "html_as_pdf": "named 'document.pdf' but it is HTML",
     "oversized_attachment": "over the 2 MB",
-    "empty_attachment": "empty attachment",
+    "empty_attachment": "empty file",
     "no_attachment": "no attachment or link with an operator document",
 }
 

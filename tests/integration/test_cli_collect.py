@@ -63,6 +63,7 @@ def test_json_summary_and_exit_zero(mailbox: Mailbox, tmp_path: Path) -> None:
         "delivered": 1,
         "duplicates": 0,
         "quarantined": 0,
+        "files_quarantined": 0,
         "ignored": 0,
         "errors": 0,
     }
