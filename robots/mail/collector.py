@@ -304,10 +304,9 @@ class Collector:
         documents = list(analysis.documents)
         refusals = list(analysis.refusals)
         transient: str | None = None
+        links = [u for u in parsed.links if cabinet and host_allowed(u, cabinet.link_hosts)]
         if cabinet is not None:
-            for url in parsed.links:
-                if not host_allowed(url, cabinet.link_hosts):
-                    continue
+            for url in links:
                 try:
                     fetched = fetch_link(url, cabinet.link_hosts, self._limits, http)
                 except LinkUnavailable as exc:
@@ -321,9 +320,10 @@ class Collector:
         body = analysis.body
         if isinstance(body, StagedDocument):
             plan.staged.append(body.content)
-        # The body of a message from a cabinet's sender that brought no file at all (no
-        # attachment, no file behind a link) may be the document: the operator's HTML mail.
-        body_counts = cabinet is not None and not documents and not any(r.unsafe for r in refusals)
+        # The body of a message from a cabinet's sender with no attachment (else there is
+        # no body to read) and no link to the cabinet's hosts may be the document: the
+        # operator's HTML mail. A letter that sends a link is about the file behind it.
+        body_counts = cabinet is not None and not links
         if body_counts and isinstance(body, StagedDocument):
             documents.append(body)
         for recognised in documents:

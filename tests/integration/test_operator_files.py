@@ -330,9 +330,10 @@ def test_an_html_body_that_is_the_document_is_delivered(
     assert mailbox.count("Processed") == 1
 
 
-def test_a_body_is_no_document_for_a_person_or_beside_an_attachment(
-    mailbox: Mailbox, config: RobotConfig
+def test_a_body_is_no_document_for_a_person_beside_an_attachment_or_a_link(
+    mailbox: Mailbox, config: RobotConfig, file_server: tuple[str, dict[str, bytes]]
 ) -> None:
+    base, _files = file_server
     # The same page, from a person (not a cabinet's sender): not the robot's mail.
     person = mts_mail(mailbox.address, html=MTS_HTML_INVOICE, sender="ivanov@example.com")
     mailbox.deliver(person)
@@ -341,10 +342,15 @@ def test_a_body_is_no_document_for_a_person_or_beside_an_attachment(
     mailbox.deliver(mts_mail(mailbox.address, [invoice], html=MTS_HTML_INVOICE))
     # From the operator, a letter with no document at all: quarantined as before.
     mailbox.deliver(mts_mail(mailbox.address, text="Ваш пароль изменён.", subject="Уведомление"))
+    # A letter that sends its document as a link (expired) is about the file behind it,
+    # even where its text reads like the document.
+    expired = MTS_HTML_INVOICE.replace("</table>", f"</table><a href='{base}/gone.pdf'>Счет</a>")
+    mailbox.deliver(mts_mail(mailbox.address, html=expired, subject="Счет по ссылке"))
 
     summary = Collector(config).run()
 
     assert [line["format"] for line in manifest(config)] == ["pdf"]
-    assert (summary.ignored, summary.delivered, summary.quarantined) == (1, 1, 1)
-    [reason] = ledger_reasons(config)[Outcome.QUARANTINED]
-    assert "no attachment or link with an operator document" in reason
+    assert (summary.ignored, summary.delivered, summary.quarantined) == (1, 1, 2)
+    reasons = sorted(ledger_reasons(config)[Outcome.QUARANTINED])
+    assert "no attachment or link with an operator document" in reasons[1]
+    assert f"link {base}/gone.pdf: HTTP 404" in reasons[0]
