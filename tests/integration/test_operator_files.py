@@ -318,16 +318,28 @@ MTS_HTML_INVOICE = """<html><head><meta charset="utf-8"><title>Счет</title><
 def test_an_html_body_that_is_the_document_is_delivered(
     mailbox: Mailbox, config: RobotConfig
 ) -> None:
-    mailbox.deliver(
-        mts_mail(mailbox.address, text="Счет во вложении не помещается.", html=MTS_HTML_INVOICE)
-    )
+    mailbox.deliver(mts_mail(mailbox.address, text="Счет за октябрь.", html=MTS_HTML_INVOICE))
+    # A fragment with no <html> tag: read as the HTML the message says it is, not as XML.
+    fragment = MTS_HTML_INVOICE.split("<body>")[1].split("</body>")[0]
+    fragment = fragment.replace(MTS_ACCOUNT, "277012345679")
+    mailbox.deliver(mts_mail(mailbox.address, text="Счет за октябрь.", html=fragment))
+
     summary = Collector(config).run()
-    [line] = manifest(config)
-    assert (line["operator"], line["kind"], line["format"]) == ("mts", "invoice", "html")
-    assert (line["account"], line["period"]) == (MTS_ACCOUNT, "2026-10")
-    assert str(line["source"]).endswith("body (text/html)")
-    assert [file.fate for file in summary.files] == [FileFate.DELIVERED]
-    assert mailbox.count("Processed") == 1
+
+    lines = manifest(config)
+    assert [(line["operator"], line["kind"], line["format"]) for line in lines] == [
+        ("mts", "invoice", "html")
+    ] * 2
+    assert [(line["account"], line["period"]) for line in lines] == [
+        (MTS_ACCOUNT, "2026-10"),
+        ("277012345679", "2026-10"),
+    ]
+    assert all(str(line["source"]).endswith("body (text/html)") for line in lines)
+    assert (config.tarifer.inbox / str(lines[1]["path"])).read_bytes().strip() == (
+        fragment.encode().strip()
+    )
+    assert [file.fate for file in summary.files] == [FileFate.DELIVERED] * 2
+    assert mailbox.count("Processed") == 2
 
 
 def test_a_body_is_no_document_for_a_person_beside_an_attachment_or_a_link(

@@ -120,3 +120,39 @@ def test_a_large_xlsx_is_a_document_not_an_archive() -> None:
     assert sniff_format(data) is DocumentFormat.XLSX
     assert sniff_format(zipped([("a.pdf", b"%PDF-1.4")])) is DocumentFormat.ZIP
     assert sniff_format(data[: len(data) // 2]) is DocumentFormat.ZIP  # then refused as corrupt
+
+
+def _letter(html: str | None = "<div>Счет № 1</div>") -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = "noreply@mts.ru"
+    message["Subject"] = "Счет"
+    message.set_content("Счет № 1, текстом")
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    return message
+
+
+def test_the_body_of_a_message_without_attachments_is_offered_as_html_else_text() -> None:
+    parsed = parse_message(_letter().as_bytes(), LIMITS)
+    assert parsed.body is not None
+    assert (parsed.body.origin, parsed.body.format) == ("body (text/html)", "html")
+    assert parsed.body.read().strip() == "<div>Счет № 1</div>".encode()
+    text_only = parse_message(_letter(html=None).as_bytes(), LIMITS)
+    assert text_only.body is not None and text_only.body.format == "txt"
+
+
+def test_a_message_with_an_attachment_offers_no_body() -> None:
+    letter = _letter()
+    letter.add_attachment(b"%PDF-1.4 x", maintype="application", subtype="pdf", filename="a.pdf")
+    parsed = parse_message(letter.as_bytes(), LIMITS)
+    assert parsed.body is None
+    assert [f.name for f in parsed.files] == ["a.pdf"]
+
+
+def test_a_pdf_declared_as_text_is_a_file_not_the_body() -> None:
+    letter = _letter(html=None)
+    letter.add_attachment(b"%PDF-1.4 declared as text", maintype="text", subtype="plain")
+    del letter.get_payload()[-1]["Content-Disposition"]
+    parsed = parse_message(letter.as_bytes(), LIMITS)
+    assert [f.data for f in parsed.files] == [b"%PDF-1.4 declared as text"]
+    assert parsed.body is None
