@@ -362,7 +362,8 @@ class Collector:
         """
         data = fetched.read()
         page = not data or sniff_format(data) is DocumentFormat.HTML
-        members, refused = files_in(fetched, self._limits, int(self._limits.max_link_mb * 1e6))
+        max_bytes = int(self._limits.max_link_mb * 1_000_000)
+        members, refused = files_in(fetched, self._limits, max_bytes)
         for member in members:
             result = stage_file(member, self._inbox.staging)
             if isinstance(result, Refusal):

@@ -1,4 +1,8 @@
-"""Take an operator's e-mail apart: sender, attachments, archives, links.
+"""Take an operator's e-mail apart: sender, attachments, archives, links, the body.
+
+A part is a file by what it holds, not only by what it declares: one declared as the
+message's text that holds a PDF, a workbook or an archive is an attachment. A message
+with no attachment offers its body (HTML, else text), which may be the document.
 
 Real mail is often broken: no charset, the wrong charset, names encoded by RFC 2047
 or 2231, a missing closing boundary. Well-formed mail takes the fast path
