@@ -1,5 +1,14 @@
 """Recognition of MTS call details in XML (``<Report>`` with one ``<ds>`` per number).
 
+The real layout, as a public parser of MTS Business call details reads it (a
+TypeScript ``MtsBusinessCdrService``, found by searching public code for
+``<Report>…<ds n=… type=… sim=…>…<i d= n= s= du= …/>``): a bare ``<Report>`` with no
+requisites; ``<ds sd="01.06.2026" ed="30.06.2026" n="79001234567" type=… sim=…>`` per
+number, holding one ``<i d="01.06.2026 12:40:48" n="&lt;--+79152763968" s="Телеф."
+du="1:10" c="0"/>`` per call; service summaries under ``<tp>`` are ``<ds>`` too, with a
+service name for ``n`` and no dates. That structure is the operator's signature where
+the root names no operator.
+
 The files reach 100+ MB, so they are parsed as a stream by expat, which builds no
 tree: memory stays constant whatever the size.
 Only the root (operator requisites) and the ``<ds>`` sections (number, start and end
@@ -26,7 +35,8 @@ from robots.recognition.common import (
     CorruptDocument,
     NotAnOperatorDocument,
     Recognition,
-    operator_in_text,
+    normalise_phone,
+    operator_signature,
     parse_ru_date,
     period_of_range,
 )
@@ -85,12 +95,15 @@ def _recognise(head: bytes, chunks: Iterable[bytes]) -> Recognition:
     except expat.ExpatError as exc:
         raise CorruptDocument(f"malformed XML: {exc}") from exc
     sections.extend(m[1] for m in _SECTION_RE.finditer(tail))
-    _check_root(head, root)
+    operator_why = _check_root(head, root)
     numbers: set[str] = set()
     start: dt.date | None = None
     end: dt.date | None = None
     for raw in sections:
-        number, sd, ed = _section(_attributes(raw))
+        attrs = _attributes(raw)
+        if not {"sd", "ed"} & attrs.keys() and normalise_phone(attrs.get("n", "")) is None:
+            continue  # a service summary («<tp>… <ds n="Телефония">»), not a number's calls
+        number, sd, ed = _section(attrs)
         numbers.add(number)
         start = sd if start is None else min(start, sd)
         end = ed if end is None else max(end, ed)
@@ -103,6 +116,12 @@ def _recognise(head: bytes, chunks: Iterable[bytes]) -> Recognition:
         period=period_of_range(start, end),
         account=None,
         numbers=tuple(sorted(numbers)),
+        evidence=(
+            ("operator", operator_why),
+            ("kind", "format MTS <Report> call details"),
+            ("period", f"sections {start:%d.%m.%Y}–{end:%d.%m.%Y}"),
+            ("numbers", "sections <ds n=…>"),
+        ),
     )
 
 
@@ -137,7 +156,8 @@ def _attributes(raw: bytes) -> dict[str, str]:
     }
 
 
-def _check_root(data: bytes, position: int) -> None:
+def _check_root(data: bytes, position: int) -> str:
+    """Refuse a root that is no MTS report; the evidence that it is MTS's."""
     match = _ROOT_RE.match(data, position)
     if match is None or match[1] != b"Report":
         tag = (match[1] if match else b"?").decode("utf-8", "replace")
@@ -146,12 +166,17 @@ def _check_root(data: bytes, position: int) -> None:
     requisites = " ".join(attrs.values())
     if inn := attrs.get("inn"):
         requisites += f" ИНН {inn}"  # the tax id as OPERATOR_SIGNATURES prints it
-    if operator_in_text(requisites) is not Operator.MTS:
-        raise NotAnOperatorDocument("<Report> carries no MTS legal name or tax id")
+    operator, marker = operator_signature(requisites)
+    if operator is Operator.MTS:
+        return f"text «{marker}»"
+    if operator is not None:
+        raise NotAnOperatorDocument(f"<Report> names {operator}, not MTS")
+    return "format MTS <Report>/<ds n sd ed>"  # the real files name no operator
 
 
 def _section(attrs: dict[str, str]) -> tuple[str, dt.date, dt.date]:
-    number, sd, ed = (attrs.get(name, "") for name in ("n", "sd", "ed"))
-    if not _NUMBER_RE.fullmatch(number):
-        raise ParseError(f"<ds n={number[:20]!r}> is not a subscriber number")
+    raw, sd, ed = (attrs.get(name, "") for name in ("n", "sd", "ed"))
+    number = raw if _NUMBER_RE.fullmatch(raw) else normalise_phone(raw)
+    if number is None:
+        raise ParseError(f"<ds n={raw[:20]!r}> is not a subscriber number")
     return number, parse_ru_date(sd), parse_ru_date(ed)
