@@ -78,6 +78,7 @@ class ManifestEntry:
             source=self.source,
             received_at=self.received_at,
             supersedes=self.supersedes_sha256,
+            evidence=json.dumps(self.evidence, ensure_ascii=False) if self.evidence else None,
         )
 
 

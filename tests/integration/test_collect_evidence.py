@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from fpdf import FPDF
+from sqlalchemy import text
 
 from config.loader import load_config
 from config.models import RobotConfig
@@ -126,6 +127,14 @@ def test_content_without_a_legal_name_is_placed_by_the_senders_cabinet(
     assert evidence["operator"] == "sender mts-sandbox"
     assert evidence["period"] == "calls 01.10.2026–30.10.2026"
     assert evidence["kind"] == "title «МТС Бизнес. Детализация звонков»"
+    # The ledger row records the same evidence.
+    ledger = Ledger(config.state.ledger_url)
+    with ledger.engine.connect() as connection:
+        rows = dict(connection.execute(text("SELECT sha256, evidence FROM documents")).all())
+    ledger.close()
+    assert {
+        json.loads(rows[str(line["sha256"])]) == line["evidence"] for line in lines.values()
+    } == {True}
 
 
 def test_a_content_signature_that_contradicts_the_sender_is_quarantined_with_both_named(
