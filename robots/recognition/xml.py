@@ -26,7 +26,7 @@ import datetime as dt
 import html
 import pathlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from xml.parsers import expat
 
 from robots.domain import DocumentFormat, DocumentKind, Operator
@@ -35,6 +35,7 @@ from robots.recognition.common import (
     CorruptDocument,
     NotAnOperatorDocument,
     Recognition,
+    calls_period,
     normalise_phone,
     operator_signature,
     parse_ru_date,
@@ -48,6 +49,7 @@ _PROLOG_ITEM_RE = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
 # Only after expat found the file well-formed: then these tags are real tags.
 _ROOT_RE = re.compile(rb"<([A-Za-z_][\w.:-]*)((?:\s+[\w.:-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*/?>")
 _SECTION_RE = re.compile(rb"<ds((?:\s+[\w.:-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*/?>")
+_CALL_RE = re.compile(rb"<i\b[^>]*?\bd=[\"'](\d{1,2}\.\d{2}\.\d{4})")
 _ATTR_RE = re.compile(rb"([\w.:-]+)\s*=\s*([\"'])(.*?)\2", re.DOTALL)
 
 
@@ -69,14 +71,35 @@ def recognise_xml(source: bytes | pathlib.Path) -> Recognition:
         OSError: ``source`` is a path that cannot be read.
     """
     if isinstance(source, bytes):
-        return _recognise(source[:PROLOG_LIMIT], [source])
+        data = source
+        return _recognise(source[:PROLOG_LIMIT], [source], lambda: [data])
     with source.open("rb") as stream:
         head = stream.read(PROLOG_LIMIT)
         stream.seek(0)
-        return _recognise(head, iter(lambda: stream.read(_CHUNK), b""))
+        return _recognise(head, iter(lambda: stream.read(_CHUNK), b""), lambda: _read(source))
 
 
-def _recognise(head: bytes, chunks: Iterable[bytes]) -> Recognition:
+def _read(path: pathlib.Path) -> Iterator[bytes]:
+    with path.open("rb") as stream:
+        yield from iter(lambda: stream.read(_CHUNK), b"")
+
+
+def _call_dates(chunks: Iterable[bytes]) -> Iterator[dt.date]:
+    """The dates of the calls (``<i d="01.10.2026 12:40:48" …/>``), read in a second pass."""
+    tail = b""
+    for chunk in chunks:
+        text = tail + chunk
+        cut = text.rfind(b"<")
+        for match in _CALL_RE.finditer(text, 0, max(cut, 0)):
+            yield parse_ru_date(match[1].decode())
+        tail = text[cut:] if cut >= 0 else b""
+    for match in _CALL_RE.finditer(tail):
+        yield parse_ru_date(match[1].decode())
+
+
+def _recognise(
+    head: bytes, chunks: Iterable[bytes], reread: Callable[[], Iterable[bytes]]
+) -> Recognition:
     """One pass, in C: expat checks that the whole file is well-formed (no handlers: a
     Python call per record made the reader several times slower) while a regex picks
     out the sections, which are only trusted once expat has seen the end."""
@@ -99,27 +122,42 @@ def _recognise(head: bytes, chunks: Iterable[bytes]) -> Recognition:
     numbers: set[str] = set()
     start: dt.date | None = None
     end: dt.date | None = None
+    undated = False
     for raw in sections:
         attrs = _attributes(raw)
-        if not {"sd", "ed"} & attrs.keys() and normalise_phone(attrs.get("n", "")) is None:
-            continue  # a service summary («<tp>… <ds n="Телефония">»), not a number's calls
+        if not {"sd", "ed"} & attrs.keys():
+            if (number := normalise_phone(attrs.get("n", ""))) is None:
+                continue  # a service summary («<tp>… <ds n="Телефония">»), not a number's
+            numbers.add(number)
+            undated = True  # the calls give the period
+            continue
         number, sd, ed = _section(attrs)
         numbers.add(number)
         start = sd if start is None else min(start, sd)
         end = ed if end is None else max(end, ed)
-    if start is None or end is None:
+    if undated:
+        found = calls_period(_call_dates(reread()))
+        if found is None:
+            raise ParseError("MTS report sections have no dates and no calls")
+        period, period_why = found
+    elif start is None or end is None:
         raise ParseError("MTS report has no <ds> sections")
+    else:
+        period, period_why = (
+            period_of_range(start, end),
+            f"sections {start:%d.%m.%Y}–{end:%d.%m.%Y}",
+        )
     return Recognition(
         operator=Operator.MTS,
         kind=DocumentKind.CALL_DETAILS,
         format=DocumentFormat.XML,
-        period=period_of_range(start, end),
+        period=period,
         account=None,
         numbers=tuple(sorted(numbers)),
         evidence=(
             ("operator", operator_why),
             ("kind", "format MTS <Report> call details"),
-            ("period", f"sections {start:%d.%m.%Y}–{end:%d.%m.%Y}"),
+            ("period", period_why),
             ("numbers", "sections <ds n=…>"),
         ),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import pathlib
 
 import openpyxl
 import pytest
@@ -269,3 +270,15 @@ def test_an_xml_report_naming_another_operator_is_refused() -> None:
     data = REAL_MTS_XML.replace(b"<Report>", "<Report operator='АО «Кселл»'>".encode())
     with pytest.raises(NotAnOperatorDocument, match="not MTS"):
         recognise_xml(data)
+
+
+def test_mts_xml_sections_without_dates_take_the_period_from_the_calls(
+    tmp_path: pathlib.Path,
+) -> None:
+    data = REAL_MTS_XML.replace(b'sd="01.10.2026" ed="31.10.2026" ', b"")
+    path = tmp_path / "detail.xml"
+    path.write_bytes(data)
+    for source in (data, path):
+        got = recognise_xml(source)
+        assert (got.period, got.numbers) == (OCTOBER, ("79001234567",))
+        assert dict(got.evidence)["period"] == "calls 01.10.2026–03.10.2026"
