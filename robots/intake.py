@@ -1,8 +1,9 @@
-"""From a recognised file to a delivered document: the account, duplicates, versions.
+"""From a recognised file to a delivered document: operator, account, duplicates, versions.
 
-Shared by the mail collector and the cabinet robots' downloads, so that a file gets
-the same name, the same de-duplication and the same manifest line whichever way it
-came.
+The operator comes from the one rule of ``robots.recognition.evidence`` (the content
+and the cabinet the file came from). Shared by the mail collector and the cabinet
+robots' downloads, so that a file gets the same name, the same de-duplication and the
+same manifest line whichever way it came.
 """
 
 from __future__ import annotations
@@ -118,14 +119,6 @@ def place(
         return f"unusable identifiers: {exc}"
     order = ("operator", "account", "period", "kind", "numbers")
     return Placed(document, {key: evidence[key] for key in order if key in evidence})
-
-
-def document_for(
-    rec: Recognition, numbers: NumberIndex, origin: Origin | None = None
-) -> Document | str:
-    """The document ``rec`` describes, or why it cannot be delivered (see ``place``)."""
-    placed = place(rec, numbers, origin)
-    return placed if isinstance(placed, str) else placed.document
 
 
 @dataclass(frozen=True)
