@@ -261,6 +261,24 @@ class DocumentSettings(_Section):
     via: Via | None = None  # None: download where the cabinet offers a file, else e-mail
 
 
+class RecognitionSettings(_Section):
+    """``recognition = { tax_ids = ["191234567"], names = ["ООО «Бизнес Связь»"] }`` on a
+    cabinet: how its operator's documents name it, for an operator the robot cannot know
+    (the SIP cabinet is one product used by several operators)."""
+
+    tax_ids: tuple[Annotated[str, StringConstraints(pattern=r"^[0-9]{9,12}$")], ...] = ()
+    names: tuple[Annotated[str, StringConstraints(min_length=2, strip_whitespace=True)], ...] = ()
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Self:
+        if not self.tax_ids and not self.names:
+            raise ValueError(
+                "recognition lists neither tax_ids nor names: add the operator's tax id "
+                '(tax_ids = ["191234567"]) or legal name, or remove recognition'
+            )
+        return self
+
+
 class CabinetSettings(_Section):
     """[[cabinets]]: one login to one operator's cabinet.
 
@@ -287,6 +305,8 @@ class CabinetSettings(_Section):
     mail_from: tuple[str, ...] = ()  # "@mts.ru" (a domain) or "billing@mts.ru" (an address)
     download_hosts: tuple[str, ...] | None = None  # default: the domains in mail_from
     accounts: tuple[AccountSettings, ...] = ()
+    # The tax ids and legal names this cabinet's operator prints in its documents.
+    recognition: RecognitionSettings | None = None
     # What the monthly cycle orders here; None: the operator's defaults (the robot's).
     documents: tuple[DocumentSettings, ...] | None = None
 

@@ -14,7 +14,7 @@ import json
 import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
@@ -40,6 +40,8 @@ class ManifestEntry:
     supersedes_sha256: str | None
     version: int
     original_name: str | None
+    # What gave each field: {"operator": "sender a1-main", "period": "calls 01.10…"}.
+    evidence: dict[str, str] = field(default_factory=dict, compare=False)
 
     def to_json(self) -> str:
         doc = self.document
@@ -61,6 +63,7 @@ class ManifestEntry:
                 "source": self.source,
                 "original_name": self.original_name,
                 "received_at": self.received_at.isoformat(timespec="seconds"),
+                "evidence": self.evidence,
             },
             ensure_ascii=False,
         )
@@ -75,6 +78,7 @@ class ManifestEntry:
             source=self.source,
             received_at=self.received_at,
             supersedes=self.supersedes_sha256,
+            evidence=json.dumps(self.evidence, ensure_ascii=False) if self.evidence else None,
         )
 
 

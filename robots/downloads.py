@@ -14,7 +14,14 @@ from config.models import RobotConfig
 from robots.delivery import TariferInbox
 from robots.domain import Document
 from robots.errors import ParseError
-from robots.intake import Incoming, NumberIndex, document_for, stage
+from robots.intake import (
+    Incoming,
+    NumberIndex,
+    cabinet_origin,
+    configured_issuers,
+    place,
+    stage,
+)
 from robots.inventory import load_subscribers
 from robots.ledger import Ledger
 from robots.mail.analysis import analyse_file
@@ -50,12 +57,18 @@ def recognise_download(config: RobotConfig, file: DownloadedFile) -> Incoming:
     result = analyse_file(FoundFile(file.name, file.data, f"download {file.name!r}"))
     if isinstance(result, Refusal):
         raise ParseError(f"the cabinet's file {file.name!r} cannot be used: {result.reason}")
-    document = document_for(
-        result.recognition, NumberIndex(config.cabinets, load_subscribers(config))
+    # The source starts with the name of the cabinet that downloaded the file.
+    name = file.source.split(" ", 1)[0]
+    cabinet = next((c for c in config.cabinets if c.name == name), None)
+    placed = place(
+        result.recognition,
+        NumberIndex(config.cabinets, load_subscribers(config)),
+        cabinet_origin(cabinet, "download"),
+        configured_issuers(config.cabinets),
     )
-    if isinstance(document, str):
-        raise ParseError(f"the cabinet's file {file.name!r}: {document}")
-    return Incoming(document, file.data, file.source, file.name)
+    if isinstance(placed, str):
+        raise ParseError(f"the cabinet's file {file.name!r}: {placed}")
+    return Incoming(placed.document, file.data, file.source, file.name, placed.evidence)
 
 
 def unpacked(config: RobotConfig, file: DownloadedFile) -> list[DownloadedFile]:

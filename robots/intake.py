@@ -1,8 +1,9 @@
-"""From a recognised file to a delivered document: the account, duplicates, versions.
+"""From a recognised file to a delivered document: operator, account, duplicates, versions.
 
-Shared by the mail collector and the cabinet robots' downloads, so that a file gets
-the same name, the same de-duplication and the same manifest line whichever way it
-came.
+The operator comes from the one rule of ``robots.recognition.evidence`` (the content
+and the cabinet the file came from). Shared by the mail collector and the cabinet
+robots' downloads, so that a file gets the same name, the same de-duplication and the
+same manifest line whichever way it came.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from robots.delivery import ManifestEntry, StagedFile, relative_path
 from robots.domain import Document, DocumentKind, Operator, Subscriber
 from robots.ledger import LatestVersion, Ledger
 from robots.recognition import Recognition
+from robots.recognition.evidence import ConfiguredIssuer, Contradiction, Origin, place_operator
 
 
 class NumberIndex:
@@ -43,19 +45,70 @@ class NumberIndex:
         return found[1] if found and found[0] is operator else None
 
 
-def document_for(rec: Recognition, numbers: NumberIndex) -> Document | str:
-    """The document ``rec`` describes, or why it cannot be delivered."""
-    account = rec.account or numbers.account_for(rec.operator, rec.numbers)
+def cabinet_origin(cabinet: CabinetSettings | None, how: str = "sender") -> Origin | None:
+    """The evidence a file's cabinet gives: its operator."""
+    return Origin(cabinet.name, cabinet.operator, how) if cabinet is not None else None
+
+
+def configured_issuers(cabinets: Iterable[CabinetSettings]) -> tuple[ConfiguredIssuer, ...]:
+    """What the configuration says each cabinet's operator is called (``recognition``)."""
+    return tuple(
+        ConfiguredIssuer(cabinet.name, cabinet.operator, marker)
+        for cabinet in cabinets
+        if cabinet.recognition is not None
+        for marker in (*cabinet.recognition.tax_ids, *cabinet.recognition.names)
+    )
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A recognised file placed: the document, and the evidence behind each field."""
+
+    document: Document
+    evidence: dict[str, str]
+
+
+def place(
+    rec: Recognition,
+    numbers: NumberIndex,
+    origin: Origin | None = None,
+    configured: Iterable[ConfiguredIssuer] = (),
+) -> Placed | str:
+    """The document ``rec`` describes with its evidence, or why it cannot be delivered.
+
+    The operator by the rule of ``robots.recognition.evidence``; the account as printed,
+    else from the subscriber numbers (configured, then the inventory).
+    """
+    try:
+        placed = place_operator(rec, origin, configured)
+    except Contradiction as exc:
+        return str(exc)
+    if placed is None:
+        return (
+            f"operator unknown from content ({rec.kind} for {rec.period}), and the file came "
+            "from no cabinet: add the sender to the cabinet's mail_from"
+        )
+    operator, operator_why = placed
+    evidence = {**dict(rec.evidence), "operator": operator_why}
+    account = rec.account
+    if account is None:
+        account = numbers.account_for(operator, rec.numbers)
+        if account is not None:
+            evidence["account"] = f"numbers {', '.join(rec.numbers[:3])}" + (
+                " …" if len(rec.numbers) > 3 else ""
+            )
     if account is None:
         shown = ", ".join(rec.numbers[:5]) + (" ..." if len(rec.numbers) > 5 else "")
         return (
-            f"{rec.operator} {rec.kind} for {rec.period} names no account, and its numbers "
+            f"{operator} {rec.kind} for {rec.period} names no account, and its numbers "
             f"({shown or 'none'}) are not on one configured account"
         )
     narrowed = rec.numbers if rec.kind is DocumentKind.CALL_DETAILS else ()
+    if not narrowed:
+        evidence.pop("numbers", None)
     try:
-        return Document(
-            operator=rec.operator,
+        document = Document(
+            operator=operator,
             account=account,
             period=rec.period,
             kind=rec.kind,
@@ -64,6 +117,8 @@ def document_for(rec: Recognition, numbers: NumberIndex) -> Document | str:
         )
     except ValueError as exc:
         return f"unusable identifiers: {exc}"
+    order = ("operator", "account", "period", "kind", "numbers")
+    return Placed(document, {key: evidence[key] for key in order if key in evidence})
 
 
 @dataclass(frozen=True)
@@ -77,6 +132,7 @@ class Incoming:
     data: bytes | StagedFile
     source: str
     name: str | None
+    evidence: dict[str, str] = field(default_factory=dict, compare=False)
 
     @cached_property
     def sha256(self) -> str:
@@ -134,6 +190,7 @@ def stage(incoming: Iterable[Incoming], ledger: Ledger, received_at: dt.datetime
                 supersedes_sha256=previous.sha256 if previous else None,
                 version=version,
                 original_name=item.name,
+                evidence=item.evidence,
             )
         )
         latest[doc_id] = LatestVersion(item.sha256, version, path)

@@ -9,6 +9,7 @@ SQLite file without code changes.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,11 +27,15 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+log = logging.getLogger(__name__)
 
 # Values bound in one ``IN (...)``: well under SQLite's and Postgres' parameter limits.
 _IN_CHUNK = 500
@@ -87,6 +92,25 @@ class DocumentRow(_Base):
     source: Mapped[str] = mapped_column(Text)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     supersedes: Mapped[str | None] = mapped_column(String(64))
+    # What gave each field, as the manifest line says it (JSON); None before it was kept.
+    evidence: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+# Columns added after a release, by table: a ledger made before them gets them at start.
+_ADDED_COLUMNS = {"documents": {"evidence": "TEXT"}}
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Bring an older ledger up to the current tables, keeping its rows."""
+    inspector = inspect(engine)
+    for table, columns in _ADDED_COLUMNS.items():
+        present = {column["name"] for column in inspector.get_columns(table)}
+        for name, sql_type in columns.items():
+            if name in present:
+                continue
+            with engine.begin() as connection:
+                connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {sql_type}"))
+            log.info("ledger: added the %s.%s column (older rows have none)", table, name)
 
 
 class FolderRow(_Base):
@@ -138,6 +162,7 @@ class DocumentRecord:
     source: str
     received_at: dt.datetime
     supersedes: str | None
+    evidence: str | None = None  # JSON: what gave each field
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
@@ -157,6 +182,7 @@ class Ledger:
         if self._engine.dialect.name == "sqlite":
             event.listen(self._engine, "connect", _sqlite_pragmas)
         _Base.metadata.create_all(self._engine)
+        _add_missing_columns(self._engine)
 
     @property
     def engine(self) -> Engine:
@@ -373,6 +399,7 @@ class Ledger:
                         source=doc.source,
                         received_at=doc.received_at,
                         supersedes=doc.supersedes,
+                        evidence=doc.evidence,
                     )
                 )
         s.flush()

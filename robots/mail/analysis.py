@@ -31,7 +31,7 @@ from robots.mail.files import FoundFile, Refusal
 from robots.mail.message import ParsedMessage, parse_message, parse_spooled
 from robots.mail.spool import Spooled
 from robots.recognition import CorruptDocument, NotAnOperatorDocument, Recognition, recognise
-from robots.recognition.common import sniff_format
+from robots.recognition.common import UnknownIssuer, sniff_format
 from robots.recognition.text import recognise_html, recognise_txt
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,8 @@ def analyse_file(found: FoundFile) -> Recognised | Refusal:
         return Recognised(found, _recognise(found))
     except CorruptDocument as exc:
         return Refusal(found.origin, f"corrupt: {exc}")
+    except UnknownIssuer as exc:  # placed by the cabinet it came from, if any
+        return Recognised(found, exc.recognition)
     except NotAnOperatorDocument as exc:
         mismatch = _name_mismatch(found)
         if mismatch:

@@ -38,7 +38,14 @@ from config.models import CabinetSettings, RobotConfig
 from robots.delivery import ManifestEntry, StagedFile, TariferInbox
 from robots.domain import Document, DocumentFormat
 from robots.errors import TransientError
-from robots.intake import Incoming, NumberIndex, document_for, stage
+from robots.intake import (
+    Incoming,
+    NumberIndex,
+    cabinet_origin,
+    configured_issuers,
+    place,
+    stage,
+)
 from robots.inventory import load_subscribers
 from robots.ledger import Ledger, MessageRecord, Outcome
 from robots.mail.analysis import (
@@ -117,6 +124,7 @@ class _Delivery:
     content: StagedFile
     origin: str
     name: str | None
+    evidence: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -153,6 +161,7 @@ class Collector:
         self._inbox = TariferInbox(config.tarifer.inbox)
         self._spool = Spool(config.state.dir / "spool")
         self._numbers = NumberIndex(config.cabinets, load_subscribers(config))
+        self._issuers = configured_issuers(config.cabinets)
         self._summary = CollectSummary()
 
     # -- the run ------------------------------------------------------------------------
@@ -327,7 +336,7 @@ class Collector:
         if body_counts and isinstance(body, StagedDocument):
             documents.append(body)
         for recognised in documents:
-            delivery = self._delivery(recognised, refusals)
+            delivery = self._delivery(recognised, refusals, cabinet)
             if delivery is not None:
                 plan.deliveries.append(delivery)
         if cabinet is None and not plan.deliveries:
@@ -375,12 +384,19 @@ class Collector:
                 refusal = Refusal(refusal.origin, refusal.reason, unsafe=False)
             refusals.append(refusal)
 
-    def _delivery(self, staged: StagedDocument, refusals: list[Refusal]) -> _Delivery | None:
-        document = document_for(staged.recognition, self._numbers)
-        if isinstance(document, str):
-            refusals.append(Refusal(staged.origin, document))
+    def _delivery(
+        self, staged: StagedDocument, refusals: list[Refusal], cabinet: CabinetSettings | None
+    ) -> _Delivery | None:
+        origin = cabinet_origin(cabinet)
+        placed = place(staged.recognition, self._numbers, origin, self._issuers)
+        if isinstance(placed, str):
+            # A titled file of no known operator, from nobody's cabinet, is not the robot's.
+            unsafe = staged.recognition.operator is not None or cabinet is not None
+            refusals.append(Refusal(staged.origin, placed, unsafe=unsafe))
             return None
-        return _Delivery(document, staged.content, staged.origin, staged.name)
+        return _Delivery(
+            placed.document, staged.content, staged.origin, staged.name, placed.evidence
+        )
 
     # -- delivery and commit ----------------------------------------------------------------
 
@@ -388,7 +404,13 @@ class Collector:
         self, mailbox: Mailbox, ledger: Ledger, folder: FolderInfo, plans: list[_Plan]
     ) -> None:
         incoming = [
-            Incoming(d.document, d.content, f"{self._source(folder, plan)} {d.origin}", d.name)
+            Incoming(
+                d.document,
+                d.content,
+                f"{self._source(folder, plan)} {d.origin}",
+                d.name,
+                d.evidence,
+            )
             for plan in plans
             for d in plan.deliveries
         ]

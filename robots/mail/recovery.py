@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import json
 import logging
 import os
 from collections.abc import Iterator
@@ -35,6 +36,9 @@ def recover(ledger: Ledger, inbox: TariferInbox) -> int:
             source=str(line["source"]),
             received_at=dt.datetime.fromisoformat(str(line["received_at"])),
             supersedes=str(line["supersedes_sha256"]) if line.get("supersedes_sha256") else None,
+            evidence=json.dumps(line["evidence"], ensure_ascii=False)
+            if line.get("evidence")
+            else None,
         )
         for line in inbox.read_manifest_from(start)
     ]

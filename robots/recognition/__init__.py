@@ -16,10 +16,18 @@ from robots.recognition.common import (
     CorruptDocument,
     NotAnOperatorDocument,
     Recognition,
+    UnknownIssuer,
     sniff_format,
 )
 
-__all__ = ["CorruptDocument", "NotAnOperatorDocument", "Recognition", "recognise", "sniff_format"]
+__all__ = [
+    "CorruptDocument",
+    "NotAnOperatorDocument",
+    "Recognition",
+    "UnknownIssuer",
+    "recognise",
+    "sniff_format",
+]
 
 # Bytes with no recognisable magic are tried as plain text (A1 sends .txt invoices).
 _READERS: dict[DocumentFormat | None, tuple[str, str]] = {
@@ -41,6 +49,8 @@ def recognise(data: bytes | Path) -> Recognition:
     Raises:
         CorruptDocument: the bytes claim a format but cannot be read as it.
         NotAnOperatorDocument: readable, but not a document of a known operator.
+        UnknownIssuer: a titled, dated document issued by a company the robot does not
+            know; its ``recognition`` (operator None) is for the caller to place.
     """
     fmt = sniff_format(data)
     if fmt not in _READERS:

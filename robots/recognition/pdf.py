@@ -86,10 +86,13 @@ def _recognise_steps(data: bytes) -> Recognition:
         raise CorruptDocument("PDF without pages")
     text = reader.pages[0].extract_text()
     try:
-        return recognise_text(text, DocumentFormat.PDF)
+        found = recognise_text(text, DocumentFormat.PDF)
+        if found.operator is not None or len(reader.pages) < 2:
+            return found
     except NotAnOperatorDocument:
         if len(reader.pages) < 2:
             raise
+    # Requisites may be printed at the foot, after a long first page.
     return recognise_text(text + "\n" + reader.pages[1].extract_text(), DocumentFormat.PDF)
 
 

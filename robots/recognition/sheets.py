@@ -39,11 +39,15 @@ from robots.recognition.common import (
     CorruptDocument,
     NotAnOperatorDocument,
     Recognition,
-    account_in_text,
-    operator_in_text,
+    UnknownIssuer,
+    account_evidence,
+    calls_period,
+    header_labels,
+    normalise_phone,
+    operator_signature,
     parse_ru_date,
-    period_in_text,
-    period_of_range,
+    parties_in_text,
+    period_evidence,
     phone_numbers_in_text,
 )
 from robots.recognition.xls import Unsupported as XlsUnsupported
@@ -62,9 +66,16 @@ _A1_COLUMNS = (
     "фио", "тип звонка", "код", "дата звонка", "длительность", "объем",
     "кто звонил", "куда звонил", "начислено",
 )  # fmt: skip
-_SUBSCRIBER_COLUMNS = frozenset({"кто звонил", "абонент", "номер абонента", "абонентский номер"})
+_SUBSCRIBER_COLUMNS = frozenset(
+    {"кто звонил", "абонент", "номер абонента", "абонентский номер", "subscriber number"}
+)
+# The date of each call, where call details print no period (MTS and A1 details).
+_CALL_DATE_COLUMNS = frozenset(
+    {"дата звонка", "дата", "date", "дата и время", "дата/время", "date and time",
+     "дата вызова", "дата соединения", "начало звонка", "начало", "date/time"}
+)  # fmt: skip
 _PHONE_RE = re.compile(r"7\d{10}|375\d{9}")
-_DATE_RE = re.compile(r"\d{2}\.\d{2}\.\d{4}")
+_DATE_RE = re.compile(r"\d{2}\.\d{2}\.(?:\d{4}|\d{2})(?!\d)")
 
 # Rows are joined with a visible separator: "Лицевой счет" ending a header row must not
 # read the first value of the next row as the account (whitespace would let it).
@@ -151,29 +162,54 @@ def _recognise(book: _Book, fmt: DocumentFormat) -> Recognition:
     text = _ROW_SEP.join(
         "  ".join(v for v in row if isinstance(v, str) and v.strip()) for row in head
     )
+    evidence: dict[str, str] = {}
     a1 = _find_header(head, _A1_COLUMNS)
-    operator = operator_in_text(text)
-    if operator is None and a1 is not None and _first_sheet_is_details(book):
+    a1_layout = a1 is not None and _first_sheet_is_details(book)
+    operator, marker = operator_signature(text)
+    if operator is not None:
+        evidence["operator"] = f"text «{marker}»"
+    elif a1_layout:
         operator = Operator.A1  # the bare "Детализация" layout is A1's own
-    if operator is None:
-        raise NotAnOperatorDocument("no operator legal name or tax id in the first rows")
+        evidence["operator"] = "format «Детализация» sheet with «ФИО … Начислено»"
     kind, title = _title(head)
-    if kind is None and a1 is not None and _first_sheet_is_details(book):
-        kind = DocumentKind.CALL_DETAILS
+    if kind is None and a1_layout:
+        kind, title = DocumentKind.CALL_DETAILS, "Детализация"
     if kind is None:
+        if operator is None:
+            raise NotAnOperatorDocument("no operator legal name or tax id in the first rows")
         raise NotAnOperatorDocument(f"{operator} is named, but no known document title is")
-    period = period_in_text(text)
-    account = account_in_text(text)
+    evidence["kind"] = f"title «{' '.join(title.split())[:60]}»"
+    period_found = period_evidence(text)
+    account_found = account_evidence(text)
     numbers: tuple[str, ...] = ()
     if kind is DocumentKind.CALL_DETAILS:
-        numbers = _subscribers(book, head, title)
-        if period is None and a1 is not None:
-            period = _period_of_calls(book, a1[0], a1[1]["дата звонка"])
-        if account is None and not numbers:
-            raise ParseError(f"{operator} call details name neither an account nor a number")
-    if period is None:
-        raise ParseError(f"{operator} {kind} names no period in its first rows")
-    return Recognition(operator, kind, fmt, period, account, numbers)
+        numbers, evidence["numbers"] = _subscribers(book, head, title)
+        if not numbers:
+            del evidence["numbers"]
+        if period_found is None:
+            period_found = _period_of_calls(book, head, a1)
+        if account_found is None and not numbers:
+            named = operator or "an operator's"
+            raise ParseError(f"{named} call details name neither an account nor a number")
+    if period_found is None:
+        raise ParseError(f"{operator or 'the'} {kind} names no period in its first rows")
+    period, evidence["period"] = period_found
+    account = None
+    if account_found is not None:
+        account, evidence["account"] = account_found
+    found = Recognition(
+        operator,
+        kind,
+        fmt,
+        period,
+        account,
+        numbers,
+        parties=parties_in_text(text),
+        evidence=tuple(evidence.items()),
+    )
+    if operator is None and found.parties:
+        raise UnknownIssuer(found)
+    return found
 
 
 def _norm(value: object) -> str:
@@ -196,25 +232,47 @@ def _title(head: list[Row]) -> tuple[DocumentKind | None, str]:
 
 
 def _find_header(head: list[Row], labels: Sequence[str]) -> tuple[int, dict[str, int]] | None:
-    """The first row holding every label, with each label's column (0-based)."""
+    """The first row holding every label, with each label's column (0-based).
+
+    The header may be any of the first rows, and each cell may name its column in two
+    languages («Дата/ Date»).
+    """
     for r, row in enumerate(head):
         # Built right to left, so a label repeated in the row keeps its first column.
-        columns = {_norm(v): c for c, v in reversed(list(enumerate(row))) if _norm(v)}
+        columns = {
+            label: c for c, v in reversed(list(enumerate(row))) for label in header_labels(v)
+        }
         if all(label in columns for label in labels):
             return r, {label: columns[label] for label in labels}
     return None
 
 
-def _subscribers(book: _Book, head: list[Row], title: str) -> tuple[str, ...]:
+def _find_column(head: list[Row], labels: frozenset[str]) -> tuple[int, int, str] | None:
+    """The first table header cell (in a row of three or more labels) naming one of
+    ``labels``: its row, column and text."""
+    for r, row in enumerate(head):
+        if sum(1 for v in row if header_labels(v)) < 3:
+            continue
+        for c, value in enumerate(row):
+            if header_labels(value) & labels:
+                return r, c, str(value)
+    return None
+
+
+def _subscribers(book: _Book, head: list[Row], title: str) -> tuple[tuple[str, ...], str]:
     found = set(phone_numbers_in_text(title))
-    found.update(n.strip() for n in book.sheet_names if _PHONE_RE.fullmatch(n.strip()))
+    why = f"title «{' '.join(title.split())[:60]}»"
+    if not found:
+        found.update(n.strip() for n in book.sheet_names if _PHONE_RE.fullmatch(n.strip()))
+        why = "sheet names"
     if not found:
         for r, row in enumerate(head):
-            cols = [c for c, v in enumerate(row) if _norm(v) in _SUBSCRIBER_COLUMNS]
+            cols = [c for c, v in enumerate(row) if header_labels(v) & _SUBSCRIBER_COLUMNS]
             if cols:
                 found = book.phones_below(r, cols[0])
+                why = f"column «{' '.join(str(row[cols[0]]).split())}»"
                 break
-    return tuple(sorted(found))
+    return tuple(sorted(found)), why
 
 
 def _phone(value: object) -> str | None:
@@ -223,37 +281,42 @@ def _phone(value: object) -> str | None:
     if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
         text = str(int(value))  # numbers stored as numbers: 375291234567.0
     elif isinstance(value, str):
-        text = value.strip().replace(" ", "").removeprefix("+")
+        text = value
     else:
         return None
-    return text if _PHONE_RE.fullmatch(text) else None
+    return normalise_phone(text) if len(text) < 32 else None
 
 
 def _phones(values: Iterable[object]) -> set[str]:
     return {p for v in values if (p := _phone(v)) is not None}
 
 
-def _period_of_calls(book: _Book, header_row: int, col: int) -> Period:
-    """The month of the call dates under ``col``; they must all fall in one month."""
-    first: dt.date | None = None
-    last: dt.date | None = None
-    for row in book.rows_below(header_row):
-        value = row[col] if col < len(row) else None
-        day: dt.date | None = None
-        if isinstance(value, dt.datetime):
-            day = value.date()
-        elif isinstance(value, dt.date):
-            day = value
-        elif isinstance(value, str) and (match := _DATE_RE.search(value)):
-            day = parse_ru_date(match[0])
-        if day is not None:
-            first = day if first is None else min(first, day)
-            last = day if last is None else max(last, day)
-    if first is None or last is None:
-        raise ParseError("no period in the title and no dates under «Дата звонка»")
-    if (first.year, first.month) != (last.year, last.month):
-        raise ParseError(f"call dates span several months: {first:%d.%m.%Y} - {last:%d.%m.%Y}")
-    return period_of_range(first, last)
+def _day(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and (match := _DATE_RE.search(value)):
+        return parse_ru_date(match[0])
+    return None
+
+
+def _period_of_calls(
+    book: _Book, head: list[Row], a1: tuple[int, dict[str, int]] | None
+) -> tuple[Period, str]:
+    """The month of the call dates under the call-date column; they must all fall in one
+    month."""
+    if a1 is not None:
+        header_row, col, label = a1[0], a1[1]["дата звонка"], "Дата звонка"
+    elif (column := _find_column(head, _CALL_DATE_COLUMNS)) is not None:
+        header_row, col, label = column
+    else:
+        raise ParseError("call details print no period and have no call date column")
+    rows = book.rows_below(header_row)
+    found = calls_period(d for row in rows if (d := _day(row[col] if col < len(row) else None)))
+    if found is None:
+        raise ParseError(f"no period in the title and no dates under «{label}»")
+    return found
 
 
 # --- .xlsx -------------------------------------------------------------------------------

@@ -11,9 +11,13 @@ from robots.recognition.common import (
     KIND_TITLES,
     NotAnOperatorDocument,
     Recognition,
-    account_in_text,
-    operator_in_text,
-    period_in_text,
+    UnknownIssuer,
+    account_evidence,
+    call_dates_in_text,
+    calls_period,
+    operator_signature,
+    parties_in_text,
+    period_evidence,
     phone_numbers_in_text,
 )
 
@@ -22,16 +26,25 @@ from robots.recognition.common import (
 _NUMBERS_LABEL_RE = re.compile(
     r"(?:абонентск\w*\s+номер\w*|номер\s+абонента|номер\s+телефона|абонент)\s*[:№]?\s*"
     # A list may wrap after a comma, never elsewhere: the next line may be a call row.
-    r"([+0-9][0-9+ \t-]*(?:[,;]\s*[+0-9][0-9+ \t-]*)*)",
+    r"([+0-9(][0-9+ \t()-]*(?:[,;]\s*[+0-9(][0-9+ \t()-]*)*)",
     re.IGNORECASE,
 )
 
 
 def kind_in_text(text: str) -> DocumentKind | None:
     """The document kind named by the earliest title phrase in ``text``."""
+    found = kind_evidence(text)
+    return found[0] if found else None
+
+
+def kind_evidence(text: str) -> tuple[DocumentKind, str] | None:
+    """The kind named by the earliest title phrase in ``text``, and that phrase."""
     # The earliest phrase is the title; on a tie the more specific (listed first) wins.
-    found = [(m.start(), i) for i, (_, p) in enumerate(KIND_TITLES) if (m := p.search(text))]
-    return KIND_TITLES[min(found)[1]][0] if found else None
+    found = [(m.start(), i, m) for i, (_, p) in enumerate(KIND_TITLES) if (m := p.search(text))]
+    if not found:
+        return None
+    _, index, match = min(found, key=lambda f: (f[0], f[1]))
+    return KIND_TITLES[index][0], f"title «{' '.join(match[0].split())}»"
 
 
 def recognise_text(text: str, fmt: DocumentFormat, *, complete: bool = True) -> Recognition:
@@ -41,30 +54,67 @@ def recognise_text(text: str, fmt: DocumentFormat, *, complete: bool = True) -> 
         text: The document's text (or the part of it that holds the heading).
         fmt: The file format the text came from.
         complete: False when ``text`` is the head of a longer text: a list of
-            subscriber numbers running to its very end may go on, which is reported
-            as NotAnOperatorDocument so that the caller reads on.
+            subscriber numbers running to its very end may go on, and a missing
+            operator signature or period may be further down; both are reported as
+            NotAnOperatorDocument so that the caller reads on.
 
     Returns:
-        Operator, kind, period and account; subscriber numbers for call details.
+        Operator (None when the text names none the robot knows), kind, period and
+        account; subscriber numbers for call details; the evidence of each.
 
     Raises:
-        NotAnOperatorDocument: No operator signature, no title or no period in the text.
+        NotAnOperatorDocument: No title, or no period (printed, or for call details
+            from the dates of the calls) in the text.
+        UnknownIssuer: Titled and dated, but issued by a company that is no operator
+            the robot knows; it carries the recognition, for the caller to place.
     """
-    operator, kind, period = operator_in_text(text), kind_in_text(text), period_in_text(text)
+    operator, marker = operator_signature(text)
+    kind_found = kind_evidence(text)
+    period_found = period_evidence(text)
+    details = kind_found is not None and kind_found[0] is DocumentKind.CALL_DETAILS
+    if details and period_found is None and complete:
+        period_found = calls_period(call_dates_in_text(text))
     missing = [
         what
-        for what, value in (("operator signature", operator), ("title", kind), ("period", period))
+        for what, value in (
+            ("operator signature", operator),
+            ("title", kind_found),
+            ("period", period_found),
+        )
         if value is None
     ]
-    if operator is None or kind is None or period is None:
+    if kind_found is None or period_found is None or (operator is None and not complete):
         raise NotAnOperatorDocument(f"no {', no '.join(missing)}")
+    kind, kind_why = kind_found
+    period, period_why = period_found
     numbers: tuple[str, ...] = ()
+    evidence = {"kind": kind_why, "period": period_why}
+    if operator is not None:
+        evidence["operator"] = f"text «{marker}»"
     if kind is DocumentKind.CALL_DETAILS:
         lists = list(_NUMBERS_LABEL_RE.finditer(text))
-        if lists and not complete and not text[lists[-1].end() :].strip(" \t\r\n,;"):
+        if lists and not complete and not text[lists[-1].end() :].strip(" \t\r\n,;()"):
             raise NotAnOperatorDocument("the list of subscriber numbers may go on")
         numbers = phone_numbers_in_text(" ".join(m[1] for m in lists))
-    return Recognition(operator, kind, fmt, period, account_in_text(text), numbers)
+        if numbers:
+            evidence["numbers"] = f"text «{' '.join(lists[0][0].split())[:60]}»"
+    account_found = account_evidence(text)
+    account = None
+    if account_found is not None:
+        account, evidence["account"] = account_found
+    found = Recognition(
+        operator,
+        kind,
+        fmt,
+        period,
+        account,
+        numbers,
+        parties=parties_in_text(text),
+        evidence=tuple(evidence.items()),
+    )
+    if operator is None and found.parties:
+        raise UnknownIssuer(found)
+    return found
 
 
 _BLOCKS = "p|div|br|tr|td|th|li|title|table|section|header|footer|h[1-6]"
@@ -139,6 +189,8 @@ def recognise_html(data: bytes) -> Recognition:
             pass
     try:
         return recognise_text(_visible_text(html), DocumentFormat.HTML)
+    except UnknownIssuer:
+        raise
     except NotAnOperatorDocument as exc:
         raise NotAnOperatorDocument(f"HTML page, not an operator document: {exc}") from None
 
@@ -150,7 +202,8 @@ def recognise_txt(data: bytes) -> Recognition:
     """Recognise an operator document delivered as plain text.
 
     The encoding is not declared anywhere, so the first of UTF-8, cp1251 and KOI8-R in
-    which an operator signature can be read is taken (UTF-16 only with its BOM).
+    which an operator signature (else a document title) can be read is taken (UTF-16
+    only with its BOM).
 
     Args:
         data: The file's bytes.
@@ -167,11 +220,16 @@ def recognise_txt(data: bytes) -> Recognition:
         encodings = ("utf-16",)
     elif b"\x00" in data[:4096]:
         raise NotAnOperatorDocument("binary data, not a text document")
+    texts = []
     for encoding in encodings:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if operator_in_text(text) is not None:
+        if operator_signature(text)[0] is not None:
+            return recognise_text(text, DocumentFormat.TXT)
+        texts.append(text)
+    for text in texts:  # no operator named: a titled document the sender may place
+        if kind_evidence(text) is not None:
             return recognise_text(text, DocumentFormat.TXT)
     raise NotAnOperatorDocument(f"no operator signature in {', '.join(encodings)} text")

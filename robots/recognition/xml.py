@@ -1,5 +1,14 @@
 """Recognition of MTS call details in XML (``<Report>`` with one ``<ds>`` per number).
 
+The real layout, as a public parser of MTS Business call details reads it (a
+TypeScript ``MtsBusinessCdrService``, found by searching public code for
+``<Report>…<ds n=… type=… sim=…>…<i d= n= s= du= …/>``): a bare ``<Report>`` with no
+requisites; ``<ds sd="01.06.2026" ed="30.06.2026" n="79001234567" type=… sim=…>`` per
+number, holding one ``<i d="01.06.2026 12:40:48" n="&lt;--+79152763968" s="Телеф."
+du="1:10" c="0"/>`` per call; service summaries under ``<tp>`` are ``<ds>`` too, with a
+service name for ``n`` and no dates. That structure is the operator's signature where
+the root names no operator.
+
 The files reach 100+ MB, so they are parsed as a stream by expat, which builds no
 tree: memory stays constant whatever the size.
 Only the root (operator requisites) and the ``<ds>`` sections (number, start and end
@@ -17,7 +26,7 @@ import datetime as dt
 import html
 import pathlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from xml.parsers import expat
 
 from robots.domain import DocumentFormat, DocumentKind, Operator
@@ -26,7 +35,9 @@ from robots.recognition.common import (
     CorruptDocument,
     NotAnOperatorDocument,
     Recognition,
-    operator_in_text,
+    calls_period,
+    normalise_phone,
+    operator_signature,
     parse_ru_date,
     period_of_range,
 )
@@ -38,6 +49,7 @@ _PROLOG_ITEM_RE = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
 # Only after expat found the file well-formed: then these tags are real tags.
 _ROOT_RE = re.compile(rb"<([A-Za-z_][\w.:-]*)((?:\s+[\w.:-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*/?>")
 _SECTION_RE = re.compile(rb"<ds((?:\s+[\w.:-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*/?>")
+_CALL_RE = re.compile(rb"<i\b[^>]*?\bd=[\"'](\d{1,2}\.\d{2}\.\d{4})")
 _ATTR_RE = re.compile(rb"([\w.:-]+)\s*=\s*([\"'])(.*?)\2", re.DOTALL)
 
 
@@ -59,14 +71,35 @@ def recognise_xml(source: bytes | pathlib.Path) -> Recognition:
         OSError: ``source`` is a path that cannot be read.
     """
     if isinstance(source, bytes):
-        return _recognise(source[:PROLOG_LIMIT], [source])
+        data = source
+        return _recognise(source[:PROLOG_LIMIT], [source], lambda: [data])
     with source.open("rb") as stream:
         head = stream.read(PROLOG_LIMIT)
         stream.seek(0)
-        return _recognise(head, iter(lambda: stream.read(_CHUNK), b""))
+        return _recognise(head, iter(lambda: stream.read(_CHUNK), b""), lambda: _read(source))
 
 
-def _recognise(head: bytes, chunks: Iterable[bytes]) -> Recognition:
+def _read(path: pathlib.Path) -> Iterator[bytes]:
+    with path.open("rb") as stream:
+        yield from iter(lambda: stream.read(_CHUNK), b"")
+
+
+def _call_dates(chunks: Iterable[bytes]) -> Iterator[dt.date]:
+    """The dates of the calls (``<i d="01.10.2026 12:40:48" …/>``), read in a second pass."""
+    tail = b""
+    for chunk in chunks:
+        text = tail + chunk
+        cut = text.rfind(b"<")
+        for match in _CALL_RE.finditer(text, 0, max(cut, 0)):
+            yield parse_ru_date(match[1].decode())
+        tail = text[cut:] if cut >= 0 else b""
+    for match in _CALL_RE.finditer(tail):
+        yield parse_ru_date(match[1].decode())
+
+
+def _recognise(
+    head: bytes, chunks: Iterable[bytes], reread: Callable[[], Iterable[bytes]]
+) -> Recognition:
     """One pass, in C: expat checks that the whole file is well-formed (no handlers: a
     Python call per record made the reader several times slower) while a regex picks
     out the sections, which are only trusted once expat has seen the end."""
@@ -85,24 +118,48 @@ def _recognise(head: bytes, chunks: Iterable[bytes]) -> Recognition:
     except expat.ExpatError as exc:
         raise CorruptDocument(f"malformed XML: {exc}") from exc
     sections.extend(m[1] for m in _SECTION_RE.finditer(tail))
-    _check_root(head, root)
+    operator_why = _check_root(head, root)
     numbers: set[str] = set()
     start: dt.date | None = None
     end: dt.date | None = None
+    undated = False
     for raw in sections:
-        number, sd, ed = _section(_attributes(raw))
+        attrs = _attributes(raw)
+        if not {"sd", "ed"} & attrs.keys():
+            if (number := normalise_phone(attrs.get("n", ""))) is None:
+                continue  # a service summary («<tp>… <ds n="Телефония">»), not a number's
+            numbers.add(number)
+            undated = True  # the calls give the period
+            continue
+        number, sd, ed = _section(attrs)
         numbers.add(number)
         start = sd if start is None else min(start, sd)
         end = ed if end is None else max(end, ed)
-    if start is None or end is None:
+    if undated:
+        found = calls_period(_call_dates(reread()))
+        if found is None:
+            raise ParseError("MTS report sections have no dates and no calls")
+        period, period_why = found
+    elif start is None or end is None:
         raise ParseError("MTS report has no <ds> sections")
+    else:
+        period, period_why = (
+            period_of_range(start, end),
+            f"sections {start:%d.%m.%Y}–{end:%d.%m.%Y}",
+        )
     return Recognition(
         operator=Operator.MTS,
         kind=DocumentKind.CALL_DETAILS,
         format=DocumentFormat.XML,
-        period=period_of_range(start, end),
+        period=period,
         account=None,
         numbers=tuple(sorted(numbers)),
+        evidence=(
+            ("operator", operator_why),
+            ("kind", "format MTS <Report> call details"),
+            ("period", period_why),
+            ("numbers", "sections <ds n=…>"),
+        ),
     )
 
 
@@ -137,7 +194,8 @@ def _attributes(raw: bytes) -> dict[str, str]:
     }
 
 
-def _check_root(data: bytes, position: int) -> None:
+def _check_root(data: bytes, position: int) -> str:
+    """Refuse a root that is no MTS report; the evidence that it is MTS's."""
     match = _ROOT_RE.match(data, position)
     if match is None or match[1] != b"Report":
         tag = (match[1] if match else b"?").decode("utf-8", "replace")
@@ -146,12 +204,17 @@ def _check_root(data: bytes, position: int) -> None:
     requisites = " ".join(attrs.values())
     if inn := attrs.get("inn"):
         requisites += f" ИНН {inn}"  # the tax id as OPERATOR_SIGNATURES prints it
-    if operator_in_text(requisites) is not Operator.MTS:
-        raise NotAnOperatorDocument("<Report> carries no MTS legal name or tax id")
+    operator, marker = operator_signature(requisites)
+    if operator is Operator.MTS:
+        return f"text «{marker}»"
+    if operator is not None:
+        raise NotAnOperatorDocument(f"<Report> names {operator}, not MTS")
+    return "format MTS <Report>/<ds n sd ed>"  # the real files name no operator
 
 
 def _section(attrs: dict[str, str]) -> tuple[str, dt.date, dt.date]:
-    number, sd, ed = (attrs.get(name, "") for name in ("n", "sd", "ed"))
-    if not _NUMBER_RE.fullmatch(number):
-        raise ParseError(f"<ds n={number[:20]!r}> is not a subscriber number")
+    raw, sd, ed = (attrs.get(name, "") for name in ("n", "sd", "ed"))
+    number = raw if _NUMBER_RE.fullmatch(raw) else normalise_phone(raw)
+    if number is None:
+        raise ParseError(f"<ds n={raw[:20]!r}> is not a subscriber number")
     return number, parse_ru_date(sd), parse_ru_date(ed)

@@ -366,3 +366,23 @@ def test_an_sms_login_needs_no_password_set(
 
     assert result.exit_code == 0, result.output
     assert "SMS code, no password" in result.stdout
+
+
+def test_a_cabinet_says_what_its_operator_is_called(tmp_path: Path) -> None:
+    text = MINIMAL + 'recognition = { tax_ids = ["191234567"], names = ["ООО «Бизнес Связь»"] }\n'
+    recognition = load_config(write(tmp_path, text)).cabinets[0].recognition
+    assert recognition is not None
+    assert (recognition.tax_ids, recognition.names) == (("191234567",), ("ООО «Бизнес Связь»",))
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ('{ tax_ids = ["19-12"] }', r"cabinets\[0\].*tax_ids"),
+        ("{}", "neither tax_ids nor names"),
+        ('{ inn = ["191234567"] }', r"inn"),
+    ],
+)
+def test_a_bad_recognition_is_refused_at_load(tmp_path: Path, value: str, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        load_config(write(tmp_path, MINIMAL + f"recognition = {value}\n"))

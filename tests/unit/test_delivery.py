@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -93,3 +94,10 @@ def test_a_torn_last_line_is_cut(tmp_path: Path) -> None:
     assert inbox.repair_manifest() == good
     assert inbox.manifest.stat().st_size == good
     assert inbox.repair_manifest() == good  # nothing to do the second time
+
+
+def test_the_manifest_line_records_the_evidence_of_each_field() -> None:
+    evidence = {"operator": "sender mts-main", "period": "calls 01.10.2026–31.10.2026"}
+    line = json.loads(dataclasses.replace(entry("a", "1"), evidence=evidence).to_json())
+    assert line["evidence"] == evidence
+    assert json.loads(entry("a", "1").to_json())["evidence"] == {}

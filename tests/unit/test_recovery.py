@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from robots.delivery import ManifestEntry, TariferInbox
 from robots.domain import Document, DocumentFormat, DocumentKind, Operator, Period
@@ -33,6 +35,7 @@ def entry(month: int) -> ManifestEntry:
         supersedes_sha256=None,
         version=1,
         original_name="document.pdf",
+        evidence={"operator": "sender mts-main", "period": f"text «2026-{month:02d}»"},
     )
 
 
@@ -50,6 +53,10 @@ def test_lines_written_before_a_kill_are_adopted_once(tmp_path: Path) -> None:
     assert inbox.manifest.read_bytes().endswith(b"}\n")
     assert recover(ledger, inbox) == 0  # nothing new the second time
     assert ledger.document_count() == 2
+    # The adopted rows keep the evidence of their manifest lines.
+    with ledger.engine.connect() as connection:
+        rows = connection.execute(text("SELECT evidence FROM documents ORDER BY id")).scalars()
+        assert [json.loads(row) for row in rows] == [entry(9).evidence, entry(10).evidence]
     ledger.close()
 
 
