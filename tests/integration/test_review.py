@@ -6,6 +6,7 @@ The scan is built here with fpdf2 (an image, no text layer), as a scanner writes
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import os
@@ -21,6 +22,9 @@ from typer.testing import CliRunner
 from cli.main import app
 from config.loader import load_config
 from config.models import RobotConfig
+from robots.cycle.book import ItemState, OrderBook
+from robots.cycle.plan import Expected
+from robots.domain import DocumentFormat, DocumentKind, Operator, Period
 from robots.ledger import Ledger, Outcome, ReviewState
 from robots.mail.collector import Collector, FileFate
 from sandbox.mailserver import Mailbox
@@ -117,6 +121,19 @@ def test_a_scanned_invoice_waits_for_review_then_is_assigned_and_processed(
     assert code == 0
     assert "UID 1" in out and "not an operator document" in out and str(kept) in out
 
+    # The month's matrix expects this invoice: missing until the item is assigned.
+    [cabinet] = [c.name for c in config.cabinets if c.operator is Operator.MTS]
+    cell = Expected(
+        Period.parse("2026-10"), cabinet, Operator.MTS, ACCOUNT, DocumentKind.INVOICE,
+        DocumentFormat.PDF, None, dt.date(2026, 11, 1), dt.timedelta(days=1),
+    )  # fmt: skip
+    ledger = Ledger(config.state.ledger_url)
+    try:
+        OrderBook(ledger).expect([cell])
+        assert OrderBook(ledger).note_arrivals("2026-10") == 0
+    finally:
+        ledger.close()
+
     # Nothing new in the mailbox: a rerun leaves the message waiting, and queues it once.
     assert Collector(config).run().messages == 0
     assert mailbox.count("INBOX") == 1
@@ -153,6 +170,9 @@ def test_a_scanned_invoice_waits_for_review_then_is_assigned_and_processed(
         assert item.resolved_by == _user() and item.resolved_at is not None
         assert item.resolution == line["path"]
         assert ledger.known_shas([str(line["sha256"])]) == {line["sha256"]}
+        book = OrderBook(ledger)
+        assert book.note_arrivals("2026-10") == 1  # the cell turns from missing to delivered
+        assert book.state(cell.key) is ItemState.DELIVERED
     finally:
         ledger.close()
     code, out, _ = review(config_path, "list")
