@@ -134,6 +134,9 @@ def test_a_scanned_invoice_waits_for_review_then_is_assigned_and_processed(
     finally:
         ledger.close()
 
+    status = CliRunner().invoke(app, ["status", "--period", "2026-10", "-c", str(config_path)])
+    assert "1 file(s) of the operators' mail wait for a person" in status.stdout
+
     # Nothing new in the mailbox: a rerun leaves the message waiting, and queues it once.
     assert Collector(config).run().messages == 0
     assert mailbox.count("INBOX") == 1
@@ -177,6 +180,9 @@ def test_a_scanned_invoice_waits_for_review_then_is_assigned_and_processed(
         ledger.close()
     code, out, _ = review(config_path, "list")
     assert "0 file(s) waiting for review" in out
+
+    status = CliRunner().invoke(app, ["status", "--period", "2026-10", "-c", str(config_path)])
+    assert "wait for a person" not in status.stdout
 
     Collector(config).run()  # moves what the ledger says is due
 
