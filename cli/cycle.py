@@ -223,8 +223,24 @@ def _show(
         _print_matrix(console, period, cells, title=title, counted=everything)
     else:
         _print_matrix(console, period, cells)
+    if waiting := _waiting_review(settings):
+        console.print(
+            f"{waiting} file(s) of the operators' mail wait for a person to place them: "
+            "cabinet-robot review list"
+        )
     if "report_xlsx" in result:
         console.print(f"Report for accounting: {result['report_xlsx']} (and .html, .csv)")
+
+
+def _waiting_review(settings: RobotConfig) -> int:
+    """Files in the review queue: until placed, the cells they belong to may show missing."""
+    from robots.ledger import Ledger
+
+    ledger = Ledger(settings.state.ledger_url)
+    try:
+        return len(ledger.reviews())
+    finally:
+        ledger.close()
 
 
 def _print_matrix(

@@ -13,6 +13,7 @@ from cli.common import CommandApp, ConfigOption, VerboseOption, fail, log_to_fil
 from cli.cycle import prefect_defaults, run, status
 from cli.logs import LOG_BACKUPS, LOG_FILE, LOG_MAX_BYTES
 from cli.order import order
+from cli.review import review_app
 from cli.sandbox import sandbox_app
 from cli.scenario import scenario_app
 from cli.serve import serve
@@ -43,6 +44,7 @@ config_app = CommandApp(help="Inspect the configuration.")
 app.add_typer(config_app, name="config")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(scenario_app, name="scenario")
+app.add_typer(review_app, name="review")
 
 
 @app.command()
@@ -76,6 +78,7 @@ def collect(
     console.print(
         f"messages {summary.messages}: delivered {summary.delivered} file(s), "
         f"{summary.duplicates} duplicate(s), {summary.quarantined} quarantined, "
+        f"{summary.in_review} waiting for review, "
         f"{summary.ignored} not the robot's, {summary.errors} to retry"
     )
     shown = summary.delivered_paths[:_LISTED_PATHS]

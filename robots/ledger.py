@@ -55,6 +55,15 @@ class Outcome(StrEnum):
     QUARANTINED = "quarantined"  # the robot's, but something in it was unusable
     IGNORED = "ignored"  # not the robot's mail: left exactly as it was
     RETRY = "retry"  # a transient failure (a link did not answer): try again next run
+    REVIEW = "review"  # files a person must place: stays in the folder until they are
+
+
+class ReviewState(StrEnum):
+    """Where a file in the review queue stands."""
+
+    WAITING = "waiting"
+    ASSIGNED = "assigned"  # a person said what it is: delivered (or a duplicate)
+    REJECTED = "rejected"  # a person said it is no document for Tarifer
 
 
 class _Base(DeclarativeBase):
@@ -123,6 +132,31 @@ class FolderRow(_Base):
     last_uid: Mapped[int] = mapped_column(Integer)
 
 
+class ReviewRow(_Base):
+    """A file of the robot's message that the robot could not place, kept for a person."""
+
+    __tablename__ = "review_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mailbox: Mapped[str] = mapped_column(String(255))
+    uidvalidity: Mapped[int] = mapped_column(Integer)
+    uid: Mapped[int] = mapped_column(Integer)
+    sender: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)  # the message's IMAP URL and Message-ID
+    origin: Mapped[str] = mapped_column(Text)  # where in the message, as in the manifest
+    name: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)  # what the recogniser found, and what not
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    resolved_by: Mapped[str | None] = mapped_column(String(255))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    resolution: Mapped[str | None] = mapped_column(Text)  # the inbox path, or why rejected
+
+
 class StateRow(_Base):
     __tablename__ = "state"
 
@@ -163,6 +197,67 @@ class DocumentRecord:
     received_at: dt.datetime
     supersedes: str | None
     evidence: str | None = None  # JSON: what gave each field
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """A file of a batch's message put in the review queue, as written by a batch commit."""
+
+    uid: int
+    source: str
+    origin: str
+    name: str | None
+    reason: str
+    path: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A file in the review queue, with its message and, once resolved, who did what."""
+
+    id: int
+    mailbox: str
+    uidvalidity: int
+    uid: int
+    sender: str | None
+    subject: str | None
+    source: str
+    origin: str
+    name: str | None
+    reason: str
+    path: str
+    sha256: str
+    size: int
+    state: ReviewState
+    received_at: dt.datetime
+    resolved_by: str | None
+    resolved_at: dt.datetime | None
+    resolution: str | None
+
+
+def _review_item(row: ReviewRow) -> ReviewItem:
+    return ReviewItem(
+        id=row.id,
+        mailbox=row.mailbox,
+        uidvalidity=row.uidvalidity,
+        uid=row.uid,
+        sender=row.sender,
+        subject=row.subject,
+        source=row.source,
+        origin=row.origin,
+        name=row.name,
+        reason=row.reason,
+        path=row.path,
+        sha256=row.sha256,
+        size=row.size,
+        state=ReviewState(row.state),
+        received_at=row.received_at,
+        resolved_by=row.resolved_by,
+        resolved_at=row.resolved_at,
+        resolution=row.resolution,
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
@@ -322,8 +417,10 @@ class Ledger:
         documents: list[DocumentRecord],
         manifest_offset: int,
         last_uid: int | None,
+        reviews: Iterable[ReviewRecord] = (),
     ) -> None:
-        """Record a batch in one transaction: its messages, documents and the manifest size.
+        """Record a batch in one transaction: its messages, documents, the files put in
+        the review queue and the manifest size.
 
         Called after the batch's files and manifest lines are durably written, and
         before its messages are moved: a crash on either side of this commit is
@@ -369,6 +466,27 @@ class Ledger:
                     existing.target_folder = record.target_folder
                     existing.attempts += 1
                     existing.seen_at = now
+            by_uid = {record.uid: record for record in messages}
+            for review in reviews:
+                message = by_uid[review.uid]
+                s.add(
+                    ReviewRow(
+                        mailbox=mailbox,
+                        uidvalidity=uidvalidity,
+                        uid=review.uid,
+                        sender=message.sender,
+                        subject=message.subject,
+                        source=review.source,
+                        origin=review.origin,
+                        name=review.name,
+                        reason=review.reason,
+                        path=review.path,
+                        sha256=review.sha256,
+                        size=review.size,
+                        state=ReviewState.WAITING,
+                        received_at=now,
+                    )
+                )
             self._set_state(s, "manifest_offset", str(manifest_offset))
             if last_uid is not None:
                 folder = s.get(FolderRow, (mailbox, uidvalidity))
@@ -403,6 +521,71 @@ class Ledger:
                     )
                 )
         s.flush()
+
+    # -- the review queue -------------------------------------------------------------
+
+    def reviews(self, state: ReviewState | None = ReviewState.WAITING) -> list[ReviewItem]:
+        """Files in the review queue, oldest first: those waiting, or of ``state`` (None: all)."""
+        query = select(ReviewRow).order_by(ReviewRow.id)
+        if state is not None:
+            query = query.where(ReviewRow.state == state)
+        with self._session() as s:
+            return [_review_item(row) for row in s.scalars(query)]
+
+    def review(self, item_id: int) -> ReviewItem | None:
+        with self._session() as s:
+            row = s.get(ReviewRow, item_id)
+            return _review_item(row) if row else None
+
+    def resolve_review(
+        self,
+        item_id: int,
+        *,
+        state: ReviewState,
+        by: str,
+        resolution: str,
+        processed_folder: str,
+        documents: Iterable[DocumentRecord] = (),
+        manifest_offset: int | None = None,
+    ) -> bool:
+        """Record a person's decision on a waiting file, with the document it delivered.
+
+        When it was the last waiting file of a message held for review, the message is
+        marked for the processed folder: the next collection moves it there.
+
+        Returns:
+            Whether the message is now due to move to ``processed_folder``.
+        """
+        with self._session() as s:
+            row = s.get(ReviewRow, item_id)
+            if row is None or row.state != ReviewState.WAITING:
+                raise ValueError(f"review item {item_id} is not waiting")
+            self._insert_documents(s, list(documents))
+            if manifest_offset is not None:
+                self._set_state(s, "manifest_offset", str(manifest_offset))
+            row.state, row.resolution = state, resolution
+            row.resolved_by, row.resolved_at = by, dt.datetime.now(dt.UTC)
+            s.flush()
+            waiting = s.scalar(
+                select(func.count(ReviewRow.id)).where(
+                    ReviewRow.mailbox == row.mailbox,
+                    ReviewRow.uidvalidity == row.uidvalidity,
+                    ReviewRow.uid == row.uid,
+                    ReviewRow.state == ReviewState.WAITING,
+                )
+            )
+            message = s.scalar(
+                select(MessageRow).where(
+                    MessageRow.mailbox == row.mailbox,
+                    MessageRow.uidvalidity == row.uidvalidity,
+                    MessageRow.uid == row.uid,
+                )
+            )
+            if waiting or message is None or message.outcome != Outcome.REVIEW:
+                return False
+            message.outcome = Outcome.PROCESSED
+            message.target_folder, message.moved = processed_folder, False
+            return True
 
     # -- manifest recovery ------------------------------------------------------------
 

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -86,7 +86,8 @@ def analyse_file(found: FoundFile) -> Recognised | Refusal:
         mismatch = _name_mismatch(found)
         if mismatch:
             return Refusal(found.origin, f"{mismatch}: {exc}")
-        return Refusal(found.origin, f"not an operator document: {exc}")
+        reason = f"not an operator document: {exc}"
+        return Refusal(found.origin, reason, reviewable=True, name=found.name)
     except Exception as exc:  # a reader bug must not stop the run: keep the evidence
         log.exception("recognition failed on %s", found.origin)
         return Refusal(found.origin, f"cannot read: {type(exc).__name__}: {exc}")
@@ -104,6 +105,11 @@ def _recognise(found: FoundFile) -> Recognition:
 def stage_file(found: FoundFile, staging: Path) -> StagedDocument | Refusal:
     """Recognise ``found`` and write it to ``staging``; a Refusal leaves nothing behind."""
     result = analyse_file(found)
+    if isinstance(result, Refusal) and result.reviewable:  # kept for the review queue
+        data = found.data
+        return replace(
+            result, kept=data if isinstance(data, StagedFile) else stage_bytes(staging, data)
+        )
     if isinstance(result, Refusal):
         if isinstance(found.data, StagedFile):
             found.data.path.unlink(missing_ok=True)

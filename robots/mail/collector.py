@@ -47,7 +47,7 @@ from robots.intake import (
     stage,
 )
 from robots.inventory import load_subscribers
-from robots.ledger import Ledger, MessageRecord, Outcome
+from robots.ledger import Ledger, MessageRecord, Outcome, ReviewRecord
 from robots.mail.analysis import (
     Analysis,
     StagedDocument,
@@ -64,6 +64,7 @@ from robots.mail.message import ParsedMessage, sender_address
 from robots.mail.recovery import exclusive, recover
 from robots.mail.spool import Spool, Spooled
 from robots.recognition.common import sniff_format
+from robots.review import ReviewFolder
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ class FileFate(StrEnum):
     DELIVERED = "delivered"
     DUPLICATE = "duplicate"  # byte-identical to a file delivered before
     QUARANTINED = "quarantined"  # held with its message in quarantine, for the reason given
+    REVIEW = "review"  # readable but not placed: kept in the review queue for a person
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,8 @@ class FileOutcome:
 class CollectSummary:
     """What one collection found; ``errors`` counts messages left for a later run.
 
-    ``delivered``, ``duplicates`` and ``files_quarantined`` count files, the others
-    messages; ``files`` has one outcome per file of the robot's messages.
+    ``delivered``, ``duplicates``, ``files_quarantined`` and ``files_in_review`` count
+    files, the others messages; ``files`` has one outcome per file of the robot's messages.
     """
 
     messages: int = 0
@@ -106,6 +108,8 @@ class CollectSummary:
     duplicates: int = 0
     quarantined: int = 0
     files_quarantined: int = 0
+    files_in_review: int = 0
+    in_review: int = 0
     ignored: int = 0
     errors: int = 0
     delivered_paths: list[str] = field(default_factory=list)
@@ -137,6 +141,7 @@ class _Plan:
     reason: str | None = None
     deliveries: list[_Delivery] = field(default_factory=list)
     held: list[Refusal] = field(default_factory=list)  # its files the robot cannot use
+    review: list[Refusal] = field(default_factory=list)  # readable, for a person to place
     staged: list[StagedFile] = field(default_factory=list)  # removed after the commit
 
 
@@ -162,6 +167,7 @@ class Collector:
         self._spool = Spool(config.state.dir / "spool")
         self._numbers = NumberIndex(config.cabinets, load_subscribers(config))
         self._issuers = configured_issuers(config.cabinets)
+        self._review = ReviewFolder(config.state.dir)
         self._summary = CollectSummary()
 
     # -- the run ------------------------------------------------------------------------
@@ -307,6 +313,8 @@ class Collector:
         """What becomes of a message: Processed only when every file of it is delivered
         (or a duplicate); any file it cannot use sends it to quarantine, with each such
         file named and its reason, while the files it can use are delivered all the same.
+        A readable file it cannot place goes to the review queue, and its message, unless
+        quarantined, stays where it is until a person has decided on each such file.
         """
         parsed = analysis.parsed
         cabinet = self._cabinet_for(parsed.sender)
@@ -339,6 +347,10 @@ class Collector:
             delivery = self._delivery(recognised, refusals, cabinet)
             if delivery is not None:
                 plan.deliveries.append(delivery)
+        # Kept for review, unless the message turns out to be retried or not the robot's.
+        plan.staged.extend(r.kept for r in refusals if r.kept is not None)
+        if isinstance(body, Refusal) and body.kept is not None:
+            plan.staged.append(body.kept)  # a letter's text is no file for review
         if cabinet is None and not plan.deliveries:
             return plan  # not the robot's mail: leave it exactly as it is
         if transient is not None:
@@ -348,10 +360,11 @@ class Collector:
                 plan.outcome, plan.reason = Outcome.RETRY, transient
                 return plan
             refusals.append(Refusal("message", f"{transient} (after {tried} attempts)"))
-        unsafe = [r for r in refusals if r.unsafe]
+        plan.review = [r for r in refusals if r.kept is not None]
+        unsafe = [r for r in refusals if r.unsafe and r.kept is None]
         plan.held = [r for r in unsafe if r.origin != "message"]
-        if plan.deliveries and not unsafe:
-            plan.outcome = Outcome.PROCESSED
+        if (plan.deliveries or plan.review) and not unsafe:
+            plan.outcome = Outcome.REVIEW if plan.review else Outcome.PROCESSED
             plan.reason = "; ".join(map(str, refusals)) or None
         else:
             plan.outcome = Outcome.QUARANTINED
@@ -381,6 +394,8 @@ class Collector:
                 documents.append(result)
         for refusal in refused:
             if page and refusal.origin == fetched.origin:
+                if refusal.kept is not None:  # a web page is nothing to review
+                    self._inbox.discard([refusal.kept])
                 refusal = Refusal(refusal.origin, refusal.reason, unsafe=False)
             refusals.append(refusal)
 
@@ -390,9 +405,9 @@ class Collector:
         origin = cabinet_origin(cabinet)
         placed = place(staged.recognition, self._numbers, origin, self._issuers)
         if isinstance(placed, str):
-            # A titled file of no known operator, from nobody's cabinet, is not the robot's.
-            unsafe = staged.recognition.operator is not None or cabinet is not None
-            refusals.append(Refusal(staged.origin, placed, unsafe=unsafe))
+            # Readable but not placed (no operator, no account, content and sender at
+            # odds): a person places it from the review queue.
+            refusals.append(Refusal(staged.origin, placed, kept=staged.content, name=staged.name))
             return None
         return _Delivery(
             placed.document, staged.content, staged.origin, staged.name, placed.evidence
@@ -419,6 +434,7 @@ class Collector:
         self._account_files(plans, staged.written)
         files, entries = staged.files, staged.entries
         self._inbox.write_files(files)
+        reviews = self._keep_for_review(folder, plans)
         # Duplicates, and documents of mail that is retried, quarantined or not ours.
         self._inbox.discard([content for plan in plans for content in plan.staged])
         manifest_size = self._inbox.append_manifest(entries)
@@ -430,6 +446,7 @@ class Collector:
             documents=[entry.record() for entry in entries],
             manifest_offset=manifest_size,
             last_uid=max((p.uid for p in plans), default=None),
+            reviews=reviews,
         )
         self._count(plans, entries)
         by_folder: dict[str, list[int]] = {}
@@ -440,13 +457,43 @@ class Collector:
             mailbox.move(uids, target)
             ledger.mark_moved(folder.name, folder.uidvalidity, uids)
 
+    def _keep_for_review(self, folder: FolderInfo, plans: list[_Plan]) -> list[ReviewRecord]:
+        """Move the files a person must place into the review folder, before the commit."""
+        reviews = []
+        for plan in plans:
+            if plan.outcome not in (Outcome.REVIEW, Outcome.QUARANTINED):
+                continue
+            for refusal in plan.review:
+                assert refusal.kept is not None
+                path = self._review.keep(refusal.kept)
+                reviews.append(
+                    ReviewRecord(
+                        uid=plan.uid,
+                        source=self._source(folder, plan),
+                        origin=refusal.origin,
+                        name=refusal.name,
+                        reason=refusal.reason,
+                        path=str(path),
+                        sha256=refusal.kept.sha256,
+                        size=refusal.kept.size,
+                    )
+                )
+        return reviews
+
     def _account_files(self, plans: list[_Plan], written: list[bool]) -> None:
-        """One outcome per file of the batch's messages: delivered, duplicate or held."""
+        """One outcome per file of the batch's messages: delivered, duplicate, held or
+        in review."""
         fates = iter(written)
         for plan in plans:
             for delivery in plan.deliveries:
                 fate = FileFate.DELIVERED if next(fates) else FileFate.DUPLICATE
                 self._summary.files.append(FileOutcome(plan.uid, delivery.origin, fate))
+            if plan.outcome in (Outcome.REVIEW, Outcome.QUARANTINED):
+                for refusal in plan.review:
+                    self._summary.files.append(
+                        FileOutcome(plan.uid, refusal.origin, FileFate.REVIEW, refusal.reason)
+                    )
+                self._summary.files_in_review += len(plan.review)
             if plan.outcome is Outcome.QUARANTINED:
                 for refusal in plan.held:
                     self._summary.files.append(
@@ -465,6 +512,13 @@ class Collector:
             elif plan.outcome is Outcome.QUARANTINED:
                 summary.quarantined += 1
                 log.warning("quarantined %s: %s", _describe(plan), plan.reason)
+            elif plan.outcome is Outcome.REVIEW:
+                summary.in_review += 1
+                log.warning(
+                    "left for review %s: %s (see `cabinet-robot review list`)",
+                    _describe(plan),
+                    plan.reason,
+                )
             elif plan.outcome is Outcome.IGNORED:
                 summary.ignored += 1
                 log.debug("left alone %s: not the robot's", _describe(plan))

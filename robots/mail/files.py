@@ -43,11 +43,18 @@ class Refusal:
     processed folder: it goes to quarantine, where a person finds the file and the
     reason. Only what is no file at all is not ``unsafe``: a link that led to a web page
     or to nothing (expired), which matters only when the message brought nothing else.
+
+    A file that is readable but that the robot cannot place (no operator signature, an
+    account, period or kind it cannot tell) is ``reviewable``: once staged (``kept``) it
+    waits in the review queue for a person to say what it is, not in quarantine.
     """
 
     origin: str
     reason: str
     unsafe: bool = True
+    reviewable: bool = False
+    kept: StagedFile | None = None
+    name: str | None = None
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.reason}"

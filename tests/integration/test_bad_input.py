@@ -30,8 +30,9 @@ DELIVERED = {
     "absolute_path_filename",
 }
 # Nothing usable: quarantined, with a reason a person can act on.
+# Readable, but nothing the robot can place: it waits for a person in review.
+REVIEW = {"broken_boundary": "not an operator document"}
 QUARANTINED = {
-    "broken_boundary": "not an operator document",
     "zip_bomb": "zip bomb",
     "nested_zip_10": "nested deeper than 3 levels",
     "zip_loop": "archive",
@@ -51,7 +52,7 @@ def test_every_bad_message_gets_a_clear_outcome(
         spec(Operator.MTS, DocumentKind.INVOICE, DocumentFormat.PDF, Period.parse("2026-10"))
     )
     corpus = bad_messages(mailbox.address, oversized_mb=3, document=invoice)
-    assert set(corpus) == DELIVERED | set(QUARANTINED)
+    assert set(corpus) == DELIVERED | set(QUARANTINED) | set(REVIEW)
     for raw in corpus.values():
         mailbox.deliver(raw)
     monkeypatch.setenv("BAD_INPUT_PASSWORD", mailbox.password)
@@ -67,15 +68,19 @@ def test_every_bad_message_gets_a_clear_outcome(
     assert summary.messages == len(corpus)
     assert (summary.delivered, summary.duplicates) == (1, len(DELIVERED) - 1)
     assert summary.quarantined == len(QUARANTINED)
+    assert summary.in_review == len(REVIEW)
     assert summary.errors == 0
-    assert mailbox.count("INBOX") == 0
+    assert mailbox.count("INBOX") == len(REVIEW)
     assert mailbox.count("Processed") == len(DELIVERED)
     assert mailbox.count("Quarantine") == len(QUARANTINED)
 
     # The ledger says why, per message.
     ledger = Ledger(config.state.ledger_url)
     reasons = [record.reason or "" for record in ledger.messages(Outcome.QUARANTINED)]
+    waiting = [item.reason for item in ledger.reviews()]
     ledger.close()
+    assert len(waiting) == len(REVIEW)
+    assert all(any(why in reason for reason in waiting) for why in REVIEW.values()), waiting
     assert len(reasons) == len(QUARANTINED)
     for case, expected in QUARANTINED.items():
         assert any(expected in reason for reason in reasons), (case, reasons)

@@ -64,6 +64,8 @@ def test_json_summary_and_exit_zero(mailbox: Mailbox, tmp_path: Path) -> None:
         "duplicates": 0,
         "quarantined": 0,
         "files_quarantined": 0,
+        "files_in_review": 0,
+        "in_review": 0,
         "ignored": 0,
         "errors": 0,
     }

@@ -130,7 +130,7 @@ def test_operator_documents_from_an_unknown_sender_are_the_robots(
     assert mailbox.count("Processed") == 1
 
 
-def test_numbers_on_no_configured_account_are_quarantined(
+def test_numbers_on_no_configured_account_wait_for_review(
     mailbox: Mailbox, config: RobotConfig
 ) -> None:
     details = spec(
@@ -144,8 +144,10 @@ def test_numbers_on_no_configured_account_are_quarantined(
         operator_message(Operator.A1, [("d.xlsx", render(details))], to=mailbox.address)
     )
     summary = Collector(config).run()
-    assert summary.quarantined == 1
-    assert mailbox.count("Quarantine") == 1
+    assert (summary.in_review, summary.quarantined) == (1, 0)
+    [file] = summary.files
+    assert "not on one configured account" in str(file.reason)
+    assert (mailbox.count("INBOX"), mailbox.count("Quarantine")) == (1, 0)
     assert manifest(config) == []
 
 

@@ -137,7 +137,7 @@ def test_content_without_a_legal_name_is_placed_by_the_senders_cabinet(
     } == {True}
 
 
-def test_a_content_signature_that_contradicts_the_sender_is_quarantined_with_both_named(
+def test_a_content_signature_that_contradicts_the_sender_waits_for_review_with_both_named(
     mailbox: Mailbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = robot_config(mailbox, tmp_path, monkeypatch)
@@ -146,9 +146,9 @@ def test_a_content_signature_that_contradicts_the_sender_is_quarantined_with_bot
         operator_message(Operator.A1, [("invoice.pdf", mts_invoice)], to=mailbox.address)
     )
     summary = Collector(config).run()
-    assert (summary.delivered, summary.quarantined) == (0, 1)
+    assert (summary.delivered, summary.quarantined, summary.files_in_review) == (0, 0, 1)
     ledger = Ledger(config.state.ledger_url)
-    [record] = ledger.messages(Outcome.QUARANTINED)
+    [record] = ledger.messages(Outcome.REVIEW)
     ledger.close()
     assert "names mts" in (record.reason or "")
     assert "cabinet a1-sandbox (a1)" in (record.reason or "")

@@ -159,7 +159,7 @@ def test_a_zip_of_an_invoice_and_call_details_delivers_both(
     assert (mailbox.count("Processed"), mailbox.count("INBOX")) == (1, 0)
 
 
-def test_a_file_the_robot_cannot_place_keeps_the_message_out_of_processed(
+def test_a_file_the_robot_cannot_place_waits_for_review_and_keeps_the_message_back(
     mailbox: Mailbox, config: RobotConfig
 ) -> None:
     notice = "Уважаемый клиент! Новые тарифы с 1 декабря.".encode()
@@ -170,11 +170,16 @@ def test_a_file_the_robot_cannot_place_keeps_the_message_out_of_processed(
 
     assert fates(summary) == {
         "'Счет.pdf'": FileFate.DELIVERED,
-        "'Уведомление.txt'": FileFate.QUARANTINED,
+        "'Уведомление.txt'": FileFate.REVIEW,
     }
-    assert (summary.delivered, summary.files_quarantined, summary.quarantined) == (1, 1, 1)
-    assert (mailbox.count("Processed"), mailbox.count("Quarantine")) == (0, 1)
-    [reason] = ledger_reasons(config)[Outcome.QUARANTINED]
+    assert (summary.delivered, summary.files_in_review, summary.in_review) == (1, 1, 1)
+    assert (summary.files_quarantined, summary.quarantined) == (0, 0)
+    assert (mailbox.count("INBOX"), mailbox.count("Processed"), mailbox.count("Quarantine")) == (
+        1,
+        0,
+        0,
+    )
+    [reason] = ledger_reasons(config)[Outcome.REVIEW]
     assert "'Report.zip' > 'Уведомление.txt': not an operator document" in reason
 
 
@@ -199,8 +204,12 @@ def test_every_operator_file_has_exactly_one_outcome(mailbox: Mailbox, config: R
     # Six operator files: four in the archive (one of them in the nested one), two beside it.
     assert len(summary.files) == 6
     assert len({file.origin for file in summary.files}) == 6
-    counted = summary.delivered + summary.duplicates + summary.files_quarantined
+    counted = (
+        summary.delivered + summary.duplicates + summary.files_quarantined + summary.files_in_review
+    )
     assert counted == len(summary.files)
+    # Unusable files send the message to Quarantine; the readable notes wait for review.
+    assert fates(summary)["'notes.txt'"] is FileFate.REVIEW
     assert all(file.reason for file in summary.files if file.fate is FileFate.QUARANTINED)
     assert fates(summary)["'inner-invoice.pdf'"] is FileFate.DUPLICATE
     # The ledger holds the same: a document row per delivered file, a reason per held one.
@@ -289,10 +298,12 @@ def test_files_are_read_by_their_content_whatever_type_or_name_they_carry(
         (3, "attachment #1"),
     ]
     assert [f.fate for f in invoices] == [FileFate.DELIVERED, *[FileFate.DUPLICATE] * 2]
-    assert len(summary.files) == 4  # and the call details, delivered or held with a reason
+    assert len(summary.files) == 4  # and the call details, delivered or held for review
     [line] = [line for line in manifest(config) if line["kind"] == "invoice"]
     assert (line["format"], line["account"]) == ("pdf", MTS_ACCOUNT)
-    assert mailbox.count("INBOX") == 0
+    # Only a message whose call details wait for a person stays in the folder.
+    details_wait = any(f.fate is FileFate.REVIEW for f in summary.files)
+    assert mailbox.count("INBOX") == int(details_wait)
 
 
 MTS_HTML_INVOICE = """<html><head><meta charset="utf-8"><title>Счет</title></head><body>
