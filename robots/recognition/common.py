@@ -57,6 +57,38 @@ class UnknownIssuer(NotAnOperatorDocument):
         self.recognition = recognition
 
 
+def read_recognition(
+    text: str,
+    operator: Operator | None,
+    kind: DocumentKind,
+    fmt: DocumentFormat,
+    period: Period,
+    account: str | None,
+    numbers: tuple[str, ...],
+    evidence: dict[str, str],
+) -> Recognition:
+    """What a reader found in a document whose ``text`` it read, with the companies the
+    text names.
+
+    Raises:
+        UnknownIssuer: no operator the robot knows, but a company is named (the cabinet
+            the file came from may place it).
+    """
+    found = Recognition(
+        operator,
+        kind,
+        fmt,
+        period,
+        account,
+        numbers,
+        parties=parties_in_text(text),
+        evidence=tuple(evidence.items()),
+    )
+    if operator is None and found.parties:
+        raise UnknownIssuer(found)
+    return found
+
+
 class CorruptDocument(ParseError):
     """The file claims a format (by its magic bytes) but cannot be read as it."""
 

@@ -39,16 +39,15 @@ from robots.recognition.common import (
     CorruptDocument,
     NotAnOperatorDocument,
     Recognition,
-    UnknownIssuer,
     account_evidence,
     calls_period,
     header_labels,
     normalise_phone,
     operator_signature,
     parse_ru_date,
-    parties_in_text,
     period_evidence,
     phone_numbers_in_text,
+    read_recognition,
 )
 from robots.recognition.xls import Unsupported as XlsUnsupported
 from robots.recognition.xls import sheet_head
@@ -197,19 +196,7 @@ def _recognise(book: _Book, fmt: DocumentFormat) -> Recognition:
     account = None
     if account_found is not None:
         account, evidence["account"] = account_found
-    found = Recognition(
-        operator,
-        kind,
-        fmt,
-        period,
-        account,
-        numbers,
-        parties=parties_in_text(text),
-        evidence=tuple(evidence.items()),
-    )
-    if operator is None and found.parties:
-        raise UnknownIssuer(found)
-    return found
+    return read_recognition(text, operator, kind, fmt, period, account, numbers, evidence)
 
 
 def _norm(value: object) -> str:

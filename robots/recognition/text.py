@@ -16,9 +16,9 @@ from robots.recognition.common import (
     call_dates_in_text,
     calls_period,
     operator_signature,
-    parties_in_text,
     period_evidence,
     phone_numbers_in_text,
+    read_recognition,
 )
 
 # Subscriber numbers are read only after a label: call rows also hold the other party's
@@ -102,19 +102,7 @@ def recognise_text(text: str, fmt: DocumentFormat, *, complete: bool = True) -> 
     account = None
     if account_found is not None:
         account, evidence["account"] = account_found
-    found = Recognition(
-        operator,
-        kind,
-        fmt,
-        period,
-        account,
-        numbers,
-        parties=parties_in_text(text),
-        evidence=tuple(evidence.items()),
-    )
-    if operator is None and found.parties:
-        raise UnknownIssuer(found)
-    return found
+    return read_recognition(text, operator, kind, fmt, period, account, numbers, evidence)
 
 
 _BLOCKS = "p|div|br|tr|td|th|li|title|table|section|header|footer|h[1-6]"
