@@ -65,6 +65,9 @@ _A1_COLUMNS = (
     "фио", "тип звонка", "код", "дата звонка", "длительность", "объем",
     "кто звонил", "куда звонил", "начислено",
 )  # fmt: skip
+# MTS Business details: a summary sheet, then a sheet per number with this header.
+_MTS_SUMMARY = "общая сводка"
+_MTS_DETAIL_COLUMNS = ("дата", "время", "номер собеседника", "тип сервиса")
 _SUBSCRIBER_COLUMNS = frozenset(
     {"кто звонил", "абонент", "номер абонента", "абонентский номер", "subscriber number"}
 )
@@ -96,6 +99,11 @@ class _Book(Protocol):
 
     def phones_below(self, row: int, col: int) -> set[str]:
         """Subscriber numbers in column ``col`` after the 0-based ``row``."""
+        ...
+
+    def values_below(self, row: int, col: int) -> Iterable[object]:
+        """The values in column ``col`` after the 0-based ``row`` (distinct ones may be
+        given once)."""
         ...
 
     def close(self) -> None: ...
@@ -164,20 +172,27 @@ def _recognise(book: _Book, fmt: DocumentFormat) -> Recognition:
     evidence: dict[str, str] = {}
     a1 = _find_header(head, _A1_COLUMNS)
     a1_layout = a1 is not None and _first_sheet_is_details(book)
+    mts_layout = _mts_layout(book, head)
     operator, marker = operator_signature(text)
     if operator is not None:
         evidence["operator"] = f"text «{marker}»"
     elif a1_layout:
         operator = Operator.A1  # the bare "Детализация" layout is A1's own
         evidence["operator"] = "format «Детализация» sheet with «ФИО … Начислено»"
+    elif mts_layout is not None:
+        operator = Operator.MTS
+        evidence["operator"] = mts_layout
     kind, title = _title(head)
     if kind is None and a1_layout:
         kind, title = DocumentKind.CALL_DETAILS, "Детализация"
+    if kind is None and mts_layout is not None:
+        kind, title = DocumentKind.CALL_DETAILS, ""
+        evidence["kind"] = mts_layout
     if kind is None:
         if operator is None:
             raise NotAnOperatorDocument("no operator legal name or tax id in the first rows")
         raise NotAnOperatorDocument(f"{operator} is named, but no known document title is")
-    evidence["kind"] = f"title «{' '.join(title.split())[:60]}»"
+    evidence.setdefault("kind", f"title «{' '.join(title.split())[:60]}»")
     period_found = period_evidence(text)
     account_found = account_evidence(text)
     numbers: tuple[str, ...] = ()
@@ -201,6 +216,19 @@ def _recognise(book: _Book, fmt: DocumentFormat) -> Recognition:
 
 def _norm(value: object) -> str:
     return " ".join(value.split()).casefold() if isinstance(value, str) else ""
+
+
+def _mts_layout(book: _Book, head: list[Row]) -> str | None:
+    """The evidence that the workbook is MTS Business call details by its structure, or
+    None: a summary sheet «Общая сводка» followed by sheets named by subscriber numbers,
+    or a number's sheet whose header is MTS's bilingual one (public parsers read both,
+    see ``sandbox/documents/SOURCES.md``)."""
+    names = [n.strip() for n in book.sheet_names]
+    if names and _norm(names[0]) == _MTS_SUMMARY and any(map(_PHONE_RE.fullmatch, names[1:])):
+        return "format MTS «Общая сводка» and a sheet per number"
+    if _find_header(head, _MTS_DETAIL_COLUMNS) is not None:
+        return "format MTS «Номер собеседника/ Interlocutor number … Тип сервиса» sheet"
+    return None
 
 
 def _first_sheet_is_details(book: _Book) -> bool:
@@ -299,8 +327,7 @@ def _period_of_calls(
         header_row, col, label = column
     else:
         raise ParseError("call details print no period and have no call date column")
-    rows = book.rows_below(header_row)
-    found = calls_period(d for row in rows if (d := _day(row[col] if col < len(row) else None)))
+    found = calls_period(d for v in book.values_below(header_row, col) if (d := _day(v)))
     if found is None:
         raise ParseError(f"no period in the title and no dates under «{label}»")
     return found
@@ -340,6 +367,14 @@ class _RawXlsxBook:
     def phones_below(self, row: int, col: int) -> set[str]:
         found = scan_xlsx_column(self._data, self._raw.path, col, row + 1, self._raw.shared)
         return found if found is not None else self._openpyxl().phones_below(row, col)
+
+    def values_below(self, row: int, col: int) -> Iterable[object]:
+        # The call dates of a big sheet without a printed period: one column read raw,
+        # typed as the head is (dates as datetimes), instead of every cell by openpyxl.
+        cells = _raw_column_cells(self._data, self._raw.path, col, row + 1)
+        if cells is None:
+            return self._openpyxl().values_below(row, col)
+        return [self._raw.cell_value(*_split_cell(cell)) for cell in cells]
 
     def close(self) -> None:
         self._raw.close()
@@ -392,6 +427,9 @@ class _XlsxBook:
             return found
         return _phones(r[col] if col < len(r) else None for r in self.rows_below(row))
 
+    def values_below(self, row: int, col: int) -> Iterable[object]:
+        return (r[col] if col < len(r) else None for r in self.rows_below(row))
+
     def close(self) -> None:
         self._archive.close()
 
@@ -424,6 +462,15 @@ def scan_xlsx_column(
         The numbers found, or None when the sheet is not written that way (a writer
         this scan does not know): the caller then asks openpyxl.
     """
+    raw = _raw_column_cells(data, path, col, header_row)
+    if raw is None:
+        return None
+    return _phones(_raw_cell_value(cell, shared) for cell in raw)
+
+
+def _raw_column_cells(data: bytes, path: str, col: int, header_row: int) -> set[bytes] | None:
+    """The distinct markups (after ``r="G12"``) of one column's cells below
+    ``header_row`` (1-based), or None when the sheet is not written that way."""
     letter = get_column_letter(col + 1).encode()
     cell_re = re.compile(rb'<c r="' + letter + rb'\d+"([^>]*?(?:/>|>.*?</c>))', re.DOTALL)
     header_re = re.compile(rb'<row r="%d"[^>]*>.*?</row>' % header_row, re.DOTALL)
@@ -449,9 +496,15 @@ def scan_xlsx_column(
                 raise CorruptDocument(f"a sheet row longer than {_MAX_ROW_BYTES} bytes")
             if not chunk:
                 break
-    if not cells:
-        return None
-    return _phones(_raw_cell_value(cell, shared) for cell in raw)
+    return raw if cells else None
+
+
+def _split_cell(cell: bytes) -> tuple[bytes, bytes]:
+    """A cell's markup (after its reference) as its attributes and its body."""
+    end = cell.find(b">")
+    if cell[end - 1 : end] == b"/":
+        return cell[: end - 1], b""
+    return cell[:end], cell[end + 1 : -4 if cell.endswith(b"</c>") else len(cell)]
 
 
 def _raw_cell_value(cell: bytes, shared: Sequence[object]) -> object:
@@ -516,6 +569,9 @@ class _XlsBook:
 
     def phones_below(self, row: int, col: int) -> set[str]:
         return _phones(r[col] if col < len(r) else None for r in self.rows_below(row))
+
+    def values_below(self, row: int, col: int) -> Iterable[object]:
+        return (r[col] if col < len(r) else None for r in self.rows_below(row))
 
     def close(self) -> None:
         self._wb.release_resources()

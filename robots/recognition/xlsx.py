@@ -187,6 +187,11 @@ class RawWorkbook:
             values[column] = self._value(attrs, body)
         return tuple(values)
 
+    def cell_value(self, attrs: bytes, body: bytes) -> object:
+        """The value of a cell of this workbook's sheets, typed as the head's are, from
+        its attributes (``t=``, ``s=``) and its body (``<v>``, ``<is>``)."""
+        return self._value(attrs, body)
+
     def _value(self, attrs: bytes, body: bytes) -> object:
         # The attributes of a cell are a reference, a style and a type: plain ASCII.
         kind_match = _CELL_TYPE_RE.search(attrs)

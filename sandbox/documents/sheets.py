@@ -6,20 +6,23 @@ an MTS call-details workbook is the same in .xlsx and .xls. Supported combinatio
 ============  ==================  ==================================================
 operator      kind                formats
 ============  ==================  ==================================================
-MTS           call_details        xlsx, xls ("Общая сводка" + one sheet per number)
-A1            call_details        xlsx (sheet "Детализация", no account)
+MTS           call_details        xlsx, xls ("Общая сводка" + a sheet per number, no
+                                  legal name, no account)
+A1            call_details        xlsx (bare sheet "Детализация", no legal name, no account)
 A1            invoice             xlsx (A1 e-mails it zipped; the zip is built elsewhere)
 SIP           invoice             xls
 SIP           call_details        xlsx
 SIP           charges             xlsx ("Начисления за текущий период")
-Kcell         call_details        xls (one number per file, no account)
+Kcell         call_details        xls (one number per file, no legal name, no account)
 Kcell         work_act            xlsx ("Акт" + "Расшифровка")
 Kcell         invoice_register    xlsx
 Kcell         payments_report     xlsx
 Kcell         numbers_report      xlsx
 ============  ==================  ==================================================
 
-The same spec always gives the same bytes: workbook properties carry FIXED_TIMESTAMP
+Each call-details layout says in its docstring where it comes from, and
+``sandbox/documents/SOURCES.md`` lists every layout with its source and what is
+assumed. The same spec always gives the same bytes: workbook properties carry FIXED_TIMESTAMP
 and the .xlsx zip is rewritten with fixed entry times (openpyxl stamps "now" in both).
 """
 
@@ -130,38 +133,60 @@ def _doc_number(spec: DocumentSpec) -> str:
 # --- call details ------------------------------------------------------------------------
 
 
+_MTS_HEADER = (
+    "№ строки/Line number", "Дата/ Date", "Время/ Time",
+    "Номер собеседника/ Interlocutor number", "Имя", "Тип сервиса/ Service type",
+    "Область/ Area", "Кол-во (объём)/ Volume",
+)  # fmt: skip
+
+
+def _masked(number: str) -> str:
+    """The other party as MTS prints it in spreadsheets: «985**109 8580»."""
+    ten = number[-10:]
+    return f"{ten[:3]}**{ten[3:6]} {ten[6:]}"
+
+
+def _mts_record(line: int, c: Call) -> tuple[Cell, ...]:
+    day, time = f"{c.when:%d.%m.%Y}", f"{c.when:%H:%M:%S}"
+    if c.service == "Интернет":
+        volume = f"{(c.duration_s or c.when.second + 1) * 7919 / 1000:.3f}".replace(".", ",")
+        return (str(line), day, time, "GPRS", None, "GPRS", None, f"{volume} Mb")
+    if c.service == "SMS":
+        return (str(line), day, time, "MTC", None, "Мест. SMS", None, "0")
+    seconds = c.duration_s
+    volume = f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    name = _NAMES[int(c.other[-1]) % len(_NAMES)]
+    return (str(line), day, time, _masked(c.other), name, "Мест. связь", "Звонок", volume)
+
+
 def _mts_call_details(spec: DocumentSpec) -> list[_Sheet]:
+    """MTS Business call details: a summary sheet, then one sheet per number named by it.
+
+    Source: baldmaxim/FOT, ``fot-server/src/services/mts-business-cdr.service.test.ts``
+    (the workbook built "as the real report") and ``mts-business-cdr.service.ts``
+    (``parseXls``: the own number is the sheet's name, the header is found by text in
+    the first rows, a call is a row whose volume is a duration, the other party is
+    masked). No legal name, no tax id, no personal account anywhere. Assumed: the
+    summary's other lines, the volume of internet and SMS rows beyond the sample's.
+    """
     by_number = _by_number(spec)
-    period_cell = (
-        f"Период / Period: {spec.period.first_day:%d.%m.%Y}-{spec.period.last_day:%d.%m.%Y}"
-    )
-    summary = _Sheet("Общая сводка", (28, 20, 14, 20, 16))
-    _requisites(summary, Operator.MTS)
-    summary.add("Детализация разговоров", bold=True)
-    summary.add(period_cell)
-    summary.add(f"Лицевой счет: {spec.account}")
-    summary.add(f"Клиент: {spec.customer.name}")
-    summary.add(f"Дата формирования: {spec.issued_on:%d.%m.%Y}")
-    summary.blank()
+    summary = _Sheet("Общая сводка", (24, 24, 10, 8))
+    summary.add("Общая сводка", bold=True)
     summary.add(
-        "Номер", "Тарифный план", "Количество", "Длительность, сек", "Сумма, руб.", bold=True
+        "Период / Period:", f"{spec.period.first_day:%d.%m.%Y}-{spec.period.last_day:%d.%m.%Y}"
     )
+    every = [c for calls in by_number.values() for c in calls]
+    minutes = sum(c.duration_s for c in every if "звонок" in c.service) / 60
+    summary.add("Звонки / Calls", "Итого", f"{minutes:.1f}".replace(".", ","), "мин.")
+    sms = sum(1 for c in every if c.service == "SMS")
+    summary.add("SMS", "Итого", str(sms), "шт.")
     sheets = [summary]
     for number, calls in by_number.items():
-        seconds = sum(c.duration_s for c in calls)
-        summary.add(number, "Бизнес Безлимит", len(calls), seconds, _money(total(calls)))
-        sheet = _Sheet(number, (20, 16, 20, 18, 12))
-        sheet.add(f"Детализация разговоров по номеру {number}", bold=True)
-        sheet.add(period_cell)
-        sheet.add("Дата и время", "Номер", "Услуга", "Длительность, сек", "Стоимость", bold=True)
-        for c in calls:
-            sheet.add(f"{c.when:%d.%m.%Y %H:%M:%S}", c.other, c.service, c.duration_s, c.charge)
-        sheet.add(f"Итого по номеру {number}", None, None, seconds, _money(total(calls)), bold=True)
+        sheet = _Sheet(number, (10, 12, 10, 22, 26, 18, 10, 14))
+        sheet.add(*_MTS_HEADER, bold=True)
+        for line, c in enumerate(calls, start=1):
+            sheet.add(*_mts_record(line, c))
         sheets.append(sheet)
-    every = [c for calls in by_number.values() for c in calls]
-    summary.add(
-        "Итого", None, len(every), sum(c.duration_s for c in every), _money(total(every)), bold=True
-    )
     return sheets
 
 
@@ -172,10 +197,14 @@ _A1_HEADER = (
 
 
 def _a1_call_details(spec: DocumentSpec) -> list[_Sheet]:
+    """A1 «Детализация на Email»: one bare sheet «Детализация», its header on top.
+
+    No public sample or parser of this file was found; what is public (a1.by, «Invoice
+    Delivery»: Excel files come zipped) is about invoices. So the layout is minimal and
+    assumed: no legal name, no tax id, no account, no printed period (the calls' dates
+    give it), the subscriber under «Кто звонил» on every record.
+    """
     sheet = _Sheet("Детализация", (30, 18, 6, 20, 13, 10, 15, 15, 11))
-    _requisites(sheet, Operator.A1)
-    sheet.add(f"Детализация звонков за период {range_phrase(spec.period)}", bold=True)
-    sheet.add(f"Клиент: {spec.customer.name}")
     sheet.add(*_A1_HEADER, bold=True)
     grand = Decimal(0)
     for i, (number, calls) in enumerate(_by_number(spec).items()):
@@ -233,13 +262,18 @@ def _sip_call_details(spec: DocumentSpec) -> list[_Sheet]:
 
 
 def _kcell_call_details(spec: DocumentSpec) -> list[_Sheet]:
+    """Kcell's per-number call details, downloaded as XLS from the number's profile.
+
+    The manual (``kcell-cabinet.md``: one number, the last 90 days, PDF or XLS) is the
+    only source; no public sample or parser was found. Minimal and assumed: a title
+    naming the number, the period, a header row; no legal name, tax id or account.
+    """
     if len(set(spec.numbers)) != 1:
         raise ValueError("Kcell call details are per number: give exactly one number")
     ((number, calls),) = _by_number(spec).items()
     sheet = _Sheet("Детализация", (12, 10, 16, 18, 18, 18))
     sheet.add(f"Детализация по номеру {number}", bold=True)
     sheet.add(f"Период: {range_phrase(spec.period)}")
-    _requisites(sheet, Operator.KCELL)
     sheet.blank()
     sheet.add(
         "Дата", "Время", "Номер", "Услуга", "Длительность, сек", "Стоимость, тенге", bold=True
@@ -474,7 +508,6 @@ def render_xlsx(spec: DocumentSpec) -> bytes:
                     ws.cell(r, c).font = bold
                 if isinstance(value, dt.datetime):
                     ws.cell(r, c).number_format = "DD.MM.YYYY HH:MM:SS"
-    wb.properties.creator = REQUISITES[spec.operator].legal_name
     wb.properties.created = wb.properties.modified = FIXED_TIMESTAMP
     raw = io.BytesIO()
     # ExcelWriter, not wb.save(): save_workbook overwrites "modified" with the clock.
