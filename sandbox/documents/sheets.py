@@ -13,7 +13,7 @@ A1            invoice             xlsx (A1 e-mails it zipped; the zip is built e
 SIP           invoice             xls
 SIP           call_details        xlsx
 SIP           charges             xlsx ("Начисления за текущий период")
-Kcell         call_details        xls (one number per file, no legal name, no account)
+Kcell         call_details        xls (one number per file, no account)
 Kcell         work_act            xlsx ("Акт" + "Расшифровка")
 Kcell         invoice_register    xlsx
 Kcell         payments_report     xlsx
@@ -265,8 +265,8 @@ def _kcell_call_details(spec: DocumentSpec) -> list[_Sheet]:
     """Kcell's per-number call details, downloaded as XLS from the number's profile.
 
     The manual (``kcell-cabinet.md``: one number, the last 90 days, PDF or XLS) is the
-    only source; no public sample or parser was found. Minimal and assumed: a title
-    naming the number, the period, a header row; no legal name, tax id or account.
+    only source; no public sample or parser was found. Assumed: a title naming the
+    number, the period, the operator's requisites, a header row; no account.
     """
     if len(set(spec.numbers)) != 1:
         raise ValueError("Kcell call details are per number: give exactly one number")
@@ -274,6 +274,7 @@ def _kcell_call_details(spec: DocumentSpec) -> list[_Sheet]:
     sheet = _Sheet("Детализация", (12, 10, 16, 18, 18, 18))
     sheet.add(f"Детализация по номеру {number}", bold=True)
     sheet.add(f"Период: {range_phrase(spec.period)}")
+    _requisites(sheet, Operator.KCELL)
     sheet.blank()
     sheet.add(
         "Дата", "Время", "Номер", "Услуга", "Длительность, сек", "Стоимость, тенге", bold=True
