@@ -11,9 +11,12 @@ also need their subscriber numbers, taken from, in order:
 3. a subscriber column found by its header ("Кто звонил" at A1, "Абонент" at SIP),
    read down to the last row.
 
-Columns are always found by header text, never by position. An A1 "Детализация" sheet
-may carry no requisites and no period: its header row (ФИО ... Начислено) identifies
-the operator and the call dates give the month.
+Columns are always found by header text, never by position. Call details may carry
+no requisites and no period; their structure then names the operator and the call dates
+give the month: an A1 "Детализация" sheet by its header row (ФИО ... Начислено), MTS
+Business details by a first sheet "Общая сводка" followed by sheets named by numbers, or
+by MTS's bilingual header («Номер собеседника/ Interlocutor number», «Тип сервиса/
+Service type»). The call dates of a big sheet are read from their one column.
 """
 
 from __future__ import annotations
@@ -374,7 +377,18 @@ class _RawXlsxBook:
         cells = _raw_column_cells(self._data, self._raw.path, col, row + 1)
         if cells is None:
             return self._openpyxl().values_below(row, col)
-        return [self._raw.cell_value(*_split_cell(cell)) for cell in cells]
+        values: list[object] = []
+        dates: list[tuple[float, bytes, bytes]] = []  # only the first and last are typed
+        for cell in cells:
+            attrs, body = _split_cell(cell)
+            serial = _V_RE.search(body) if self._raw.is_date_number(attrs) else None
+            if serial is not None:
+                dates.append((float(serial[1]), attrs, body))
+            else:
+                values.append(self._raw.cell_value(attrs, body))
+        if dates:
+            values.extend(self._raw.cell_value(a, b) for _, a, b in (min(dates), max(dates)))
+        return values
 
     def close(self) -> None:
         self._raw.close()

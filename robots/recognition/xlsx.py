@@ -192,6 +192,12 @@ class RawWorkbook:
         its attributes (``t=``, ``s=``) and its body (``<v>``, ``<is>``)."""
         return self._value(attrs, body)
 
+    def is_date_number(self, attrs: bytes) -> bool:
+        """Whether a cell with these attributes holds a number shown as a date."""
+        kind = _CELL_TYPE_RE.search(attrs)
+        style = _CELL_STYLE_RE.search(attrs)
+        return (kind is None or kind[1] == b"n") and int(style[1] if style else 0) in self._dates
+
     def _value(self, attrs: bytes, body: bytes) -> object:
         # The attributes of a cell are a reference, a style and a type: plain ASCII.
         kind_match = _CELL_TYPE_RE.search(attrs)
