@@ -11,7 +11,6 @@ import re
 import subprocess
 import sys
 import textwrap
-import time
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable
@@ -781,7 +780,7 @@ def test_big_xml_is_written_and_recognised_in_bounded_memory(tmp_path: pathlib.P
     assert result["read_growth_mb"] < 10, result
 
 
-# --- speed -------------------------------------------------------------------------------
+# --- the sizes operators mail (timings: bench/spreadsheets.py) ------------------------
 
 
 @pytest.mark.parametrize(
@@ -792,7 +791,7 @@ def test_big_xml_is_written_and_recognised_in_bounded_memory(tmp_path: pathlib.P
         (Operator.MTS, DocumentFormat.XLS, 30, 90),
     ],
 )
-def test_recognising_a_300_kb_spreadsheet_reads_only_what_it_needs(
+def test_a_300_kb_spreadsheet_is_recognised(
     op: Operator, fmt: DocumentFormat, numbers: int, calls: int
 ) -> None:
     prefix = NUMBERS[op][0][:-4]
@@ -802,11 +801,6 @@ def test_recognising_a_300_kb_spreadsheet_reads_only_what_it_needs(
     )  # fmt: skip
     data = RENDER[fmt](spec)
     assert 200_000 < len(data) < 450_000
-    timings = []
-    for _ in range(5):
-        started = time.perf_counter()
-        got = RECOGNISE[fmt](data)
-        timings.append(time.perf_counter() - started)
+    got = RECOGNISE[fmt](data)
     assert got.numbers == spec.numbers
-    # ~10-25 ms measured; a full openpyxl read of the same file takes 450 ms or more.
-    assert sorted(timings)[2] < 0.15, timings
+    assert got.period == PERIOD
