@@ -45,6 +45,21 @@ class NumberIndex:
         return found[1] if found and found[0] is operator else None
 
 
+def cabinet_of_sender(
+    cabinets: Iterable[CabinetSettings], sender: str | None
+) -> CabinetSettings | None:
+    """The cabinet whose ``mail_from`` (an address, or ``@domain``) ``sender`` matches."""
+    if not sender:
+        return None
+    sender = sender.lower()
+    for cabinet in cabinets:
+        for pattern in cabinet.mail_from:
+            pattern = pattern.lower()
+            if sender == pattern or (pattern.startswith("@") and sender.endswith(pattern)):
+                return cabinet
+    return None
+
+
 def cabinet_origin(cabinet: CabinetSettings | None, how: str = "sender") -> Origin | None:
     """The evidence a file's cabinet gives: its operator."""
     return Origin(cabinet.name, cabinet.operator, how) if cabinet is not None else None

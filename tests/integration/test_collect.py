@@ -57,6 +57,7 @@ def test_a_month_of_mail_is_delivered_recognised_and_sorted(
     assert summary.duplicates == expected.count("duplicate")
     assert summary.ignored == expected.count("ignored") == 1
     assert summary.quarantined == expected.count("quarantined") == 1
+    assert summary.in_review == summary.files_in_review == expected.count("review") == 1
     assert summary.errors == 0
 
     lines = manifest(config)
@@ -77,11 +78,13 @@ def test_a_month_of_mail_is_delivered_recognised_and_sorted(
     assert invoices[1]["supersedes"] == invoices[0]["path"]
     assert invoices[1]["supersedes_sha256"] == invoices[0]["sha256"]
 
-    # Only the person's letter stays in the inbox, unread; the rest is sorted.
+    # The person's letter stays in the inbox, unread, and the scan's until a person has
+    # placed it; the rest is sorted.
     remaining = mailbox.messages("INBOX")
-    assert [m.subject for m in remaining] == ["Обед в пятницу"]
-    assert "\\Seen" not in remaining[0].flags
-    assert mailbox.count("Processed") == len(letters) - 2
+    scan = next(letter for letter in letters if letter.expected == "review")
+    assert [m.subject for m in remaining] == [scan.message["Subject"], "Обед в пятницу"]
+    assert all("\\Seen" not in m.flags for m in remaining)
+    assert mailbox.count("Processed") == len(letters) - 3
     assert mailbox.count("Quarantine") == 1
 
     # An incremental rerun finds nothing new and changes nothing.
