@@ -14,12 +14,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from config.models import CabinetSettings
+from config.models import CabinetSettings, RobotConfig
 from robots.delivery import ManifestEntry, StagedFile, relative_path
 from robots.domain import Document, DocumentKind, Operator, Subscriber
 from robots.ledger import LatestVersion, Ledger
 from robots.recognition import Recognition
-from robots.recognition.evidence import ConfiguredIssuer, Contradiction, Origin, place_operator
+from robots.recognition.evidence import (
+    ConfiguredIssuer,
+    Contradiction,
+    Order,
+    Origin,
+    answered_order,
+    place_operator,
+)
 
 
 class NumberIndex:
@@ -60,9 +67,23 @@ def cabinet_of_sender(
     return None
 
 
-def cabinet_origin(cabinet: CabinetSettings | None, how: str = "sender") -> Origin | None:
-    """The evidence a file's cabinet gives: its operator."""
-    return Origin(cabinet.name, cabinet.operator, how) if cabinet is not None else None
+def cabinet_origin(
+    cabinet: CabinetSettings | None, how: str = "sender", orders: Iterable[Order] = ()
+) -> Origin | None:
+    """The evidence a file's cabinet gives: its operator, and the orders of ``orders``
+    placed in it, which the file may answer."""
+    if cabinet is None:
+        return None
+    mine = tuple(order for order in orders if order.cabinet == cabinet.name)
+    return Origin(cabinet.name, cabinet.operator, how, mine)
+
+
+def ordered_documents(config: RobotConfig) -> tuple[Order, ...]:
+    """What the robot ordered or downloaded in its cabinets, from the order book."""
+    from robots.cycle.book import opened_book  # the cycle's book imports the cabinets
+
+    with opened_book(config.state.ledger_url) as book:
+        return book.orders()
 
 
 def configured_issuers(cabinets: Iterable[CabinetSettings]) -> tuple[ConfiguredIssuer, ...]:
@@ -112,6 +133,12 @@ def place(
             evidence["account"] = f"numbers {', '.join(rec.numbers[:3])}" + (
                 " …" if len(rec.numbers) > 3 else ""
             )
+    answered = answered_order(rec, origin)
+    if answered is not None and account in (None, answered.account):
+        account = answered.account
+        for field_name in ("account", "period", "kind"):
+            given = evidence.get(field_name)
+            evidence[field_name] = f"{given}, {answered}" if given else str(answered)
     if account is None:
         shown = ", ".join(rec.numbers[:5]) + (" ..." if len(rec.numbers) > 5 else "")
         return (

@@ -354,3 +354,34 @@ def status_json(config_path: Path, period: Period) -> dict[str, Any]:
     )
     assert result.exit_code == 0, result.output
     return cast(dict[str, Any], json.loads(result.stdout))
+
+
+def test_a_message_answering_the_cabinets_order_records_the_order_as_evidence(
+    mailbox: Mailbox, config: RobotConfig
+) -> None:
+    period = Period.parse("2026-10")
+    [sip] = [c.name for c in config.cabinets if c.operator is Operator.SIP]
+    account = accounts_of(Operator.SIP)[0].id
+    ordered = Expected(
+        period, sip, Operator.SIP, account, DocumentKind.INVOICE, DocumentFormat.PDF, None,
+        dt.date(2026, 11, 1), dt.timedelta(days=1),
+    )  # fmt: skip
+    ledger = Ledger(config.state.ledger_url)
+    try:
+        OrderBook(ledger).expect([ordered])
+        OrderBook(ledger).ordered(ordered.key, "sent to robot@example.com")
+    finally:
+        ledger.close()
+    [invoice] = [
+        letter.message
+        for letter in month_of_mail(period, mailbox.address)
+        if letter.description == "SIP invoice (PDF)"
+    ]
+    mailbox.deliver(invoice)
+
+    Collector(config).run()
+
+    [line] = manifest(config)
+    evidence = cast(dict[str, str], line["evidence"])
+    assert evidence["operator"].endswith(f"sender {sip}, order {sip} 2026-10 invoice")
+    assert evidence["kind"].endswith(f"order {sip} 2026-10 invoice")
