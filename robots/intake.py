@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from config.models import CabinetSettings, RobotConfig
+from robots.cycle.book import opened_book
 from robots.delivery import ManifestEntry, StagedFile, relative_path
 from robots.domain import Document, DocumentKind, Operator, Subscriber
 from robots.ledger import LatestVersion, Ledger
@@ -79,9 +80,7 @@ def cabinet_origin(
 
 
 def ordered_documents(config: RobotConfig) -> tuple[Order, ...]:
-    """What the robot ordered or downloaded in its cabinets, from the order book."""
-    from robots.cycle.book import opened_book  # the cycle's book imports the cabinets
-
+    """What the robot ordered by e-mail in its cabinets, from the order book."""
     with opened_book(config.state.ledger_url) as book:
         return book.orders()
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from config.models import RobotConfig
+from robots.cycle.book import OrderBook
 from robots.delivery import StagedFile, TariferInbox
 from robots.domain import Document, DocumentFormat, DocumentKind, Operator, Period
 from robots.errors import ConfigurationError
@@ -298,8 +299,6 @@ class ReviewQueue:
 def _fill_cells(ledger: Ledger, document: Document) -> None:
     """The month's matrix shows the assigned document delivered now, not after the next
     cycle: the expected cell it fills is marked in the order book."""
-    from robots.cycle.book import OrderBook  # the cycle's book imports the cabinets
-
     OrderBook(ledger).note_arrivals(str(document.period))
 
 

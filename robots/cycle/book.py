@@ -18,14 +18,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, DateTime, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from robots.cycle.plan import Expected
 from robots.domain import DocumentKind, Period
 from robots.ledger import DocumentRow, Ledger
 from robots.recognition.evidence import Order
+
+if TYPE_CHECKING:  # the plan imports every cabinet's robot: not for the mail collector
+    from robots.cycle.plan import Expected
 
 
 class ItemState(StrEnum):
