@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from config.models import RobotConfig
     from robots.cycle.matrix import Cell
+    from robots.review import ReviewLead
 
 PeriodOption = Annotated[
     str | None,
@@ -145,10 +146,12 @@ def status(
     config: ConfigOption = None,
     as_json: JsonOption = False,
     problems: Annotated[
-        bool, typer.Option("--problems", help="Only the documents missing or failed.")
+        bool,
+        typer.Option("--problems", help="Only the documents missing, failed or in review."),
     ] = False,
 ) -> None:
-    """Print the month's matrix from the ledger, without running anything."""
+    """Print the month's matrix from the ledger, without running anything, and the files
+    of the operators' mail that wait in review (a document they may be is «in review»)."""
     from config.loader import load_config
 
     day = dt.date.today()
@@ -187,12 +190,14 @@ def _dry_run(
     console.print(summary(steps))
 
 
-def _cells(settings: RobotConfig, period: str, today: dt.date) -> list[Cell]:
+def _cells(
+    settings: RobotConfig, period: str, today: dt.date, review: list[ReviewLead] | None = None
+) -> list[Cell]:
     from robots.cycle.book import opened_book
     from robots.cycle.matrix import reconcile
 
     with opened_book(settings.state.ledger_url) as book:
-        return reconcile(book.items(period), today)
+        return reconcile(book.items(period), today, review or ())
 
 
 def _show(
@@ -205,42 +210,37 @@ def _show(
 ) -> None:
     from rich.console import Console
 
-    from robots.cycle.matrix import Status, rows, tally
+    from robots.cycle.matrix import NEEDS_ATTENTION, rows, tally
+    from robots.review import waiting_leads
 
-    cells = _cells(settings, period, today)
+    review = waiting_leads(settings)
+    cells = _cells(settings, period, today, review)
     everything = cells
     if problems_only:
-        cells = [c for c in cells if c.status in (Status.MISSING, Status.FAILED)]
+        cells = [c for c in cells if c.status in NEEDS_ATTENTION]
     if as_json:
-        typer.echo(json.dumps({**result, "matrix": rows(cells)}, ensure_ascii=False))
+        waiting = [lead.as_json() for lead in review]
+        payload = {**result, "matrix": rows(cells), "review": waiting}
+        typer.echo(json.dumps(payload, ensure_ascii=False))
         return
     # Not on a terminal (a log, a pipe): wide enough for the matrix rather than 80 columns.
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     if problems_only and everything and not cells:
-        console.print(f"No missing or failed documents for {period} ({tally(everything)}).")
+        console.print(f"Nothing missing, failed or in review for {period} ({tally(everything)}).")
     elif problems_only:
-        title = f"Documents missing or failed for {period}"
+        title = f"Documents missing, failed or in review for {period}"
         _print_matrix(console, period, cells, title=title, counted=everything)
     else:
         _print_matrix(console, period, cells)
-    if waiting := _waiting_review(settings):
+    if review:
         console.print(
-            f"{waiting} file(s) of the operators' mail wait for a person to place them: "
+            f"{len(review)} file(s) of the operators' mail wait for a person to place them: "
             "cabinet-robot review list"
         )
+        for lead in review:
+            console.print(f"  {lead.id}: {lead.file}, {lead.known}: {lead.command}")
     if "report_xlsx" in result:
         console.print(f"Report for accounting: {result['report_xlsx']} (and .html, .csv)")
-
-
-def _waiting_review(settings: RobotConfig) -> int:
-    """Files in the review queue: until placed, the cells they belong to may show missing."""
-    from robots.ledger import Ledger
-
-    ledger = Ledger(settings.state.ledger_url)
-    try:
-        return len(ledger.reviews())
-    finally:
-        ledger.close()
 
 
 def _print_matrix(
@@ -261,6 +261,7 @@ def _print_matrix(
         Status.WAITING: "yellow",
         Status.MISSING: "red",
         Status.FAILED: "red",
+        Status.IN_REVIEW: "blue",
     }
     if not cells:
         console.print(f"Nothing expected for {period} yet: run the cycle first.")

@@ -24,8 +24,8 @@ from flows.ordering import order_documents, publish_evidence
 from robots import stopping
 from robots.cycle.book import ItemState, opened_book
 from robots.cycle.matrix import (
+    NEEDS_ATTENTION,
     Cell,
-    Status,
     complete,
     markdown,
     reconcile,
@@ -37,6 +37,7 @@ from robots.cycle.report import ReportFiles, write_reports
 from robots.cycle.work import gone_missing
 from robots.domain import Period
 from robots.errors import MailUnavailable, TransientError
+from robots.review import ReviewLead, waiting_leads
 
 FIRST_PROBLEMS = 2  # reasons named in a failed run's state message
 
@@ -142,24 +143,34 @@ def finish(
     """Reconcile: artifacts, the report beside the manifest, and a mail if not complete.
 
     The report covers the whole period, the run's result only the cabinets it worked on:
-    the run ends Failed when one of those has a document missing or failed (waiting ones
-    still have time), with the tally and the first problems as the state's message.
+    the run ends Failed when one of those has a document missing, failed or in review (a
+    person must place a file that may be it; waiting ones still have time), with the
+    tally and the first problems as the state's message.
     """
     with opened_book(settings.state.ledger_url) as book:
         items = book.items(period)
         mine = book.items(period, set(cabinets) if cabinets else None)
-    cells = reconcile(items, today)
+    review = waiting_leads(settings)
+    cells = reconcile(items, today, review)
     text = markdown(period, cells)
     create_markdown_artifact(text, key=f"matrix-{period}", description=f"Documents for {period}")
     create_table_artifact(rows(cells), key=f"matrix-table-{period}")
     reports = write_reports(
-        settings.tarifer.inbox, period, cells, jump_share=settings.report.jump_share
+        settings.tarifer.inbox,
+        period,
+        cells,
+        jump_share=settings.report.jump_share,
+        review=review,
     )
     get_run_logger().info("documents for %s: %s; report %s", period, tally(cells), reports.xlsx)
-    notified = _notify(settings, period, cells, reports)
+    for lead in review:
+        get_run_logger().warning(
+            "waiting in review: %s, %s: %s", lead.file, lead.known, lead.command
+        )
+    notified = _notify(settings, period, cells, reports, review)
     publish_evidence(mine, settings.browser, f"What failed in {period}")
-    my_cells = reconcile(mine, today)
-    problems = [c for c in my_cells if c.status in (Status.MISSING, Status.FAILED)]
+    my_cells = reconcile(mine, today, review)
+    problems = [c for c in my_cells if c.status in NEEDS_ATTENTION]
     result = {
         "period": period,
         "complete": complete(my_cells),
@@ -169,6 +180,7 @@ def finish(
         "report_csv": str(reports.csv),
         "notified": notified,
         "matrix": rows(cells),
+        "review": [lead.as_json() for lead in review],
     }
     if problems:
         return Failed(message=_problems_message(problems), data=result)
@@ -194,14 +206,19 @@ def _problems_message(problems: list[Cell]) -> str:
     return f"{tally(problems)}: {'; '.join(named)}{rest}"
 
 
-def _notify(settings: RobotConfig, period: str, cells: list[Cell], reports: ReportFiles) -> bool:
-    # Waiting documents still have time: only what is missing or failed raises the alarm.
-    if settings.notify is None or not any(
-        c.status in (Status.MISSING, Status.FAILED) for c in cells
-    ):
+def _notify(
+    settings: RobotConfig,
+    period: str,
+    cells: list[Cell],
+    reports: ReportFiles,
+    review: list[ReviewLead],
+) -> bool:
+    # Waiting documents still have time: what is missing, failed or waits for a person
+    # raises the alarm.
+    if settings.notify is None or not (review or any(c.status in NEEDS_ATTENTION for c in cells)):
         return False
     try:
-        send_summary(settings.notify, period, cells, reports)
+        send_summary(settings.notify, period, cells, reports, review)
     except MailUnavailable as exc:
         get_run_logger().error("%s", exc)
         return False

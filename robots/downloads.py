@@ -28,6 +28,7 @@ from robots.mail.analysis import analyse_file
 from robots.mail.archive import expand, is_archive
 from robots.mail.files import FoundFile, Refusal
 from robots.mail.recovery import exclusive, recover
+from robots.recognition.evidence import Order
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,14 @@ class Delivered:
         return self.path is None
 
 
-def recognise_download(config: RobotConfig, file: DownloadedFile) -> Incoming:
-    """What the file is; ParseError if it is not a document the robot can deliver."""
+def recognise_download(
+    config: RobotConfig, file: DownloadedFile, order: Order | None = None
+) -> Incoming:
+    """What the file is; ParseError if it is not a document the robot can deliver.
+
+    ``order`` is what the cabinet was asked for: evidence for the file where its content
+    says nothing else (``robots.recognition.evidence``).
+    """
     result = analyse_file(FoundFile(file.name, file.data, f"download {file.name!r}"))
     if isinstance(result, Refusal):
         raise ParseError(f"the cabinet's file {file.name!r} cannot be used: {result.reason}")
@@ -63,7 +70,7 @@ def recognise_download(config: RobotConfig, file: DownloadedFile) -> Incoming:
     placed = place(
         result.recognition,
         NumberIndex(config.cabinets, load_subscribers(config)),
-        cabinet_origin(cabinet, "download"),
+        cabinet_origin(cabinet, "download", (order,) if order is not None else ()),
         configured_issuers(config.cabinets),
     )
     if isinstance(placed, str):
@@ -83,10 +90,15 @@ def unpacked(config: RobotConfig, file: DownloadedFile) -> list[DownloadedFile]:
     return [DownloadedFile(m.read(), m.name, f"{file.source} > {m.name}") for m in members]
 
 
-def deliver_downloads(config: RobotConfig, files: list[DownloadedFile]) -> list[Delivered]:
-    """Recognise ``files`` and deliver the new ones to Tarifer's inbox with the manifest."""
+def deliver_downloads(
+    config: RobotConfig, files: list[DownloadedFile], order: Order | None = None
+) -> list[Delivered]:
+    """Recognise ``files`` (what the cabinet gave for ``order``) and deliver the new ones
+    to Tarifer's inbox with the manifest."""
     incoming = [
-        recognise_download(config, member) for file in files for member in unpacked(config, file)
+        recognise_download(config, member, order)
+        for file in files
+        for member in unpacked(config, file)
     ]
     config.state.dir.mkdir(parents=True, exist_ok=True)
     inbox = TariferInbox(config.tarifer.inbox)

@@ -14,12 +14,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from config.models import CabinetSettings
+from config.models import CabinetSettings, RobotConfig
+from robots.cycle.book import opened_book
 from robots.delivery import ManifestEntry, StagedFile, relative_path
 from robots.domain import Document, DocumentKind, Operator, Subscriber
 from robots.ledger import LatestVersion, Ledger
 from robots.recognition import Recognition
-from robots.recognition.evidence import ConfiguredIssuer, Contradiction, Origin, place_operator
+from robots.recognition.evidence import (
+    ConfiguredIssuer,
+    Contradiction,
+    Order,
+    Origin,
+    answered_order,
+    place_operator,
+)
 
 
 class NumberIndex:
@@ -45,9 +53,36 @@ class NumberIndex:
         return found[1] if found and found[0] is operator else None
 
 
-def cabinet_origin(cabinet: CabinetSettings | None, how: str = "sender") -> Origin | None:
-    """The evidence a file's cabinet gives: its operator."""
-    return Origin(cabinet.name, cabinet.operator, how) if cabinet is not None else None
+def cabinet_of_sender(
+    cabinets: Iterable[CabinetSettings], sender: str | None
+) -> CabinetSettings | None:
+    """The cabinet whose ``mail_from`` (an address, or ``@domain``) ``sender`` matches."""
+    if not sender:
+        return None
+    sender = sender.lower()
+    for cabinet in cabinets:
+        for pattern in cabinet.mail_from:
+            pattern = pattern.lower()
+            if sender == pattern or (pattern.startswith("@") and sender.endswith(pattern)):
+                return cabinet
+    return None
+
+
+def cabinet_origin(
+    cabinet: CabinetSettings | None, how: str = "sender", orders: Iterable[Order] = ()
+) -> Origin | None:
+    """The evidence a file's cabinet gives: its operator, and the orders of ``orders``
+    placed in it, which the file may answer."""
+    if cabinet is None:
+        return None
+    mine = tuple(order for order in orders if order.cabinet == cabinet.name)
+    return Origin(cabinet.name, cabinet.operator, how, mine)
+
+
+def ordered_documents(config: RobotConfig) -> tuple[Order, ...]:
+    """What the robot ordered by e-mail in its cabinets, from the order book."""
+    with opened_book(config.state.ledger_url) as book:
+        return book.orders()
 
 
 def configured_issuers(cabinets: Iterable[CabinetSettings]) -> tuple[ConfiguredIssuer, ...]:
@@ -97,6 +132,12 @@ def place(
             evidence["account"] = f"numbers {', '.join(rec.numbers[:3])}" + (
                 " …" if len(rec.numbers) > 3 else ""
             )
+    answered = answered_order(rec, origin)
+    if answered is not None and account in (None, answered.account):
+        account = answered.account
+        for field_name in ("account", "period", "kind"):
+            given = evidence.get(field_name)
+            evidence[field_name] = f"{given}, {answered}" if given else str(answered)
     if account is None:
         shown = ", ".join(rec.numbers[:5]) + (" ..." if len(rec.numbers) > 5 else "")
         return (

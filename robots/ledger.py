@@ -133,7 +133,12 @@ class FolderRow(_Base):
 
 
 class ReviewRow(_Base):
-    """A file of the robot's message that the robot could not place, kept for a person."""
+    """A file of the robot's message that the robot could not place, kept for a person.
+
+    (mailbox, uidvalidity, uid) is its message's row in ``messages``: the sender and
+    subject are read from there. A ledger made before kept copies of them in this table
+    (nullable ``sender`` and ``subject`` columns); they are left as they are, unread.
+    """
 
     __tablename__ = "review_items"
 
@@ -141,8 +146,6 @@ class ReviewRow(_Base):
     mailbox: Mapped[str] = mapped_column(String(255))
     uidvalidity: Mapped[int] = mapped_column(Integer)
     uid: Mapped[int] = mapped_column(Integer)
-    sender: Mapped[str | None] = mapped_column(String(320))
-    subject: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(Text)  # the message's IMAP URL and Message-ID
     origin: Mapped[str] = mapped_column(Text)  # where in the message, as in the manifest
     name: Mapped[str | None] = mapped_column(Text)
@@ -237,14 +240,14 @@ class ReviewItem:
     resolution: str | None
 
 
-def _review_item(row: ReviewRow) -> ReviewItem:
+def _review_item(row: ReviewRow, message: MessageRow | None) -> ReviewItem:
     return ReviewItem(
         id=row.id,
         mailbox=row.mailbox,
         uidvalidity=row.uidvalidity,
         uid=row.uid,
-        sender=row.sender,
-        subject=row.subject,
+        sender=message.sender if message else None,
+        subject=message.subject if message else None,
         source=row.source,
         origin=row.origin,
         name=row.name,
@@ -258,6 +261,15 @@ def _review_item(row: ReviewRow) -> ReviewItem:
         resolved_at=row.resolved_at,
         resolution=row.resolution,
     )
+
+
+# Each review item with its message (its sender and subject).
+_REVIEWS_WITH_MESSAGES = select(ReviewRow, MessageRow).outerjoin(
+    MessageRow,
+    (MessageRow.mailbox == ReviewRow.mailbox)
+    & (MessageRow.uidvalidity == ReviewRow.uidvalidity)
+    & (MessageRow.uid == ReviewRow.uid),
+)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
@@ -466,16 +478,15 @@ class Ledger:
                     existing.target_folder = record.target_folder
                     existing.attempts += 1
                     existing.seen_at = now
-            by_uid = {record.uid: record for record in messages}
+            batch = {record.uid for record in messages}
             for review in reviews:
-                message = by_uid[review.uid]
+                if review.uid not in batch:
+                    raise ValueError(f"review item of UID {review.uid}, a message not in the batch")
                 s.add(
                     ReviewRow(
                         mailbox=mailbox,
                         uidvalidity=uidvalidity,
                         uid=review.uid,
-                        sender=message.sender,
-                        subject=message.subject,
                         source=review.source,
                         origin=review.origin,
                         name=review.name,
@@ -526,16 +537,16 @@ class Ledger:
 
     def reviews(self, state: ReviewState | None = ReviewState.WAITING) -> list[ReviewItem]:
         """Files in the review queue, oldest first: those waiting, or of ``state`` (None: all)."""
-        query = select(ReviewRow).order_by(ReviewRow.id)
+        query = _REVIEWS_WITH_MESSAGES.order_by(ReviewRow.id)
         if state is not None:
             query = query.where(ReviewRow.state == state)
         with self._session() as s:
-            return [_review_item(row) for row in s.scalars(query)]
+            return [_review_item(row, message) for row, message in s.execute(query)]
 
     def review(self, item_id: int) -> ReviewItem | None:
         with self._session() as s:
-            row = s.get(ReviewRow, item_id)
-            return _review_item(row) if row else None
+            found = s.execute(_REVIEWS_WITH_MESSAGES.where(ReviewRow.id == item_id)).first()
+            return _review_item(*found) if found else None
 
     def resolve_review(
         self,

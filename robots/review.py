@@ -18,14 +18,17 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from config.models import RobotConfig
+from robots.cycle.book import OrderBook
 from robots.delivery import StagedFile, TariferInbox
 from robots.domain import Document, DocumentFormat, DocumentKind, Operator, Period
 from robots.errors import ConfigurationError
-from robots.intake import Incoming, stage
+from robots.intake import Incoming, cabinet_of_sender, stage
 from robots.ledger import Ledger, ReviewItem, ReviewState
 from robots.mail.recovery import exclusive, recover
+from robots.recognition import Recognition, UnknownIssuer, recognise
 from robots.recognition.common import sniff_format
 
 
@@ -111,6 +114,111 @@ def document_of(
         raise ReviewError(f"--account {account!r} cannot name a document: {exc}") from None
 
 
+@dataclass(frozen=True)
+class ReviewLead:
+    """A file waiting in review and what is known of it: the cells of the month's matrix
+    it may be the document of say so, and the reports list it with what to do.
+
+    ``cabinets`` are those it may belong to: its sender's, and the cabinets of the
+    operator its content names (both, when they contradict each other). ``kind``,
+    ``period`` and ``account`` are what its content says, None where it says nothing.
+    """
+
+    id: int
+    received_at: dt.datetime
+    sender: str | None
+    file: str  # where in the message, as ``review show`` says
+    found: str  # what the recogniser found, and what not
+    cabinets: tuple[str, ...] = ()
+    kind: str | None = None
+    period: str | None = None
+    account: str | None = None
+
+    @property
+    def command(self) -> str:
+        """What a person runs to see the file and place it."""
+        return f"cabinet-robot review show {self.id}"
+
+    @property
+    def known(self) -> str:
+        """«from mts-main (noreply@mts.ru); invoice for 2026-10, account unknown»."""
+        where = ", ".join(self.cabinets) or "no cabinet"
+        sender = f" ({self.sender})" if self.sender else ""
+        read = [self.kind or "kind unknown", f"for {self.period or 'an unknown period'}"]
+        read.append(f"account {self.account}" if self.account else "account unknown")
+        return f"from {where}{sender}; {' '.join(read[:2])}, {read[2]}"
+
+    def as_json(self) -> dict[str, Any]:
+        """As the run's result and ``status --json`` give it."""
+        return {
+            "id": self.id,
+            "received_at": self.received_at.isoformat(),
+            "sender": self.sender,
+            "file": self.file,
+            "cabinets": list(self.cabinets),
+            "kind": self.kind,
+            "period": self.period,
+            "account": self.account,
+            "known": self.known,
+            "found": self.found,
+            "command": self.command,
+        }
+
+    def may_be(self, cabinet: str, account: str, kind: str, period: str) -> bool:
+        """Whether this file may be that cell's document: nothing known says otherwise.
+
+        A file says nothing about a month that began after it arrived.
+        """
+        if cabinet not in self.cabinets:
+            return False
+        if self.period is None and Period.parse(period).first_day > self.received_at.date():
+            return False
+        return all(
+            known is None or known == wanted
+            for known, wanted in ((self.kind, kind), (self.period, period), (self.account, account))
+        )
+
+
+def _content_of(path: Path) -> Recognition | None:
+    """What a kept file's content says, read again; None where it says nothing usable."""
+    try:
+        return recognise(path)
+    except UnknownIssuer as exc:
+        return exc.recognition
+    except Exception:  # a scan, a reader's refusal or its bug: the sender is all we know
+        return None
+
+
+def lead_of(config: RobotConfig, item: ReviewItem) -> ReviewLead:
+    """What is known of ``item``: its sender's cabinet, and what its content says."""
+    sender_cabinet = cabinet_of_sender(config.cabinets, item.sender)
+    cabinets = [sender_cabinet.name] if sender_cabinet is not None else []
+    content = _content_of(Path(item.path))
+    if content is not None and content.operator is not None:
+        cabinets += [c.name for c in config.cabinets if c.operator is content.operator]
+    return ReviewLead(
+        id=item.id,
+        received_at=item.received_at,
+        sender=item.sender,
+        file=item.origin,
+        found=item.reason,
+        cabinets=tuple(dict.fromkeys(cabinets)),
+        kind=str(content.kind) if content else None,
+        period=str(content.period) if content else None,
+        account=content.account if content else None,
+    )
+
+
+def waiting_leads(config: RobotConfig) -> list[ReviewLead]:
+    """The files waiting in review, oldest first, with what is known of each."""
+    ledger = Ledger(config.state.ledger_url)
+    try:
+        items = ledger.reviews(ReviewState.WAITING)
+    finally:
+        ledger.close()
+    return [lead_of(config, item) for item in items]
+
+
 class ReviewQueue:
     """The queue's decisions, each under the collector's lock and in one ledger transaction."""
 
@@ -164,6 +272,7 @@ class ReviewQueue:
                     documents=[entry.record() for entry in staged.entries],
                     manifest_offset=manifest_size,
                 )
+                _fill_cells(ledger, document)
             finally:
                 ledger.close()
         return Decision(item, path, due)
@@ -185,6 +294,12 @@ class ReviewQueue:
             finally:
                 ledger.close()
         return Decision(item, None, due)
+
+
+def _fill_cells(ledger: Ledger, document: Document) -> None:
+    """The month's matrix shows the assigned document delivered now, not after the next
+    cycle: the expected cell it fills is marked in the order book."""
+    OrderBook(ledger).note_arrivals(str(document.period))
 
 
 def _now() -> dt.datetime:

@@ -24,11 +24,12 @@ from pathlib import Path
 
 from rich.console import Console
 
-from robots.domain import Period
+from robots.domain import Operator, Period
 from sandbox.cabinets.base import Timings
 from sandbox.mailset import month_of_mail
 from sandbox.prefect_server import PrefectServer
 from sandbox.stack import Sandbox
+from sandbox.world import accounts_of
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,9 +75,17 @@ def main(argv: list[str] | None = None) -> int:
             f"the report for accounting: {inbox / f'report-{period}.xlsx'} (and .html, .csv)"
         )
         console.print(
-            f"Mailbox after the run: INBOX {box.count('INBOX')} (a person's letter, untouched), "
+            f"Mailbox after the run: INBOX {box.count('INBOX')} (a person's letter, untouched, "
+            "and the scan's, until it is placed), "
             f"Processed {box.count('Processed')}, Quarantine {box.count('Quarantine')}"
         )
+        scanned_account = accounts_of(Operator.SIP)[1].id  # the mail's scanned invoice
+        for letter in (letter for letter in letters if letter.expected == "review"):
+            console.print(
+                f"Waits in review: {letter.description}; `cabinet-robot review list` shows it, "
+                f"`cabinet-robot review assign ID --operator sip --account {scanned_account} "
+                f"--period {period} --kind invoice` places it"
+            )
         console.print(
             "The runs, their logs and the matrix artifact stay in the Prefect UI: "
             f"PREFECT_HOME={workdir / 'prefect'} .venv/bin/prefect server start, "

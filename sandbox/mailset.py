@@ -1,8 +1,9 @@
 """A month of operator mail, as the sandbox company receives it.
 
 Used by the demo and by the end-to-end tests: every operator, the kinds and formats
-each really sends, a re-sent copy, a corrected re-issue, a person's letter in the
-same mailbox, and one broken message.
+each really sends, a re-sent copy, a corrected re-issue, a scanned invoice (a picture
+of the page, no text: it waits in review for a person), a person's letter in the same
+mailbox, and one broken message.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from robots.domain import DocumentFormat, DocumentKind, Operator, Period
 from sandbox.documents import DocumentSpec, render
 from sandbox.mails import operator_message, zip_bytes
+from sandbox.scans import scanned_invoice
 from sandbox.world import accounts_of
 
 
@@ -23,7 +25,7 @@ class Letter:
 
     description: str
     message: EmailMessage
-    expected: str  # "delivered", "duplicate", "ignored", "quarantined"
+    expected: str  # "delivered", "duplicate", "review", "ignored", "quarantined"
 
 
 def spec(
@@ -98,6 +100,13 @@ def month_of_mail(period: Period, to: str) -> list[Letter]:
         letter("SIP invoice (PDF)", op.SIP, "invoice.pdf", doc(op.SIP, k.INVOICE, f.PDF)),
         letter(
             "SIP current charges (XLSX)", op.SIP, "charges.xlsx", doc(op.SIP, k.CHARGES, f.XLSX)
+        ),
+        letter(
+            "SIP invoice of the second account, scanned (no text)",
+            op.SIP,
+            "scan_0001.pdf",
+            scanned_invoice(spec(op.SIP, k.INVOICE, f.PDF, period, account_index=1)),
+            "review",
         ),
         letter(
             "MTS invoice re-sent (same bytes)", op.MTS, "document.pdf", mts_invoice, "duplicate"

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sandbox.mailserver import DovecotNotInstalled, ImapProbe, Mailbox, MailServer, find_dovecot
+from support.files import FileServer, serving_files
 
 # Two workers, each with a Chromium and its servers, share two cores: the default 5 s of
 # expect() could run out under that load. A check that holds still passes at once.
@@ -75,6 +76,14 @@ def imap(mailbox: Mailbox) -> Iterator[ImapProbe]:
     probe = ImapProbe(mailbox)
     yield probe
     probe.close()
+
+
+@pytest.fixture
+def file_server() -> Iterator[FileServer]:
+    """An HTTP server on loopback for the files a test's mail links to: set
+    ``files[path]`` to a body (200) or to (status, body); any other path is a 404."""
+    with serving_files() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -18,12 +18,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, DateTime, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from robots.cycle.plan import Expected
+from robots.domain import DocumentKind, Period
 from robots.ledger import DocumentRow, Ledger
+from robots.recognition.evidence import Order
+
+if TYPE_CHECKING:  # the plan imports every cabinet's robot: not for the mail collector
+    from robots.cycle.plan import Expected
 
 
 class ItemState(StrEnum):
@@ -178,6 +183,20 @@ class OrderBook:
         with self._session() as s:
             rows = s.scalars(select(ItemRow).where(ItemRow.period == period).order_by(ItemRow.id))
             return [_item(r) for r in rows if cabinets is None or r.cabinet in cabinets]
+
+    def orders(self) -> tuple[Order, ...]:
+        """Every document ordered by e-mail (or being ordered) in a cabinet, any month: a
+        file from that cabinet's sender may answer one of them."""
+        with self._session() as s:
+            rows = s.scalars(
+                select(ItemRow).where(
+                    (ItemRow.orders > 0) | (ItemRow.state == ItemState.UNCONFIRMED)
+                )
+            )
+            return tuple(
+                Order(row.cabinet, Period.parse(row.period), DocumentKind(row.kind), row.account)
+                for row in rows
+            )
 
     def state(self, key: tuple[str, str, str, str]) -> ItemState | None:
         with self._session() as s:

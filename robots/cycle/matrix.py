@@ -1,4 +1,5 @@
 """The reconciliation: cabinet × account × kind → delivered / waiting / missing / failed,
+or in review (a file of the cabinet's mail waits for a person and may be the document),
 as rows (JSON, Prefect's table) and as a markdown matrix. The reports accounting reads
 beside the manifest are written by ``robots.cycle.report``.
 """
@@ -6,10 +7,12 @@ beside the manifest are written by ``robots.cycle.report``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 from robots.cycle.book import Item, ItemState
+from robots.review import ReviewLead
 
 
 class Status(StrEnum):
@@ -17,9 +20,18 @@ class Status(StrEnum):
     WAITING = "waiting"
     MISSING = "missing"
     FAILED = "failed"
+    IN_REVIEW = "in review"  # not delivered; a file waiting in review may be it
 
 
-_MARKS = {Status.DELIVERED: "✅", Status.WAITING: "⏳", Status.MISSING: "❌", Status.FAILED: "⚠️"}
+_MARKS = {
+    Status.DELIVERED: "✅",
+    Status.WAITING: "⏳",
+    Status.MISSING: "❌",
+    Status.FAILED: "⚠️",
+    Status.IN_REVIEW: "👀",
+}
+# What a person must act on: the run ends Failed and the summary mail is sent.
+NEEDS_ATTENTION = (Status.MISSING, Status.FAILED, Status.IN_REVIEW)
 
 
 @dataclass(frozen=True)
@@ -37,14 +49,15 @@ class Cell:
     files: tuple[str, ...]  # paths relative to the inbox, oldest first
     ordered_at: dt.datetime | None = None
     due_at: dt.datetime | None = None
+    review: tuple[int, ...] = ()  # the review items that may be this document
 
 
 def _when(moment: dt.datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "?"
 
 
-def cell_of(item: Item, today: dt.date) -> Cell:
-    """How ``item`` stands today."""
+def cell_of(item: Item, today: dt.date, leads: Sequence[ReviewLead] = ()) -> Cell:
+    """How ``item`` stands today; not delivered, and a file of ``leads`` may be it: in review."""
     status, detail = {
         ItemState.DELIVERED: (Status.DELIVERED, ", ".join(item.delivered)),
         ItemState.MISSING: (Status.MISSING, item.reason or "never arrived"),
@@ -67,6 +80,16 @@ def cell_of(item: Item, today: dt.date) -> Cell:
             else "not ordered yet",
         ),
     }[item.state]
+    review: tuple[int, ...] = ()
+    if item.state is not ItemState.DELIVERED:
+        maybe = [
+            lead
+            for lead in leads
+            if lead.may_be(item.cabinet, item.account, item.kind, item.period)
+        ]
+        if maybe:
+            status, review = Status.IN_REVIEW, tuple(lead.id for lead in maybe)
+            detail = "; ".join(_lead_detail(lead) for lead in maybe) + f" (was: {detail})"
     return Cell(
         period=item.period,
         cabinet=item.cabinet,
@@ -79,11 +102,17 @@ def cell_of(item: Item, today: dt.date) -> Cell:
         files=item.delivered,
         ordered_at=item.ordered_at,
         due_at=item.due_at,
+        review=review,
     )
 
 
-def reconcile(items: list[Item], today: dt.date) -> list[Cell]:
-    return [cell_of(item, today) for item in items]
+def _lead_detail(lead: ReviewLead) -> str:
+    return f"review item {lead.id} may be it: {lead.file}, {lead.known}; {lead.command}"
+
+
+def reconcile(items: list[Item], today: dt.date, leads: Sequence[ReviewLead] = ()) -> list[Cell]:
+    """The cells of ``items`` today, those a waiting file in ``leads`` may fill in review."""
+    return [cell_of(item, today, leads) for item in items]
 
 
 def counts(cells: list[Cell]) -> dict[str, int]:
@@ -104,8 +133,9 @@ def rows(cells: list[Cell]) -> list[dict[str, str]]:
     """One flat dictionary per cell (CSV, JSON, Prefect's table artifact)."""
     flat = []
     for cell in cells:
-        row = {k: v for k, v in asdict(cell).items() if k != "files"}
+        row = {k: v for k, v in asdict(cell).items() if k not in ("files", "review")}
         row["status"] = str(cell.status)
+        row["review"] = " ".join(map(str, cell.review))
         row["evidence"] = cell.evidence or ""
         row["files"] = " ".join(cell.files)
         row["ordered_at"] = cell.ordered_at.isoformat() if cell.ordered_at else ""
@@ -141,7 +171,7 @@ def markdown(period: str, cells: list[Cell]) -> str:
             cell = by_kind.get(kind)
             marks.append(f"{_MARKS[cell.status]} {cell.status}" if cell else "")
         lines.append(f"| {cabinet} | {account} | " + " | ".join(marks) + " |")
-    problems = [c for c in cells if c.status in (Status.MISSING, Status.FAILED)]
+    problems = [c for c in cells if c.status in NEEDS_ATTENTION]
     if problems:
         lines += ["", "## Needs attention", ""]
         lines += [

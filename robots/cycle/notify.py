@@ -1,7 +1,8 @@
-"""The summary e-mail sent when a cycle ends with something missing or failed.
+"""The summary e-mail sent when a cycle ends with something missing, failed or in review.
 
 Plain text and HTML say the same for a person: the counts, what needs attention and
-why, and which report files accounting finds in Tarifer's inbox (attached when given).
+why, the files of the operators' mail that wait in review with the command that places
+each, and which report files accounting finds in Tarifer's inbox (attached when given).
 No path on the robot's server appears in it: files by name, evidence by its folder.
 """
 
@@ -10,12 +11,14 @@ from __future__ import annotations
 import html
 import smtplib
 import ssl
+from collections.abc import Sequence
 from email.message import EmailMessage
 from pathlib import Path
 
 from config.models import MailSecurity, NotifySettings, read_secret
-from robots.cycle.matrix import Cell, Status, counts
+from robots.cycle.matrix import NEEDS_ATTENTION, Cell, Status, counts
 from robots.cycle.report import (
+    REVIEW_HEADERS,
     STATUS_LABELS,
     ReportFiles,
     kind_label,
@@ -24,8 +27,9 @@ from robots.cycle.report import (
     tally_ru,
 )
 from robots.errors import MailUnavailable
+from robots.review import ReviewLead
 
-_PROBLEMS = (Status.MISSING, Status.FAILED)
+_PROBLEMS = NEEDS_ATTENTION
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -63,15 +67,51 @@ def _paragraphs(period: str, cells: list[Cell], attached: bool) -> tuple[str, li
     return heading, after
 
 
-def summary_text(period: str, cells: list[Cell], attached: bool) -> str:
+def _review_heading(review: Sequence[ReviewLead]) -> str:
+    return (
+        f"Ждут проверки человеком: {len(review)} файл(ов) из почты операторов, робот не "
+        "определил, что это за документ. Оператор робота смотрит каждый командой ниже и "
+        "доставляет его (cabinet-robot review assign) или отклоняет (review reject):"
+    )
+
+
+def _review_line(lead: ReviewLead) -> str:
+    return f"№ {lead.id}, {lead.file}, {lead.known}: {lead.command}"
+
+
+def summary_text(
+    period: str, cells: list[Cell], attached: bool, review: Sequence[ReviewLead] = ()
+) -> str:
     """The summary as plain text."""
     heading, after = _paragraphs(period, cells, attached)
     problems = [f"- {_problem_line(c)}" for c in cells if c.status in _PROBLEMS]
     lines = [heading, ""] + (["Требует внимания:", *problems, ""] if problems else [])
+    if review:
+        lines += [_review_heading(review), *(f"- {_review_line(lead)}" for lead in review), ""]
     return "\n".join(lines + [line for paragraph in after for line in (paragraph, "")])
 
 
-def summary_html(period: str, cells: list[Cell], attached: bool) -> str:
+def _review_table(review: Sequence[ReviewLead]) -> str:
+    if not review:
+        return ""
+    e = html.escape
+    head = "".join(f"<th>{e(h)}</th>" for h in REVIEW_HEADERS)
+    rows = "".join(
+        f"<tr><td>{lead.id}</td><td>{lead.received_at:%d.%m.%Y %H:%M}</td>"
+        f"<td>{e(lead.sender or '—')}</td><td>{e(lead.file)}</td><td>{e(lead.known)}</td>"
+        f"<td><code>{e(lead.command)}</code></td></tr>"
+        for lead in review
+    )
+    return (
+        f"<p>{e(_review_heading(review))}</p>"
+        "<table border=1 cellpadding=4 style=border-collapse:collapse>"
+        f"<tr>{head}</tr>{rows}</table>"
+    )
+
+
+def summary_html(
+    period: str, cells: list[Cell], attached: bool, review: Sequence[ReviewLead] = ()
+) -> str:
     """The summary as an HTML page: the same words, the problems as a table."""
     e = html.escape
     heading, after = _paragraphs(period, cells, attached)
@@ -91,14 +131,18 @@ def summary_html(period: str, cells: list[Cell], attached: bool) -> str:
     )
     return (
         '<!doctype html><html lang="ru"><meta charset="utf-8">'
-        f"<p><b>{e(heading)}</b></p>{table}"
+        f"<p><b>{e(heading)}</b></p>{table}{_review_table(review)}"
         + "".join(f"<p>{e(paragraph)}</p>" for paragraph in after)
         + "</html>\n"
     )
 
 
 def summary_message(
-    settings: NotifySettings, period: str, cells: list[Cell], reports: ReportFiles | None = None
+    settings: NotifySettings,
+    period: str,
+    cells: list[Cell],
+    reports: ReportFiles | None = None,
+    review: Sequence[ReviewLead] = (),
 ) -> EmailMessage:
     """The e-mail: the counts in the subject, text and HTML bodies, the XLSX attached.
 
@@ -107,20 +151,24 @@ def summary_message(
         period: ``YYYY-MM``.
         cells: The month's reconciliation.
         reports: The report files just written; the XLSX is attached when given.
+        review: The files waiting in review.
     """
     tally = counts(cells)
-    problems = ", ".join(
+    named = [
         f"{tally[str(status)]} {status}"
-        for status in (Status.MISSING, Status.FAILED, Status.WAITING)
+        for status in (Status.MISSING, Status.FAILED, Status.IN_REVIEW, Status.WAITING)
         if tally[str(status)]
-    )
+    ]
+    if review and not tally[str(Status.IN_REVIEW)]:
+        named.append(f"{len(review)} file(s) waiting in review")
+    problems = ", ".join(named)
     attach = reports is not None and reports.xlsx.exists()
     message = EmailMessage()
     message["Subject"] = f"cabinet-robot: documents for {period}: {problems or 'all delivered'}"
     message["From"] = settings.sender
     message["To"] = ", ".join(settings.to)
-    message.set_content(summary_text(period, cells, attach))
-    message.add_alternative(summary_html(period, cells, attach), subtype="html")
+    message.set_content(summary_text(period, cells, attach, review))
+    message.add_alternative(summary_html(period, cells, attach, review), subtype="html")
     if reports is not None and attach:
         maintype, subtype = _XLSX.split("/")
         message.add_attachment(
@@ -130,10 +178,14 @@ def summary_message(
 
 
 def send_summary(
-    settings: NotifySettings, period: str, cells: list[Cell], reports: ReportFiles | None = None
+    settings: NotifySettings,
+    period: str,
+    cells: list[Cell],
+    reports: ReportFiles | None = None,
+    review: Sequence[ReviewLead] = (),
 ) -> None:
     """Send the summary over SMTP; MailUnavailable when the server cannot take it."""
-    message = summary_message(settings, period, cells, reports)
+    message = summary_message(settings, period, cells, reports, review)
     host, port = settings.smtp_host, settings.effective_port
     context = ssl.create_default_context()
     try:

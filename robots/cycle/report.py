@@ -5,7 +5,9 @@
 and ``report-<period>.csv`` (for programs and for Excel in a Russian locale). Kinds and
 states are in the words of the cabinets; each invoice's «Итого к оплате», VAT and number
 are read from the delivered file, totalled per operator and account, and compared with
-the previous month's invoices as the manifest lists them.
+the previous month's invoices as the manifest lists them. The files of the operators'
+mail waiting in review are listed with what is known of each and the command that
+places it; a document one of them may be is «На проверке».
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import html
 import io
 import json
 import os
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,7 @@ from robots.cycle.matrix import Cell, Status, counts, pivot
 from robots.delivery import MANIFEST
 from robots.domain import DocumentKind, Period
 from robots.recognition.amounts import AmountsNotRead, InvoiceAmounts, invoice_amounts
+from robots.review import ReviewLead
 
 KIND_LABELS = {
     DocumentKind.INVOICE: "Счёт",
@@ -42,6 +46,7 @@ STATUS_LABELS = {
     Status.WAITING: "Ожидается",
     Status.MISSING: "Не пришёл",
     Status.FAILED: "Ошибка",
+    Status.IN_REVIEW: "На проверке",
 }
 OPERATOR_LABELS = {"mts": "МТС", "a1": "A1", "kcell": "Kcell", "sip": "СИП Телеком"}
 _COLOURS = {
@@ -49,6 +54,7 @@ _COLOURS = {
     Status.WAITING: "#fff4c2",
     Status.MISSING: "#ffd6d6",
     Status.FAILED: "#ffd6d6",
+    Status.IN_REVIEW: "#dbe8ff",
 }
 NOT_READ = "—"  # an amount that could not be read: never a guess
 _MONTHS = (
@@ -198,6 +204,7 @@ class Report:
     invoices: dict[tuple[str, str], InvoiceReading]  # by (cabinet, account)
     totals: list[Total]
     jump_share: float
+    review: list[ReviewLead] = field(default_factory=list)  # files waiting for a person
 
     def reading(self, cell: Cell) -> InvoiceReading | None:
         """The invoice amounts of ``cell``; None for another kind or an undelivered one."""
@@ -208,7 +215,13 @@ def _is_invoice(cell: Cell) -> bool:
     return cell.kind == DocumentKind.INVOICE and cell.status is Status.DELIVERED
 
 
-def build_report(inbox: Path, period: str, cells: list[Cell], jump_share: float) -> Report:
+def build_report(
+    inbox: Path,
+    period: str,
+    cells: list[Cell],
+    jump_share: float,
+    review: Sequence[ReviewLead] = (),
+) -> Report:
     """Read the month's and the previous month's invoices and total them."""
     invoices = {
         (c.cabinet, c.account): read_invoice(inbox, c.files) for c in cells if _is_invoice(c)
@@ -223,6 +236,7 @@ def build_report(inbox: Path, period: str, cells: list[Cell], jump_share: float)
         invoices=invoices,
         totals=totals(by_operator, previous_invoices(inbox, period)),
         jump_share=jump_share,
+        review=list(review),
     )
 
 
@@ -332,6 +346,37 @@ def _unread_html(report: Report) -> str:
     return f"<h2>Суммы, которые не удалось прочитать</h2><ul>{items}</ul>"
 
 
+REVIEW_HEADERS = ("№", "Получен", "Отправитель", "Файл", "Что известно", "Что сделать")
+
+
+def review_row(lead: ReviewLead) -> list[Any]:
+    """A file waiting in review as the report lists it (``REVIEW_HEADERS``)."""
+    return [lead.id, _local(lead.received_at), lead.sender or "—", lead.file,
+            f"{lead.known}. {lead.found}", lead.command]  # fmt: skip
+
+
+def _review_html(report: Report) -> str:
+    if not report.review:
+        return ""
+    e = html.escape
+    head = "".join(f"<th>{e(h)}</th>" for h in REVIEW_HEADERS)
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{e(f'{v:%d.%m.%Y %H:%M}' if isinstance(v, dt.datetime) else str(v))}</td>"
+            for v in review_row(lead)
+        )
+        + "</tr>"
+        for lead in report.review
+    )
+    return (
+        f"<h2>Файлы из почты операторов на проверке: {len(report.review)}</h2>"
+        "<p>Робот не смог определить, что это за документ. Оператор робота смотрит файл "
+        "командой из последней колонки и доставляет его (review assign) или отклоняет "
+        f"(review reject).</p><table><tr>{head}</tr>{rows}</table>"
+    )
+
+
 def report_html(report: Report) -> str:
     """The matrix as a page accounting opens from Tarifer's inbox, files linked."""
     kinds, table = pivot(report.cells)
@@ -357,7 +402,7 @@ def report_html(report: Report) -> str:
         f"<p>{e(tally_ru(report.cells))}. Сформирован {generated}. "
         f"Таблица для Excel: {e(report_name(report.period, 'xlsx'))}.</p>"
         f"<table><tr><th>Кабинет</th><th>Лицевой счёт</th>{head}</tr>{''.join(body)}</table>"
-        f"{_totals_html(report)}{_unread_html(report)}"
+        f"{_review_html(report)}{_totals_html(report)}{_unread_html(report)}"
         "</html>\n"
     )
 
@@ -383,6 +428,7 @@ _COLUMNS = (
     ("Подробности", 60, None),
     ("kind", 12, None),  # the codes, for programs that read the CSV
     ("status", 10, None),
+    ("review", 8, None),  # the review items that may be the document
 )
 
 
@@ -412,6 +458,7 @@ def _row(report: Report, cell: Cell) -> list[Any]:
         detail,
         cell.kind,
         str(cell.status),
+        " ".join(map(str, cell.review)) or None,
     ]
 
 
@@ -428,6 +475,8 @@ def report_xlsx(report: Report) -> bytes:
         _link_files(sheet, sheet.max_row, cell)
     _format(sheet, [(w, f) for _, w, f in _COLUMNS])
     _totals_sheet(book.create_sheet("Итоги"), report)
+    if report.review:
+        _review_sheet(book.create_sheet("На проверке"), report)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -481,6 +530,14 @@ def _totals_sheet(sheet: Any, report: Report) -> None:
         )
     widths = [(14, None), (16, "@"), (8, None), (18, "#,##0.00"), (18, "#,##0.00"), (11, "0%")]
     _format(sheet, [*widths, (8, None), (14, None)])
+
+
+def _review_sheet(sheet: Any, report: Report) -> None:
+    sheet.append(list(REVIEW_HEADERS))
+    for lead in report.review:
+        sheet.append(review_row(lead))
+    _format(sheet, [(6, None), (16, "DD.MM.YYYY HH:MM"), (24, None), (30, None), (70, None),
+                    (34, None)])  # fmt: skip
 
 
 def report_csv(report: Report) -> str:
@@ -548,7 +605,12 @@ def _write_atomically(path: Path, data: bytes, mode: int) -> None:
 
 
 def write_reports(
-    inbox: Path, period: str, cells: list[Cell], *, jump_share: float = 0.25
+    inbox: Path,
+    period: str,
+    cells: list[Cell],
+    *,
+    jump_share: float = 0.25,
+    review: Sequence[ReviewLead] = (),
 ) -> ReportFiles:
     """``report-<period>.html``, ``.xlsx`` and ``.csv`` beside the manifest, each replaced
     atomically, readable by the owner and, if the inbox is, by its group.
@@ -559,10 +621,11 @@ def write_reports(
         cells: The month's reconciliation.
         jump_share: An account's total that moved by more than this share of the previous
             month's is flagged.
+        review: The files waiting in review, listed with what to do.
     """
     inbox.mkdir(parents=True, exist_ok=True)
     mode = 0o600 | (inbox.stat().st_mode & 0o040)
-    report = build_report(inbox, period, cells, jump_share)
+    report = build_report(inbox, period, cells, jump_share, review)
     files = ReportFiles(
         html=inbox / report_name(period, "html"),
         xlsx=inbox / report_name(period, "xlsx"),

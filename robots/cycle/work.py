@@ -16,6 +16,7 @@ from robots.cycle.book import Item, ItemState, OrderBook
 from robots.domain import DocumentFormat, DocumentKind, Period, Via
 from robots.downloads import deliver_downloads
 from robots.errors import DocumentNotReady, OrderRefused, RobotError, UnexpectedScreen
+from robots.recognition.evidence import Order
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,8 @@ def _download(config: RobotConfig, robot: CabinetRobot, item: Item, book: OrderB
         via = Via.DOWNLOAD if robot.offers_download(kind, period) else Via.EMAIL
     log.debug("%s: %s", robot.about(request), "downloading" if via is Via.DOWNLOAD else "ordering")
     if via is Via.DOWNLOAD:
-        delivered = deliver_downloads(config, robot.download(request))
+        asked = Order(item.cabinet, period, kind, item.account)
+        delivered = deliver_downloads(config, robot.download(request), asked)
         mine = [
             d.path
             for d in delivered

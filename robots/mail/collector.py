@@ -43,6 +43,7 @@ from robots.intake import (
     NumberIndex,
     cabinet_origin,
     configured_issuers,
+    ordered_documents,
     place,
     stage,
 )
@@ -167,6 +168,7 @@ class Collector:
         self._spool = Spool(config.state.dir / "spool")
         self._numbers = NumberIndex(config.cabinets, load_subscribers(config))
         self._issuers = configured_issuers(config.cabinets)
+        self._orders = ordered_documents(config)  # a message may answer one of them
         self._review = ReviewFolder(config.state.dir)
         self._summary = CollectSummary()
 
@@ -402,7 +404,7 @@ class Collector:
     def _delivery(
         self, staged: StagedDocument, refusals: list[Refusal], cabinet: CabinetSettings | None
     ) -> _Delivery | None:
-        origin = cabinet_origin(cabinet)
+        origin = cabinet_origin(cabinet, orders=self._orders)
         placed = place(staged.recognition, self._numbers, origin, self._issuers)
         if isinstance(placed, str):
             # Readable but not placed (no operator, no account, content and sender at

@@ -262,10 +262,10 @@ def _pdf_text(data: bytes) -> str:
 
 
 def _plain_text(data: bytes) -> str:
-    from robots.recognition.text import _TEXT_ENCODINGS
+    from robots.recognition.text import TEXT_ENCODINGS
 
     decoded = []
-    for encoding in _TEXT_ENCODINGS:
+    for encoding in TEXT_ENCODINGS:
         try:
             decoded.append(data.decode(encoding))
         except UnicodeDecodeError:
@@ -309,9 +309,9 @@ def invoice_amounts(data: bytes) -> InvoiceAmounts:
         if fmt in (DocumentFormat.XLSX, DocumentFormat.XLS):
             return amounts_in_rows(_sheet_rows(data, fmt))
         if fmt is DocumentFormat.HTML:
-            from robots.recognition.text import _decode_html, _visible_text
+            from robots.recognition.text import decode_html, visible_text
 
-            return amounts_in_text(_visible_text(_decode_html(data)))
+            return amounts_in_text(visible_text(decode_html(data)))
         if fmt is None:
             return amounts_in_text(_plain_text(data))
     except AmountsNotRead:

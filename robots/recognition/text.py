@@ -128,7 +128,8 @@ _BOMS = (
 )
 
 
-def _decode_html(data: bytes) -> str:
+def decode_html(data: bytes) -> str:
+    """An HTML file's text, in the encoding its BOM or ``<meta charset>`` declares."""
     declared = _META_CHARSET_RE.search(data[:4096])
     candidates = [enc for bom, enc in _BOMS if data.startswith(bom)]
     candidates += [declared[1].decode("ascii")] if declared else []
@@ -140,7 +141,7 @@ def _decode_html(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")  # cp1251 fails only on byte 0x98
 
 
-def _visible_text(html: str) -> str:
+def visible_text(html: str) -> str:
     """The page's text, one line per block element or table cell.
 
     Regular expressions rather than html.parser: it took 5 ms a page, in Python calls.
@@ -168,22 +169,22 @@ def recognise_html(data: bytes) -> Recognition:
         NotAnOperatorDocument: The page is not an operator document (a login page, an
             error page): the message says what was missing.
     """
-    html = _decode_html(data)
+    html = decode_html(data)
     if len(html) > _HTML_HEAD_CHARS:
         try:
-            head = _visible_text(html[:_HTML_HEAD_CHARS])
+            head = visible_text(html[:_HTML_HEAD_CHARS])
             return recognise_text(head, DocumentFormat.HTML, complete=False)
         except NotAnOperatorDocument:
             pass
     try:
-        return recognise_text(_visible_text(html), DocumentFormat.HTML)
+        return recognise_text(visible_text(html), DocumentFormat.HTML)
     except UnknownIssuer:
         raise
     except NotAnOperatorDocument as exc:
         raise NotAnOperatorDocument(f"HTML page, not an operator document: {exc}") from None
 
 
-_TEXT_ENCODINGS = ("utf-8-sig", "cp1251", "koi8-r")
+TEXT_ENCODINGS = ("utf-8-sig", "cp1251", "koi8-r")  # what operators' plain text comes in
 
 
 def recognise_txt(data: bytes) -> Recognition:
@@ -203,7 +204,7 @@ def recognise_txt(data: bytes) -> Recognition:
         NotAnOperatorDocument: No encoding yields an operator's text (binary data,
             another company's text) or the text lacks a title or period.
     """
-    encodings: tuple[str, ...] = _TEXT_ENCODINGS
+    encodings: tuple[str, ...] = TEXT_ENCODINGS
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encodings = ("utf-16",)
     elif b"\x00" in data[:4096]:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 
@@ -24,6 +20,7 @@ from sandbox.mails import link_message, operator_message
 from sandbox.mailserver import Mailbox
 from sandbox.mailset import month_of_mail, spec
 from sandbox.world import write_robot_config
+from support.files import FileServer
 
 pytestmark = pytest.mark.integration
 
@@ -60,6 +57,7 @@ def test_a_month_of_mail_is_delivered_recognised_and_sorted(
     assert summary.duplicates == expected.count("duplicate")
     assert summary.ignored == expected.count("ignored") == 1
     assert summary.quarantined == expected.count("quarantined") == 1
+    assert summary.in_review == summary.files_in_review == expected.count("review") == 1
     assert summary.errors == 0
 
     lines = manifest(config)
@@ -80,11 +78,13 @@ def test_a_month_of_mail_is_delivered_recognised_and_sorted(
     assert invoices[1]["supersedes"] == invoices[0]["path"]
     assert invoices[1]["supersedes_sha256"] == invoices[0]["sha256"]
 
-    # Only the person's letter stays in the inbox, unread; the rest is sorted.
+    # The person's letter stays in the inbox, unread, and the scan's until a person has
+    # placed it; the rest is sorted.
     remaining = mailbox.messages("INBOX")
-    assert [m.subject for m in remaining] == ["Обед в пятницу"]
-    assert "\\Seen" not in remaining[0].flags
-    assert mailbox.count("Processed") == len(letters) - 2
+    scan = next(letter for letter in letters if letter.expected == "review")
+    assert [m.subject for m in remaining] == [scan.message["Subject"], "Обед в пятницу"]
+    assert all("\\Seen" not in m.flags for m in remaining)
+    assert mailbox.count("Processed") == len(letters) - 3
     assert mailbox.count("Quarantine") == 1
 
     # An incremental rerun finds nothing new and changes nothing.
@@ -151,40 +151,10 @@ def test_numbers_on_no_configured_account_wait_for_review(
     assert manifest(config) == []
 
 
-class _Files(http.server.BaseHTTPRequestHandler):
-    """Serves ``files`` (path -> status, body); the fixture gives each test its own."""
-
-    files: ClassVar[dict[str, tuple[int, bytes]]] = {}
-
-    def do_GET(self) -> None:
-        status, body = self.files.get(self.path, (404, b"<html>Not Found</html>"))
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def file_server() -> Iterator[tuple[str, dict[str, tuple[int, bytes]]]]:
-    files: dict[str, tuple[int, bytes]] = {}
-    handler = type("Handler", (_Files,), {"files": files})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", files
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def test_documents_sent_as_links_are_downloaded(
-    mailbox: Mailbox, config: RobotConfig, file_server: tuple[str, dict[str, tuple[int, bytes]]]
+    mailbox: Mailbox, config: RobotConfig, file_server: FileServer
 ) -> None:
-    base, files = file_server
+    base, files = file_server.url, file_server.files
     xml = render(spec(Operator.MTS, DocumentKind.CALL_DETAILS, DocumentFormat.XML, PERIOD))
     files["/files/detail-1.xml"] = (200, xml)
     mailbox.deliver(link_message(Operator.MTS, f"{base}/files/detail-1.xml", to=mailbox.address))
@@ -197,9 +167,9 @@ def test_documents_sent_as_links_are_downloaded(
 
 
 def test_a_link_that_fails_for_now_is_retried_then_quarantined(
-    mailbox: Mailbox, config: RobotConfig, file_server: tuple[str, dict[str, tuple[int, bytes]]]
+    mailbox: Mailbox, config: RobotConfig, file_server: FileServer
 ) -> None:
-    base, files = file_server
+    base, files = file_server.url, file_server.files
     files["/busy.xml"] = (503, b"busy")
     mailbox.deliver(link_message(Operator.MTS, f"{base}/busy.xml", to=mailbox.address))
     first = Collector(config).run()

@@ -7,15 +7,11 @@ files it was not written together with.
 
 from __future__ import annotations
 
-import http.server
 import io
 import json
-import threading
 import zipfile
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from fpdf import FPDF
@@ -26,6 +22,7 @@ from robots.ledger import Ledger, Outcome
 from robots.mail.collector import Collector, CollectSummary, FileFate
 from sandbox.mailserver import Mailbox
 from sandbox.world import write_robot_config
+from support.files import FileServer
 
 pytestmark = pytest.mark.integration
 
@@ -224,41 +221,10 @@ def test_every_operator_file_has_exactly_one_outcome(mailbox: Mailbox, config: R
 # -- where the document is ----------------------------------------------------------------
 
 
-class _Files(http.server.BaseHTTPRequestHandler):
-    """Serves ``files`` (path -> body) with a given content type, 404 otherwise."""
-
-    files: ClassVar[dict[str, bytes]] = {}
-
-    def do_GET(self) -> None:
-        body = self.files.get(self.path)
-        self.send_response(200 if body is not None else 404)
-        self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Content-Length", str(len(body or b"")))
-        self.end_headers()
-        self.wfile.write(body or b"")
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def file_server() -> Iterator[tuple[str, dict[str, bytes]]]:
-    files: dict[str, bytes] = {}
-    handler = type("Handler", (_Files,), {"files": files})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", files
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def test_an_archive_behind_a_link_is_opened_like_an_attached_one(
-    mailbox: Mailbox, config: RobotConfig, file_server: tuple[str, dict[str, bytes]]
+    mailbox: Mailbox, config: RobotConfig, file_server: FileServer
 ) -> None:
-    base, files = file_server
+    base, files = file_server.url, file_server.files
     invoice = mts_invoice_pdf()
     files["/download/docs.zip"] = zipped(("Счет.pdf", invoice))
     files["/download/bomb.zip"] = zipped(("big.txt", b"0" * 50_000_000))
@@ -344,9 +310,9 @@ def test_an_html_body_that_is_the_document_is_delivered(
 
 
 def test_a_body_is_no_document_for_a_person_beside_an_attachment_or_a_link(
-    mailbox: Mailbox, config: RobotConfig, file_server: tuple[str, dict[str, bytes]]
+    mailbox: Mailbox, config: RobotConfig, file_server: FileServer
 ) -> None:
-    base, _files = file_server
+    base = file_server.url
     # The same page, from a person (not a cabinet's sender): not the robot's mail.
     person = mts_mail(mailbox.address, html=MTS_HTML_INVOICE, sender="ivanov@example.com")
     mailbox.deliver(person)

@@ -13,7 +13,9 @@ import os
 import stat
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any, cast
 
+import openpyxl
 import pytest
 from fpdf import FPDF
 from PIL import Image
@@ -23,12 +25,16 @@ from cli.main import app
 from config.loader import load_config
 from config.models import RobotConfig
 from robots.cycle.book import ItemState, OrderBook
+from robots.cycle.matrix import reconcile
 from robots.cycle.plan import Expected
+from robots.cycle.report import write_reports
 from robots.domain import DocumentFormat, DocumentKind, Operator, Period
 from robots.ledger import Ledger, Outcome, ReviewState
 from robots.mail.collector import Collector, FileFate
+from robots.review import waiting_leads
 from sandbox.mailserver import Mailbox
-from sandbox.world import write_robot_config
+from sandbox.mailset import month_of_mail
+from sandbox.world import accounts_of, write_robot_config
 
 pytestmark = pytest.mark.integration
 
@@ -173,9 +179,8 @@ def test_a_scanned_invoice_waits_for_review_then_is_assigned_and_processed(
         assert item.resolved_by == _user() and item.resolved_at is not None
         assert item.resolution == line["path"]
         assert ledger.known_shas([str(line["sha256"])]) == {line["sha256"]}
-        book = OrderBook(ledger)
-        assert book.note_arrivals("2026-10") == 1  # the cell turns from missing to delivered
-        assert book.state(cell.key) is ItemState.DELIVERED
+        # The cell turns from missing to delivered at once, not at the next cycle.
+        assert OrderBook(ledger).state(cell.key) is ItemState.DELIVERED
     finally:
         ledger.close()
     code, out, _ = review(config_path, "list")
@@ -264,3 +269,119 @@ def _user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return str(os.getuid())
+
+
+def test_the_sandboxs_scanned_invoice_waits_in_review_shows_in_the_matrix_and_reports_then_fills_its_cell(  # noqa: E501
+    mailbox: Mailbox, config: RobotConfig, config_path: Path
+) -> None:
+    period = Period.parse("2026-10")
+    letters = month_of_mail(period, mailbox.address)
+    mailbox.deliver_many(letter.message for letter in letters)
+    [sip] = [c.name for c in config.cabinets if c.operator is Operator.SIP]
+    first, second = (a.id for a in accounts_of(Operator.SIP)[:2])
+    invoice = (DocumentKind.INVOICE, DocumentFormat.PDF, None)
+    available, deadline = dt.date(2026, 11, 1), dt.timedelta(days=1)
+    expected = [
+        Expected(period, sip, Operator.SIP, account, *invoice, available, deadline)
+        for account in (first, second)
+    ]
+    Collector(config).run()
+    ledger = Ledger(config.state.ledger_url)
+    try:
+        OrderBook(ledger).expect(expected)
+        OrderBook(ledger).note_arrivals(str(period))
+    finally:
+        ledger.close()
+
+    code, out, _ = review(config_path, "list")
+    assert code == 0 and "scan_0001.pdf" in out and "1 file(s) waiting for review" in out
+    [item_id] = [int(line.split()[0]) for line in out.splitlines() if "scan_0001.pdf" in line]
+
+    # The matrix: the first account's invoice came as text, the second's may be the scan.
+    payload = status_json(config_path, period)
+    cells = {row["account"]: row for row in payload["matrix"]}
+    assert cells[first]["status"] == "delivered"
+    assert (cells[second]["status"], cells[second]["review"]) == ("in review", str(item_id))
+    assert f"cabinet-robot review show {item_id}" in cells[second]["detail"]
+    [waiting] = payload["review"]
+    assert (waiting["id"], waiting["file"], waiting["cabinets"]) == (
+        item_id,
+        "attachment 'scan_0001.pdf'",
+        [sip],
+    )
+    assert waiting["command"] == f"cabinet-robot review show {item_id}"
+    text = CliRunner().invoke(app, ["status", "--period", str(period), "-c", str(config_path)])
+    assert f"{item_id}: attachment 'scan_0001.pdf'" in text.stdout
+
+    # The report for accounting says so, and lists the file with what to do.
+    leads = waiting_leads(config)
+    ledger = Ledger(config.state.ledger_url)
+    try:
+        matrix = reconcile(OrderBook(ledger).items(str(period)), dt.date(2026, 11, 15), leads)
+    finally:
+        ledger.close()
+    files = write_reports(config.tarifer.inbox, str(period), matrix, review=leads)
+    book = openpyxl.load_workbook(files.xlsx)
+    header, *rows = list(book["Документы"].iter_rows(values_only=True))
+    by_account = {row[header.index("Лицевой счёт")]: row for row in rows}
+    assert by_account[second][header.index("Состояние")] == "На проверке"
+    assert by_account[second][header.index("review")] == str(item_id)
+    queue_header, *queued = list(book["На проверке"].iter_rows(values_only=True))
+    assert queue_header[0] == "№" and len(queued) == 1
+    listed = dict(zip(queue_header, queued[0], strict=True))
+    assert listed["№"] == item_id and listed["Файл"] == "attachment 'scan_0001.pdf'"
+    assert listed["Что сделать"] == f"cabinet-robot review show {item_id}"
+    assert f"review show {item_id}" in files.html.read_text(encoding="utf-8")
+
+    code, out, err = review(
+        config_path, "assign", str(item_id), "--operator", "sip", "--account", second,
+        "--period", str(period), "--kind", "invoice",
+    )  # fmt: skip
+    assert code == 0, err
+    [line] = [m for m in manifest(config) if m["account"] == second]
+    assert (line["operator"], line["kind"], line["period"]) == ("sip", "invoice", str(period))
+    assert str(line["source"]).startswith(f"review {item_id} by ")
+
+    payload = status_json(config_path, period)
+    cells = {row["account"]: row for row in payload["matrix"]}
+    assert (cells[second]["status"], cells[second]["files"]) == ("delivered", line["path"])
+    assert payload["review"] == []
+
+
+def status_json(config_path: Path, period: Period) -> dict[str, Any]:
+    result = CliRunner().invoke(
+        app, ["status", "--json", "--period", str(period), "-c", str(config_path)]
+    )
+    assert result.exit_code == 0, result.output
+    return cast(dict[str, Any], json.loads(result.stdout))
+
+
+def test_a_message_answering_the_cabinets_order_records_the_order_as_evidence(
+    mailbox: Mailbox, config: RobotConfig
+) -> None:
+    period = Period.parse("2026-10")
+    [sip] = [c.name for c in config.cabinets if c.operator is Operator.SIP]
+    account = accounts_of(Operator.SIP)[0].id
+    ordered = Expected(
+        period, sip, Operator.SIP, account, DocumentKind.INVOICE, DocumentFormat.PDF, None,
+        dt.date(2026, 11, 1), dt.timedelta(days=1),
+    )  # fmt: skip
+    ledger = Ledger(config.state.ledger_url)
+    try:
+        OrderBook(ledger).expect([ordered])
+        OrderBook(ledger).ordered(ordered.key, "sent to robot@example.com")
+    finally:
+        ledger.close()
+    [invoice] = [
+        letter.message
+        for letter in month_of_mail(period, mailbox.address)
+        if letter.description == "SIP invoice (PDF)"
+    ]
+    mailbox.deliver(invoice)
+
+    Collector(config).run()
+
+    [line] = manifest(config)
+    evidence = cast(dict[str, str], line["evidence"])
+    assert evidence["operator"].endswith(f"sender {sip}, order {sip} 2026-10 invoice")
+    assert evidence["kind"].endswith(f"order {sip} 2026-10 invoice")

@@ -93,5 +93,5 @@ def test_problems_says_so_when_there_are_none(config: Path) -> None:
         book.delivered(delivered, ["mts/277000000001/2026-10/invoice.pdf"])
 
     text = status(config, "--problems")
-    assert text.strip() == "No missing or failed documents for 2026-10 (1 delivered)."
+    assert text.strip() == "Nothing missing, failed or in review for 2026-10 (1 delivered)."
     assert json.loads(status(config, "--problems", "--json"))["matrix"] == []
