@@ -42,8 +42,10 @@ typecheck: setup
 test: setup lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
+# make bench BENCH_CASE=pdf-invoices: a month of 1,000 PDF invoices of about 200 KB
+BENCH_CASE ?= mixed
 bench: setup
-	$(BIN)/python bench/collect.py --messages 1000
+	$(BIN)/python bench/collect.py --case $(BENCH_CASE) --messages 1000
 
 # Record tests/scenarios again from a fresh sandbox (after an intended page object change).
 scenarios: setup

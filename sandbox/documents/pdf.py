@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import logging
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -317,11 +318,13 @@ SUPPORTED: frozenset[tuple[Operator, DocumentKind]] = frozenset(
 )
 
 
-def render_pdf(spec: DocumentSpec) -> bytes:
+def render_pdf(spec: DocumentSpec, *, scan: bytes | None = None) -> bytes:
     """Render the document a spec describes as an operator's PDF.
 
     Args:
         spec: What to render; ``spec.format`` is not consulted (this is the PDF renderer).
+        scan: a JPEG of the signature and stamp, printed under the body at full page
+            width, as operators print them on invoices (most of such a file's bytes).
 
     Returns:
         The PDF bytes, identical for identical specs.
@@ -334,4 +337,7 @@ def render_pdf(spec: DocumentSpec) -> bytes:
         raise ValueError(f"no PDF {spec.kind} for {spec.operator}")
     sheet = _Sheet()
     _BODIES[spec.kind][0](sheet, spec)
+    if scan is not None:
+        sheet.gap(5)
+        sheet.pdf.image(io.BytesIO(scan), w=sheet.pdf.epw)
     return sheet.output()
