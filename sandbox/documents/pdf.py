@@ -1,7 +1,9 @@
 """Operator documents as PDF, laid out the way the operators print them (fpdf2, DejaVu).
 
-Core PDF fonts have no Cyrillic, so DejaVu is embedded. The bytes depend only on the
-spec: the creation date is fixed and fpdf2 derives the file id from the content.
+Each layout's docstring says where it comes from (``SOURCES.md`` beside this file lists
+the sources, and what is assumed). Core PDF fonts have no Cyrillic, so DejaVu is
+embedded. The bytes depend only on the spec: the creation date is fixed and fpdf2
+derives the file id from the content.
 """
 
 from __future__ import annotations
@@ -220,6 +222,8 @@ def _mts_tax_invoice(sheet: _Sheet, spec: DocumentSpec) -> None:
     sheet.table(columns, rows)
     grand = sum((a for _, a in items), Decimal(0))
     sheet.text(f"Всего к оплате: {money(grand)} руб.", bold=True, align="R")
+    vat = vat_included(spec.operator, grand)
+    sheet.text(f"В том числе НДС {rate}%: {money(vat)} руб.", align="R")
     sheet.text(
         "Приложение № 1 к постановлению Правительства Российской Федерации от 26.12.2011 г. № 1137",
         size=6,
