@@ -9,6 +9,14 @@ variant with a download link instead of the file (MTS does that for large call
 details). Everything is deterministic: the same arguments give the same bytes
 (Message-ID, MIME boundaries, zip timestamps).
 
+``body_document_message`` is a message whose HTML body *is* the document, with no
+attachment (MTS e-mails e-bills as HTML: mts.com.ua/eng/electronic_account.php).
+
+Where these habits come from (``sandbox/documents/SOURCES.md``): A1 sends invoices as
+PDF, Excel in a ZIP archive or TXT (a1.by, «Invoice Delivery»); MTS details come as
+XML, HTML, PDF or XLS, and MTS sends large ones as a link. The senders' addresses,
+subjects and bodies are assumed: no operator publishes its mail.
+
 ``bad_messages`` is the corpus the mail collector must survive: each entry is a raw
 RFC 5322 message from an operator's address (so the robot takes it as its own) with
 one defect: broken MIME, wrong or missing charsets, encoded or dangerous file names,
@@ -21,6 +29,7 @@ The document renderers (``sandbox.documents``) are imported lazily by
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -50,6 +59,7 @@ __all__ = [
     "BAD_MESSAGE_FILENAMES",
     "CONTENT_TYPES",
     "bad_messages",
+    "body_document_message",
     "document_message",
     "link_message",
     "minimal_pdf",
@@ -437,6 +447,38 @@ def document_message(
         account=spec.account,
         period=spec.period,
     )
+
+
+def body_document_message(
+    spec: DocumentSpec, *, to: str, date: dt.datetime | None = None
+) -> EmailMessage:
+    """The e-mail whose HTML body is the document ``spec`` describes, with no attachment.
+
+    A plain-text alternative says only where the document is; the HTML part is the
+    rendered document itself (``sandbox.documents.render`` with format HTML).
+    """
+    from sandbox.documents import render as render_document
+
+    page = render_document(dataclasses.replace(spec, format=DocumentFormat.HTML)).decode()
+    subject = _subject(spec.operator, spec.kind, spec.account, spec.period)
+    date = date or _default_date(spec.operator, spec.period)
+    text = (
+        "Уважаемый клиент!\n\nСчет по Вашему лицевому счету приведен в HTML-версии этого "
+        "письма.\n\nПисьмо сформировано автоматически, отвечать на него не нужно.\n"
+    )
+    digest = _digest(spec.operator.value, to, subject, date.isoformat(), page)
+    msg = _new_message(
+        spec.operator,
+        to=to,
+        subject=subject,
+        sender=None,
+        date=date,
+        message_id=None,
+        digest=digest,
+    )
+    msg.set_content(text, cte="base64")
+    msg.add_alternative(page, subtype="html", cte="base64")
+    return _fix_boundaries(msg, digest)
 
 
 # -- files ------------------------------------------------------------------------------

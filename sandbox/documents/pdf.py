@@ -1,7 +1,9 @@
 """Operator documents as PDF, laid out the way the operators print them (fpdf2, DejaVu).
 
-Core PDF fonts have no Cyrillic, so DejaVu is embedded. The bytes depend only on the
-spec: the creation date is fixed and fpdf2 derives the file id from the content.
+Each layout's docstring says where it comes from (``SOURCES.md`` beside this file lists
+the sources, and what is assumed). Core PDF fonts have no Cyrillic, so DejaVu is
+embedded. The bytes depend only on the spec: the creation date is fixed and fpdf2
+derives the file id from the content.
 """
 
 from __future__ import annotations
@@ -165,17 +167,141 @@ def _services_table(sheet: _Sheet, spec: DocumentSpec, label: str) -> None:
 
 
 def _invoice(sheet: _Sheet, spec: DocumentSpec) -> None:
-    title = "Счет" if spec.operator in (Operator.A1, Operator.SIP) else "Счет-фактура"
+    {
+        Operator.MTS: _mts_tax_invoice,
+        Operator.KCELL: _kazakh_invoice,
+        Operator.SIP: _sip_invoice,
+    }.get(spec.operator, _plain_invoice)(sheet, spec)
+
+
+def _plain_invoice(sheet: _Sheet, spec: DocumentSpec) -> None:
+    """A1's «Счет»: requisites with the УНП, the account, the month («за октябрь 2026 г.»)."""
     number, issued = document_number(spec), f"{spec.issued_on:%d.%m.%Y}"
-    _heading(sheet, spec, f"{title} № {number} от {issued}", f"за {month_phrase(spec.period)}")
+    _heading(sheet, spec, f"Счет № {number} от {issued}", f"за {month_phrase(spec.period)}")
     _services_table(sheet, spec, "Итого к оплате")
     sheet.text(f"Оплатить до 25.{spec.period.next().month:02d}.{spec.period.next().year}")
 
 
+def _mts_tax_invoice(sheet: _Sheet, spec: DocumentSpec) -> None:
+    """The Russian «СЧЕТ-ФАКТУРА» of Постановление № 1137 as telecom operators print it.
+
+    Layout after onnet/zzapp ``priv/templates/ru/invoice.tpl`` and ``onnet_invoice.tpl``
+    (a telecom operator's счёт-фактура): the title with «за оказанные услуги
+    электросвязи за период: d - d», then «Продавец», «ИНН/КПП продавца», «Покупатель»,
+    «Валюта: наименование, код»; the legal name in straight quotes (ПАО "МТС") and no
+    «ИНН 7740000076» as one phrase.
+    The account is printed the way MTS's billing names it (``PersonalAccountNumber``,
+    12 digits from 277…, as in lyakishev/logs-browser ``tests/pxml_test.py``), here in
+    the dative: «по лицевому счету № …».
+    """
+    req = REQUISITES[spec.operator]
+    number, issued = document_number(spec), f"{spec.issued_on:%d.%m.%Y}"
+    period = spec.period
+    sheet.text(f"СЧЕТ-ФАКТУРА № {number} от {issued}", bold=True, size=11)
+    sheet.text(
+        "за оказанные услуги электросвязи за период: "
+        f"{period.first_day:%d.%m.%Y} - {period.last_day:%d.%m.%Y}"
+    )
+    sheet.text('Продавец: ПАО "МТС"')
+    sheet.text(f"Адрес: {req.address}")
+    sheet.text(f"ИНН/КПП продавца: {req.tax_id} / 770901001")
+    sheet.text(f"Покупатель: {spec.customer.name}")
+    sheet.text(f"ИНН/КПП покупателя: {spec.customer.tax_id} / 770101001")
+    sheet.text("Валюта: наименование, код Российский рубль, 643")
+    sheet.text(f"Дополнительные сведения: услуги связи по лицевому счету № {spec.account}")
+    sheet.gap()
+    items = services(spec)
+    rate = VAT_PERCENT[spec.operator]
+    columns: tuple[Column, ...] = (
+        ("Наименование услуги", 80, "L"), ("Без налога", 30, "R"), ("Ставка", 15, "C"),
+        ("Сумма налога", 25, "R"), ("С налогом", 30, "R"),
+    )  # fmt: skip
+    rows = []
+    for name, gross in items:
+        vat = vat_included(spec.operator, gross)
+        rows.append((name, money(gross - vat), f"{rate}%", money(vat), money(gross)))
+    sheet.table(columns, rows)
+    grand = sum((a for _, a in items), Decimal(0))
+    sheet.text(f"Всего к оплате: {money(grand)} руб.", bold=True, align="R")
+    vat = vat_included(spec.operator, grand)
+    sheet.text(f"В том числе НДС {rate}%: {money(vat)} руб.", align="R")
+    sheet.text(
+        "Приложение № 1 к постановлению Правительства Российской Федерации от 26.12.2011 г. № 1137",
+        size=6,
+    )
+
+
+def _kazakh_invoice(sheet: _Sheet, spec: DocumentSpec) -> None:
+    """Kcell's «Счет на оплату» in the Kazakh form: БИН/ИИН, ИИК, Кбе, КНП.
+
+    The form (beneficiary block, «Поставщик: БИН / ИИН …», «Покупатель: …») is the one
+    Kazakh accounting software prints; no public Kcell sample was found, so the layout
+    is assumed from that form. The legal name is in straight quotes (АО "Кселл"), the
+    account a short «л/с», the month «октябрь 2026г.». Kcell's personal accounts are
+    the 8-10 digit numbers of its cabinet manual (``specs/kcell-cabinet.md``).
+    """
+    req = REQUISITES[spec.operator]
+    number, issued = document_number(spec), f"{spec.issued_on:%d.%m.%Y}"
+    sheet.text('Бенефициар: АО "Кселл"', bold=True)
+    sheet.text(f"БИН: {req.tax_id}    ИИК: KZ926017131000012345    Кбе: 17")
+    sheet.text('Банк бенефициара: АО "Народный Банк Казахстана"    БИК: HSBKKZKX')
+    sheet.text("Код назначения платежа: 859")
+    sheet.gap(4)
+    sheet.text(f"Счет на оплату № {number} от {issued}", bold=True, size=12)
+    sheet.text(f'Поставщик: БИН / ИИН {req.tax_id}, АО "Кселл", {req.address}')
+    sheet.text(f"Покупатель: БИН / ИИН {spec.customer.tax_id}, {spec.customer.name}")
+    period = spec.period
+    month = month_phrase(period).removesuffix(" г.")
+    sheet.text(f"Назначение: оплата услуг связи за {month}г. по л/с {spec.account}")
+    sheet.gap()
+    _services_table(sheet, spec, "Итого")
+    sheet.text(f"Всего к оплате: {money(sum((a for _, a in services(spec)), Decimal(0)))} KZT")
+
+
+# The SIP cabinet is a product several operators run (specs/sip-cabinet-invoices.md names
+# none): its invoices print whichever operator runs it, a company the robot cannot know.
+SIP_ISSUER = ("ООО «Сетевые Технологии Связи»", "УНП", "192845617")
+
+
+def _sip_invoice(sheet: _Sheet, spec: DocumentSpec) -> None:
+    """A SIP operator's «Счет»: issued by a company the robot does not know.
+
+    Layout after onnet/zzapp ``priv/templates/ru/calls_report.tpl`` (a SIP operator's
+    billing): «Поставщик: … ИНН: …» above the title, the period as «с … по …» (here
+    with two-digit years, «с 01.10.26 по 31.10.26»). The issuer
+    is the operator that runs the cabinet (``SIP_ISSUER``, assumed): the robot places
+    the file by the cabinet it came from, or by the cabinet's ``recognition`` names.
+    """
+    name, label, tax_id = SIP_ISSUER
+    number, issued = document_number(spec), f"{spec.issued_on:%d.%m.%Y}"
+    period = spec.period
+    sheet.text(f"Поставщик: {name} {label}: {tax_id}", bold=True)
+    sheet.text(f"Адрес: {REQUISITES[spec.operator].address}")
+    sheet.gap(4)
+    sheet.text(f"Счет № {number} от {issued}", bold=True, size=12, align="C")
+    sheet.text(
+        f"за услуги связи в период с {period.first_day:%d.%m.%y} по {period.last_day:%d.%m.%y}",
+        align="C",
+    )
+    sheet.gap(3)
+    sheet.text(f"Плательщик: {spec.customer.name}")
+    sheet.text(f"Номер лицевого счета: {spec.account}")
+    sheet.gap()
+    _services_table(sheet, spec, "Итого к оплате")
+
+
 def _reconciliation_act(sheet: _Sheet, spec: DocumentSpec) -> None:
+    """«Акт сверки взаимных расчетов за период: d - d между <issuer> и <customer>».
+
+    The title, the two-sided wording and the saldo lines are those of the reconciliation
+    act accounting software prints in Russia, Belarus and Kazakhstan alike (assumed: no
+    operator's sample is public); A1 requests it from «Финансы → Акт сверки» for a
+    period (``specs/a1-business-cabinet.md``), so the period is a date range.
+    """
     rng, period = spec.rng, spec.period
     title = "Акт сверки взаимных расчетов"
-    _heading(sheet, spec, title, f"за период: {range_phrase(period)}")
+    between = f"между {REQUISITES[spec.operator].legal_name} и {spec.customer.name}"
+    _heading(sheet, spec, title, f"за период: {range_phrase(period)} {between}")
     currency = REQUISITES[spec.operator].currency
     opening = Decimal(rng.randint(0, 500_000)) / 100
     charged = sum((a for _, a in services(spec)), Decimal(0))
@@ -200,8 +326,12 @@ def _reconciliation_act(sheet: _Sheet, spec: DocumentSpec) -> None:
 
 
 def _work_act(sheet: _Sheet, spec: DocumentSpec) -> None:
+    """Kcell's act in the Kazakh form Р-1 (the title in capitals, «Форма Р-1» above it,
+    the month in the words «за октябрь 2026 г.»), followed by «Расшифровка к
+    счету-фактуре» on a page of its own (``specs/kcell-cabinet.md`` names both)."""
     number, issued = document_number(spec), f"{spec.issued_on:%d.%m.%Y}"
-    title = f"Акт выполненных работ (оказанных услуг) № {number} от {issued}"
+    sheet.text("Форма Р-1", size=7, align="R")
+    title = f"АКТ ВЫПОЛНЕННЫХ РАБОТ (ОКАЗАННЫХ УСЛУГ) № {number} от {issued}"
     _heading(sheet, spec, title, f"за {month_phrase(spec.period)}")
     _services_table(sheet, spec, "Итого")
     sheet.text("Исполнитель ____________________        Заказчик ____________________")
@@ -274,23 +404,52 @@ def calls_by_number(spec: DocumentSpec) -> dict[str, list[Call]]:
 
 
 _CALL_COLUMNS: tuple[Column, ...] = (
-    ("Дата", 22, "C"), ("Время", 18, "C"), ("Номер собеседника", 40, "L"),
-    ("Услуга", 45, "L"), ("Длительность", 28, "C"), ("Сумма", 27, "R"),
+    ("Дата/ Date", 22, "C"), ("Время/ Time", 18, "C"),
+    ("Номер собеседника/ Interlocutor number", 52, "L"), ("Услуга/ Service", 35, "L"),
+    ("Длит./ Duration", 26, "C"), ("Сумма/ Charge", 27, "R"),
+)  # fmt: skip
+_SIP_CALL_COLUMNS: tuple[Column, ...] = (
+    ("Номер А", 30, "L"), ("Номер Б", 30, "L"), ("Начало звонка", 36, "C"),
+    ("Длительность, мин.", 28, "C"), ("Направление", 32, "L"), ("Сумма", 24, "R"),
 )  # fmt: skip
 
 
+def spoken_number(number: str) -> str:
+    """A subscriber number as printed for people: ``+7 (916) 123-45-67``, ``+375 17 234-56-78``."""
+    if number.startswith("375") and len(number) == 12:
+        return f"+375 {number[3:5]} {number[5:8]}-{number[8:10]}-{number[10:]}"
+    if len(number) == 11:
+        return f"+{number[0]} ({number[1:4]}) {number[4:7]}-{number[7:9]}-{number[9:]}"
+    return number
+
+
 def _call_details(sheet: _Sheet, spec: DocumentSpec) -> None:
+    """MTS and Kcell call details: requisites, the brand beside the title, bilingual headers.
+
+    The bilingual headers («Дата/ Date», «Номер собеседника/ Interlocutor number») are
+    MTS Business's as the issue's public examples show them; the period is printed with
+    two-digit years («с 01.10.26 по 31.10.26») and the subscriber as people write it
+    («+7 (916) 123-45-67»). The list of subscribers keeps the plain international form
+    («+79161234567»): a list wraps over lines, and a wrap inside a spaced number would
+    cut it. Kcell calls its file «Детализация счета» (``specs/kcell-cabinet.md``).
+    """
+    if spec.operator is Operator.SIP:
+        _sip_call_details(sheet, spec)
+        return
     grouped = calls_by_number(spec)
-    title = "Детализация счета" if spec.operator == Operator.KCELL else "Детализация разговоров"
+    brand = {Operator.MTS: "МТС Бизнес.", Operator.KCELL: "Kcell Business."}[spec.operator]
+    title = "Детализация счета" if spec.operator == Operator.KCELL else "Детализация звонков"
     currency = REQUISITES[spec.operator].currency
-    _heading(sheet, spec, title, f"Период: {range_phrase(spec.period)}")
-    sheet.text(f"Абонентские номера: {', '.join(grouped)}")
+    period = spec.period
+    within = f"с {period.first_day:%d.%m.%y} по {period.last_day:%d.%m.%y}"
+    _heading(sheet, spec, f"{brand} {title}", f"Период: {within}")
+    sheet.text(f"Абонентские номера: {', '.join('+' + n for n in grouped)}")
     sheet.gap()
     for number, calls in grouped.items():
-        sheet.text(f"Абонентский номер: {number}", bold=True)
+        sheet.text(f"Абонент: {spoken_number(number)}", bold=True)
         rows = [
-            (f"{c.when:%d.%m.%Y}", f"{c.when:%H:%M:%S}", c.other, c.service, duration(c.duration_s),
-             money(c.charge))
+            (f"{c.when:%d.%m.%y}", f"{c.when:%H:%M:%S}", spoken_number(c.other), c.service,
+             duration(c.duration_s), money(c.charge))
             for c in calls
         ]  # fmt: skip
         sheet.table(
@@ -300,6 +459,38 @@ def _call_details(sheet: _Sheet, spec: DocumentSpec) -> None:
         )
     grand = sum((total(calls) for calls in grouped.values()), Decimal(0))
     sheet.text(f"Итого по детализации: {money(grand)} {currency}", bold=True, align="R")
+
+
+def _sip_call_details(sheet: _Sheet, spec: DocumentSpec) -> None:
+    """A SIP operator's «Детализация телефонных звонков», after onnet/zzapp
+    ``priv/templates/ru/calls_report.tpl``: «Поставщик: … ИНН: …», «Детализация
+    телефонных звонков для <customer>», «период с … по …», then a table of Номер А,
+    Номер Б, Начало звонка, Длительность, мин., Направление, Сумма. Issued by the
+    operator that runs the cabinet (``SIP_ISSUER``): no name the robot knows."""
+    grouped = calls_by_number(spec)
+    name, label, tax_id = SIP_ISSUER
+    period = spec.period
+    sheet.text(f"Поставщик: {name} {label}: {tax_id}")
+    sheet.text(f"Адрес: {REQUISITES[spec.operator].address}")
+    sheet.gap(4)
+    sheet.text(f"Детализация телефонных звонков для {spec.customer.name}", bold=True, align="C")
+    sheet.text(f"период с {period.first_day:%d.%m.%Y} по {period.last_day:%d.%m.%Y}", align="C")
+    sheet.text(f"Лицевой счет: {spec.account}", align="C")
+    sheet.text(f"Абонентские номера: {', '.join(grouped)}")
+    sheet.gap()
+    for number, calls in grouped.items():
+        rows = [
+            (number, c.other, f"{c.when:%d.%m.%Y %H:%M:%S}", f"{c.duration_s / 60:.2f}",
+             c.service, money(c.charge))
+            for c in calls
+        ]  # fmt: skip
+        sheet.table(
+            _SIP_CALL_COLUMNS,
+            rows,
+            footer=f"Итого по номеру {number}: {money(total(calls))} BYN",
+        )
+    grand = sum((total(calls) for calls in grouped.values()), Decimal(0))
+    sheet.text(f"Итого по детализации: {money(grand)} BYN", bold=True, align="R")
 
 
 _Body = Callable[[_Sheet, DocumentSpec], None]

@@ -1,4 +1,12 @@
-"""Operator documents as HTML (MTS call details) and plain text (A1 invoices)."""
+"""Operator documents as HTML (MTS call details and invoices) and plain text (A1 invoices).
+
+Sources (see ``sandbox/documents/SOURCES.md``): MTS offers call details as XML, HTML,
+PDF or XLS (kakprosto.ru, «How to view calls», and the cabinet manual
+``specs/mts-virtual-manager.md``); MTS e-bills as HTML, XLS or TXT
+(mts.com.ua/eng/electronic_account.php); A1 sends invoices as PDF, as Excel in a ZIP
+and as TXT (a1.by, «Invoice Delivery»; ``specs/a1-business-cabinet.md``). The layouts
+inside are assumed: no public sample of these files was found.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +14,7 @@ from decimal import Decimal
 from html import escape
 
 from robots.domain import DocumentKind, Operator
-from sandbox.documents.model import REQUISITES, DocumentSpec, month_phrase, range_phrase, total
+from sandbox.documents.model import MONTHS, REQUISITES, DocumentSpec, total
 from sandbox.documents.pdf import (
     VAT_PERCENT,
     calls_by_number,
@@ -14,10 +22,14 @@ from sandbox.documents.pdf import (
     duration,
     money,
     services,
+    spoken_number,
     vat_included,
 )
 
-_CALL_HEADERS = ("Дата", "Время", "Номер собеседника", "Услуга", "Длительность", "Сумма")
+_CALL_HEADERS = (
+    "Дата/ Date", "Время/ Time", "Номер собеседника/ Interlocutor number", "Услуга/ Service",
+    "Длит./ Duration", "Сумма/ Charge",
+)  # fmt: skip
 
 
 def _tr(cells: tuple[str, ...], tag: str = "td") -> str:
@@ -25,37 +37,44 @@ def _tr(cells: tuple[str, ...], tag: str = "td") -> str:
 
 
 def render_html(spec: DocumentSpec) -> bytes:
-    """Render MTS call details as the HTML page the MTS cabinet e-mails.
+    """Render MTS call details, or an MTS invoice, as the HTML page MTS e-mails.
+
+    Call details carry the brand beside the title («МТС Бизнес. Детализация звонков»),
+    bilingual headers and numbers as people write them; the invoice is the page an
+    e-mail may carry as its body, with no attachment.
 
     Args:
-        spec: MTS call details with at least one subscriber number.
+        spec: MTS call details with at least one subscriber number, or an MTS invoice.
 
     Returns:
         A UTF-8 HTML document (with a meta charset), identical for identical specs.
 
     Raises:
-        ValueError: Anything other than MTS call details, or no numbers.
+        ValueError: Anything else, or call details without numbers.
     """
+    if (spec.operator, spec.kind) == (Operator.MTS, DocumentKind.INVOICE):
+        return _html_invoice(spec)
     if (spec.operator, spec.kind) != (Operator.MTS, DocumentKind.CALL_DETAILS):
         raise ValueError(f"no HTML {spec.kind} for {spec.operator}")
     req, grouped = REQUISITES[spec.operator], calls_by_number(spec)
-    title = "Детализация разговоров"
+    title = "МТС Бизнес. Детализация звонков"
+    period = spec.period
     parts = [
         '<!DOCTYPE html>\n<html lang="ru">\n<head>\n<meta charset="utf-8">',
         f"<title>{title}</title>\n</head>\n<body>",
         f"<div class='requisites'><p><b>{escape(req.legal_name)}</b></p>",
         f"<p>{req.tax_id_label} {req.tax_id}</p><p>Адрес: {escape(req.address)}</p></div>",
         f"<h1>{title}</h1>",
-        f"<p>Лицевой счет: {escape(spec.account)}</p>",
-        f"<p>Период: {range_phrase(spec.period)}</p>",
-        f"<p>Плательщик: {escape(spec.customer.name)}</p>",
-        f"<p>Абонентские номера: {', '.join(grouped)}</p>",
+        f"<p>Номер лицевого счета: {escape(spec.account)}</p>",
+        f"<p>Период: с {period.first_day:%d.%m.%y} по {period.last_day:%d.%m.%y}</p>",
+        f"<p>Клиент: {escape(spec.customer.name)}</p>",
+        f"<p>Абонентские номера: {', '.join('+' + n for n in grouped)}</p>",
     ]
     for number, calls in grouped.items():
-        parts.append(f"<h2>Абонентский номер: {number}</h2>\n<table border='1'>")
+        parts.append(f"<h2>Абонент: {spoken_number(number)}</h2>\n<table border='1'>")
         parts.append(_tr(_CALL_HEADERS, "th"))
         parts.extend(
-            _tr((f"{c.when:%d.%m.%Y}", f"{c.when:%H:%M:%S}", c.other, c.service,
+            _tr((f"{c.when:%d.%m.%y}", f"{c.when:%H:%M:%S}", spoken_number(c.other), c.service,
                  duration(c.duration_s), money(c.charge)))
             for c in calls
         )  # fmt: skip
@@ -65,8 +84,34 @@ def render_html(spec: DocumentSpec) -> bytes:
     return "\n".join(parts).encode("utf-8")
 
 
+def _html_invoice(spec: DocumentSpec) -> bytes:
+    """An MTS e-bill as an HTML page: requisites, «Счет № … от …», «Расчетный период:
+    Октябрь, 2026», the account as «Лицевой счёт», the services in a table."""
+    req, items = REQUISITES[spec.operator], services(spec)
+    amount = sum((a for _, a in items), Decimal(0))
+    month = MONTHS[spec.period.month - 1].capitalize()
+    rows = "\n".join(_tr((name, money(a))) for name, a in items)
+    vat = money(vat_included(spec.operator, amount))
+    return (
+        '<!DOCTYPE html>\n<html lang="ru"><head><meta charset="utf-8">'
+        "<title>Счет за услуги связи</title></head>\n<body>\n"
+        f"<table><tr><td><b>{escape(req.legal_name)}</b></td>"
+        f"<td>{req.tax_id_label} {req.tax_id}</td></tr></table>\n"
+        f"<h1>Счет № {document_number(spec)} от {spec.issued_on:%d.%m.%Y}</h1>\n"
+        f"<p>Расчетный период: {month}, {spec.period.year}</p>\n"
+        f"<p>Лицевой счёт: {escape(spec.account)}</p>\n"
+        f"<p>Плательщик: {escape(spec.customer.name)}</p>\n"
+        f"<table border='1'>{_tr(('Услуга', 'Сумма, руб.'), 'th')}\n{rows}</table>\n"
+        f"<p><b>Итого к оплате: {money(amount)} руб.</b>, в том числе НДС: {vat} руб.</p>\n"
+        "</body></html>\n"
+    ).encode()
+
+
 def render_txt(spec: DocumentSpec) -> bytes:
     """Render an A1 invoice as the plain text A1 sends when the delivery format is "txt".
+
+    A1 offers TXT invoices («Invoice Conversion», a1.by); the fixed-width layout, the
+    short «ЛС №» and the numeric «Период: 10.2026» are assumed.
 
     Args:
         spec: An A1 invoice.
@@ -88,8 +133,8 @@ def render_txt(spec: DocumentSpec) -> bytes:
         f"Адрес: {req.address}",
         "",
         f"СЧЕТ № {document_number(spec)} от {spec.issued_on:%d.%m.%Y}",
-        f"за {month_phrase(spec.period)}",
-        f"Лицевой счет: {spec.account}",
+        f"Период: {spec.period.month:02d}.{spec.period.year}",
+        f"ЛС № {spec.account}",
         f"Плательщик: {spec.customer.name}",
         rule,
         f"{'Услуга':<44}{'Сумма, ' + req.currency:>16}",

@@ -18,6 +18,7 @@ from robots.recognition.common import (
     CorruptDocument,
     NotAnOperatorDocument,
     Recognition,
+    UnknownIssuer,
     account_in_text,
     period_in_text,
     phone_numbers_in_text,
@@ -51,9 +52,23 @@ def spec_for(
     )
 
 
+# A SIP operator's invoices and call details name the company that runs the cabinet,
+# which the robot cannot know: the content gives no operator, the sender's cabinet does.
+NO_KNOWN_ISSUER = {(Operator.SIP, DocumentKind.INVOICE), (Operator.SIP, DocumentKind.CALL_DETAILS)}
+
+
 def expected(spec: DocumentSpec) -> Recognition:
     numbers = spec.numbers if spec.kind is DocumentKind.CALL_DETAILS else ()
-    return Recognition(spec.operator, spec.kind, spec.format, spec.period, spec.account, numbers)
+    operator = None if (spec.operator, spec.kind) in NO_KNOWN_ISSUER else spec.operator
+    return Recognition(operator, spec.kind, spec.format, spec.period, spec.account, numbers)
+
+
+def read_back(data: bytes) -> Recognition:
+    """What the recogniser reads, the recognition of an unknown issuer included."""
+    try:
+        return recognise(data)
+    except UnknownIssuer as unknown:
+        return unknown.recognition
 
 
 def pdf_text(data: bytes) -> str:
@@ -70,7 +85,7 @@ def amount(text: str) -> Decimal:
 @pytest.mark.parametrize("combination", sorted(SUPPORTED), ids=lambda c: f"{c[0]}-{c[1]}")
 def test_every_pdf_is_recognised_back(combination: tuple[Operator, DocumentKind]) -> None:
     spec = spec_for(*combination)
-    assert recognise_pdf(render_pdf(spec)) == expected(spec)
+    assert read_back(render_pdf(spec)) == expected(spec)
 
 
 def test_mts_html_call_details_are_recognised_back() -> None:
@@ -80,11 +95,21 @@ def test_mts_html_call_details_are_recognised_back() -> None:
     assert recognise_html(data) == expected(spec)
 
 
+def test_mts_html_invoice_is_recognised_back_with_its_period_in_words() -> None:
+    spec = spec_for(Operator.MTS, DocumentKind.INVOICE, DocumentFormat.HTML)
+    data = render_html(spec)
+    assert "Расчетный период: Октябрь, 2026" in data.decode()
+    got = recognise_html(data)
+    assert got == expected(spec)
+    assert dict(got.evidence)["account"] == "text «Лицевой счёт: 277012345678»"
+
+
 def test_a1_txt_invoice_is_cp1251_and_recognised_back() -> None:
     spec = spec_for(Operator.A1, DocumentKind.INVOICE, DocumentFormat.TXT)
     data = render_txt(spec)
     text = data.decode("cp1251")
-    assert "УНП 101528843" in text and "Лицевой счет: 1010012345678" in text
+    assert "УНП 101528843" in text and "ЛС № 1010012345678" in text
+    assert "Период: 10.2026" in text
     assert recognise_txt(data) == expected(spec)
 
 
@@ -102,8 +127,9 @@ def test_the_pdf_is_a_pdf_with_cyrillic_text() -> None:
     data = render_pdf(spec_for(Operator.MTS, DocumentKind.INVOICE))
     assert data.startswith(b"%PDF-")
     text = pdf_text(data)
-    assert "ПАО «МТС»" in text and "ИНН 7740000076" in text
-    assert "за октябрь 2026 г." in text and "Итого к оплате" in text
+    assert 'Продавец: ПАО "МТС"' in text and "ИНН/КПП продавца: 7740000076" in text
+    assert "за период: 01.10.2026 - 31.10.2026" in text and "Всего к оплате" in text
+    assert "по лицевому счету № 277012345678" in text
 
 
 @pytest.mark.parametrize(
@@ -145,7 +171,7 @@ def test_call_details_without_numbers_are_refused() -> None:
     ids=lambda s: str(s.format),
 )
 def test_recognise_dispatches_by_content(spec: DocumentSpec) -> None:
-    assert recognise(render(spec)) == expected(spec)
+    assert read_back(render(spec)) == expected(spec)
 
 
 # --- determinism --------------------------------------------------------------------
@@ -207,12 +233,17 @@ def test_html_call_details_totals_add_up() -> None:
     assert grand is not None and len(subtotals) == len(spec.numbers)
     assert sum(subtotals) == amount(grand[1])
     assert text.count("<tr><td>") == len(generate_calls(spec))
+    assert (
+        "Номер собеседника/ Interlocutor number" in text and "Абонент: +7 (916) 123-45-67" in text
+    )
 
 
 def test_invoice_services_add_up_to_the_total() -> None:
     text = pdf_text(render_pdf(spec_for(Operator.KCELL, DocumentKind.INVOICE)))
+    assert "Счет на оплату №" in text and 'БИН / ИИН 980540000397, АО "Кселл"' in text
+    assert "за октябрь 2026г. по л/с 5500123456" in text
     rows = re.findall(r"^\d+ .+? ([\d]+,\d\d)$", text, re.MULTILINE)
-    grand = re.search(r"Итого к оплате: ([\d,]+)", text)
+    grand = re.search(r"Итого: ([\d,]+)", text)
     assert rows and grand is not None
     assert sum(amount(r) for r in rows) == amount(grand[1])
 
@@ -220,7 +251,7 @@ def test_invoice_services_add_up_to_the_total() -> None:
 def test_reconciliation_balances_add_up() -> None:
     text = pdf_text(render_pdf(spec_for(Operator.A1, DocumentKind.RECONCILIATION_ACT)))
     assert "Акт сверки взаимных расчетов" in text
-    assert "за период: 01.10.2026 - 31.10.2026" in text
+    assert "за период: 01.10.2026 - 31.10.2026 между Унитарное предприятие «А1»" in text
     opening = re.search(r"Сальдо начальное на 01\.10\.2026: ([\d,-]+)", text)
     turnover = re.search(r"Обороты за период: дебет ([\d,]+), кредит ([\d,]+)", text)
     closing = re.search(r"Сальдо конечное на 31\.10\.2026: ([\d,-]+)", text)

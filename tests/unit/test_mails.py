@@ -316,3 +316,33 @@ def test_document_message_renders_and_names_the_file() -> None:
         b"<?xml version='1.0'?><calls/>"
     )
     assert payload == zip_bytes([("detal_277012345678_202610.xml", render(spec))])
+
+
+def test_a_message_whose_html_body_is_the_document() -> None:
+    from config.models import LimitsSettings
+    from robots.mail.message import parse_message
+    from robots.recognition import recognise
+    from sandbox.mails import body_document_message
+
+    spec = DocumentSpec(
+        Operator.MTS,
+        DocumentKind.INVOICE,
+        DocumentFormat.PDF,
+        "277012345678",
+        Period(year=2026, month=10),
+    )
+    raw = body_document_message(spec, to=TO).as_bytes(policy=policy.SMTP)
+    assert raw == body_document_message(spec, to=TO).as_bytes(policy=policy.SMTP)
+    msg = parse(raw)
+    assert attachments(msg) == []
+    parsed = parse_message(raw, LimitsSettings())
+    assert parsed.files == [] and parsed.body is not None
+    body = parsed.body.data
+    assert isinstance(body, bytes)
+    got = recognise(body)
+    assert (got.operator, got.kind, got.account, got.period) == (
+        Operator.MTS,
+        DocumentKind.INVOICE,
+        "277012345678",
+        Period(year=2026, month=10),
+    )
