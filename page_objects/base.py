@@ -291,9 +291,15 @@ def arrive_at(page: Page, *expected: type[S]) -> S:
     for other in headings[1:]:
         either = either.or_(other)
     either.first.wait_for(timeout=_screen_timeouts.get(page))
-    for screen in expected:
-        if screen.heading_on(page).count():
+    present = [screen for screen in expected if screen.heading_on(page).count()]
+    # A title may also show as a kicker or a breadcrumb on another screen («ВИРТУАЛЬНЫЙ
+    # МЕНЕДЖЕР» above «Вход в Виртуальный менеджер»): a screen whose title is the page's
+    # heading wins, else the first expected.
+    for screen in present:
+        if page.get_by_role("heading", name=words(screen.heading)).count():
             return screen(page)
+    if present:
+        return present[0](page)
     _raise_detour(page, detours)
     heading = page.get_by_role("heading")
     shown = heading.first.inner_text() if heading.count() else page.title()
@@ -311,9 +317,11 @@ Scope = Page | Frame | Locator
 
 # Elements a title is written in; one holding a link or a button is a control's place
 # (a menu item, a cell with a link), never a screen's title.
+# The site's own header (a brand, the product's name) is chrome: only a heading there is
+# a title.
 _TITLE = (
-    "h1, h2, h3, h4, h5, h6, b, strong, th, td, caption, legend, p, div, span, font, "
-    "center, em, li, dt, dd, header"
+    "h1, h2, h3, h4, h5, h6, :is(b, strong, th, td, caption, legend, p, div, span, font, "
+    "center, em, li, dt, dd):not(header *, [role=banner] *)"
 )
 _IN_CONTROL = "a, button, input[type=button], input[type=submit]"
 # What a person types into or chooses in (a custom drop-down's opener is found beside).
@@ -348,6 +356,8 @@ def words(text: str, *, whole: bool = True) -> re.Pattern[str]:
             parts.append("[её]")
         elif char.isspace():
             parts.append(r"\s+")
+        elif char == "/":  # Playwright writes the pattern between slashes
+            parts.append(r"\/")
         else:
             parts.append(re.escape(char))
     body = "".join(parts)

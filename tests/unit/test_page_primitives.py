@@ -11,7 +11,16 @@ from typing import ClassVar
 import pytest
 from playwright.sync_api import Page
 
-from page_objects.base import Screen, all_rows, arrive_at, file_from, fold, month_of, month_text
+from page_objects.base import (
+    Screen,
+    all_rows,
+    arrive_at,
+    file_from,
+    fold,
+    month_of,
+    month_text,
+    title_on,
+)
 from robots.domain import Period
 from robots.errors import OrderUnconfirmed
 
@@ -46,6 +55,8 @@ def test_a_title_in_a_bold_cell_is_the_screen_folded(page: Page) -> None:
     assert not Other(page).is_here()
     assert isinstance(arrive_at(page, Other, Chosen), Chosen)
     assert fold(" Ёлка  ПЕРИОД*: ") == "елка период"
+    page.set_content("<table><tr><td><b>Изменение способа/адреса доставки</b></td></tr></table>")
+    assert title_on(page, "Изменение способа/адреса доставки").count() == 1
 
 
 def test_a_link_an_input_button_and_an_icon_are_pressed_by_name(page: Page) -> None:
@@ -189,3 +200,17 @@ def test_a_table_inside_a_frame_is_found(page: Page) -> None:
     assert [c for c, _ in all_rows(page, ["Абонентский номер", "ФИО"])] == [
         {"Абонентский номер": "79161234567", "ФИО": "Иванов"}
     ]
+
+
+def test_the_products_name_in_the_site_header_is_not_a_screen(page: Page) -> None:
+    page.set_content(
+        '<header><span class="product">Текущий адрес</span></header>'
+        "<main><h1>Выберите адрес доставки</h1></main>"
+    )
+    assert isinstance(arrive_at(page, Other, Chosen), Chosen)
+    assert not Other(page).is_here()
+
+
+def test_a_title_shown_as_a_kicker_yields_to_the_pages_heading(page: Page) -> None:
+    page.set_content("<div>ТЕКУЩИЙ АДРЕС</div><h1>Выберите адрес доставки</h1>")
+    assert isinstance(arrive_at(page, Other, Chosen), Chosen)
