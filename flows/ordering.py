@@ -5,8 +5,9 @@ Playwright per task: its sync API is bound to the thread that started it), at mo
 ``cycle.max_browsers`` at once, and never two sessions with the same login
 (``flows.logins``: the canary, a manual run and the cycle cannot log each other out).
 
-Retries: the robot retries a page that answered 5xx within seconds (tenacity); the
-task is retried by Prefect, minutes apart, only when the whole cabinet is unreachable.
+Retries, as each error class declares (``robots.errors.Retry``): the robot retries a page
+that answered 5xx within seconds (tenacity); the task is retried by Prefect, minutes
+apart, only when the whole cabinet is unreachable; never both for the same error.
 A login refused, a lockout, a person needed, a maintenance page or a refusal are
 reported, never retried. A stop (``robots.stopping``) ends each session between two
 documents; sessions not started yet end before logging in.
@@ -37,7 +38,7 @@ from robots.cycle.book import Item, ItemState, opened_book
 from robots.cycle.plan import plan_period
 from robots.cycle.work import CabinetWork, describe, to_order, work_cabinet
 from robots.domain import Period
-from robots.errors import CabinetMaintenance, CabinetUnavailable, RobotError
+from robots.errors import Retry, RobotError, retry_of
 from robots.evidence_view import Evidence, evidence_markdown, make_previews
 from robots.stopping import Stopped
 
@@ -45,12 +46,12 @@ log = logging.getLogger(__name__)
 
 
 def _transient(task: Task[Any, Any], run: TaskRun, state: State[Any]) -> bool:
-    """Retry the session only when the cabinet could not be reached at all (and no stop
-    was asked for: the retry's delay would keep the run)."""
+    """Retry the session when its error class says so (the cabinet could not be reached
+    at all), and no stop was asked for: the retry's delay would keep the run."""
     error = state.result(raise_on_failure=False)
     return (
-        isinstance(error, CabinetUnavailable)
-        and not isinstance(error, CabinetMaintenance)
+        isinstance(error, BaseException)
+        and retry_of(error) is Retry.LATER_SESSION
         and not stopping.requested()
     )
 

@@ -1,25 +1,32 @@
 """What every screen object shares: "am I here?", arriving, and the cabinet's messages.
 
-A screen is recognised by its heading, the text a person reads first, and elements are
-found by role, label or visible text, so the robot survives a new layout as long as the
-cabinet's words stay. Where an action can land on several screens (the expected one,
-the login page after a session ended, a maintenance page), ``arrive`` waits for all of
-them at once with ``locator.or_()`` and raises what the detour means.
+A screen is recognised by its title, the text a person reads first, wherever it shows
+(a heading, a bold cell, plain text); controls by their visible name whatever element
+they are, fields by their label or the text beside them, choices by their display text
+(the tolerant primitives at the end of this module), so the robot survives legacy and
+single-page markup as long as the cabinet's words stay. Where an action can land on
+several screens (the expected one, the login page after a session ended, a maintenance
+page), ``arrive`` waits for all of them at once with ``locator.or_()`` and raises what
+the detour means.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Self, TypeVar
 from weakref import WeakKeyDictionary
 
-from playwright.sync_api import Download, Locator, Page
+from playwright.sync_api import Download, Frame, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from robots.domain import Period
 from robots.errors import (
     CabinetMaintenance,
-    CabinetUnavailable,
+    CabinetServerError,
     OrderRefused,
+    OrderUnconfirmed,
     RobotError,
     SessionExpired,
     UnexpectedScreen,
@@ -60,7 +67,7 @@ def detours(
     """
     return {
         maintenance: lambda page: CabinetMaintenance(f"{cabinet} cabinet: {page_text(page)}"),
-        server_error: lambda page: CabinetUnavailable(f"{cabinet} cabinet: {page_text(page)}"),
+        server_error: lambda page: CabinetServerError(f"{cabinet} cabinet: {page_text(page)}"),
         refused: lambda page: SessionExpired(f"{cabinet} cabinet refused: {page_text(page)}"),
         login: lambda page: SessionExpired(f"the {cabinet} cabinet session ended"),
     }
@@ -87,13 +94,24 @@ class Screen:
 
     @classmethod
     def heading_on(cls, page: Page) -> Locator:
-        return page.get_by_role("heading", name=cls.heading, exact=True)
+        """The screen's title, wherever it shows (``title_on``)."""
+        return title_on(page, cls.heading)
 
     def button(self, name: str) -> Locator:
-        return self.page.get_by_role("button", name=name, exact=True)
+        """The control named ``name``, whatever element it is (``control_on``)."""
+        return control_on(self.page, name)
 
     def field(self, label: str) -> Locator:
-        return self.page.get_by_label(label, exact=True)
+        """The field labelled or captioned ``label`` (``field_on``)."""
+        return field_on(self.page, label)
+
+    def pick(self, label: str, text: str) -> bool:
+        """Choose ``text`` in the choice ``label``; False when it is not offered."""
+        return choose_on(opener_on(self.page, label), text)
+
+    def offered(self, label: str) -> list[str]:
+        """The texts the choice ``label`` offers."""
+        return offered(opener_on(self.page, label))
 
     def press(self, name: str) -> None:
         """Click the button that sends the form and wait for the cabinet's answer page.
@@ -157,7 +175,7 @@ class Screen:
         detours = self.detours_from_here()
         either = locator
         for name in detours:
-            either = either.or_(self.page.get_by_role("heading", name=name, exact=True))
+            either = either.or_(title_on(self.page, name))
         either.first.wait_for(timeout=_screen_timeouts.get(self.page))
         _raise_detour(self.page, detours)
         return locator
@@ -169,15 +187,35 @@ class Screen:
         here = getattr(cls, "heading", None)
         return {name: meaning for name, meaning in cls.detours.items() if name != here}
 
-    def outcome(self, within: Locator | None = None) -> tuple[str | None, str | None]:
-        """Wait for a confirmation or a refusal after submitting: (status, alert)."""
+    def outcome(
+        self,
+        within: Locator | None = None,
+        confirmed: Sequence[str] = (),
+        refused: Sequence[str] = (),
+    ) -> tuple[str | None, str | None]:
+        """Wait for a confirmation or a refusal after submitting: (confirmation, refusal).
+
+        ``confirmed`` and ``refused`` are the cabinet's own words for each (a part of the
+        message is enough), shown as plain text or as a toast; a ``role=status`` or
+        ``role=alert`` message counts too. OrderUnconfirmed when neither comes: the
+        cabinet may have taken the order, so it must not be placed again by itself.
+        """
         scope: Page | Locator = self.page if within is None else within
         status = scope.get_by_role("status")
         alert = scope.get_by_role("alert")
-        self.expect(status.or_(alert))
-        shown = " ".join(status.first.inner_text().split()) if status.count() else None
-        refused = " ".join(alert.first.inner_text().split()) if alert.count() else None
-        return shown, refused
+        said = text_on(scope, confirmed)
+        denied = text_on(scope, refused)
+        yes = status if said is None else status.or_(said)
+        no = alert if denied is None else alert.or_(denied)
+        try:
+            self.expect(yes.or_(no))
+        except PlaywrightTimeout:
+            raise OrderUnconfirmed(
+                f"the cabinet showed neither a confirmation nor a refusal: {page_text(self.page)}"
+            ) from None
+        shown = _squeeze(yes.first.inner_text()) if yes.count() else None
+        refusal = _squeeze(no.first.inner_text()) if no.count() else None
+        return shown, refusal
 
     def file_or_page(self, action: Callable[[], None]) -> Download | None:
         """Run ``action`` (a click asking for a file): the download, or None when the
@@ -204,24 +242,22 @@ class Screen:
         finally:
             self.page.remove_listener("download", collect)
 
-    def settle(self) -> str:
-        """After sending a form: the confirmation, or OrderRefused with the cabinet's words."""
-        status, alert = self.outcome()
+    def settle(self, confirmed: Sequence[str] = (), refused: Sequence[str] = ()) -> str:
+        """After sending a form: the confirmation, or OrderRefused with the cabinet's words
+        (``outcome``)."""
+        status, alert = self.outcome(confirmed=confirmed, refused=refused)
         if alert:
             raise OrderRefused(alert)
         return status or ""
 
     def table_rows(self, table: Locator) -> list[tuple[dict[str, str], Locator]]:
         """Each body row of ``table`` as {column header: cell text}, with the row itself."""
-        headers = [_squeeze(h) for h in table.get_by_role("columnheader").all_inner_texts()]
-        rows = table.get_by_role("row")
-        found = []
-        for i in range(rows.count()):
-            row = rows.nth(i)
-            cells = [_squeeze(c) for c in row.get_by_role("cell").all_inner_texts()]
-            if cells:  # the header row has no cells
-                found.append((dict(zip(headers, cells, strict=False)), row))
-        return found
+        table.wait_for()
+        return rows_of(table)
+
+    def table_with(self, *headers: str) -> Locator:
+        """The table with these column headers (``table_on``)."""
+        return table_on(self.page, headers)
 
     def options(self, select: Locator) -> list[tuple[str, str]]:
         """(value, text) of every option of a select."""
@@ -235,7 +271,7 @@ class Screen:
 
 def _raise_detour(page: Page, detours: Mapping[str, Detour]) -> None:
     for name, meaning in detours.items():
-        if page.get_by_role("heading", name=name, exact=True).count():
+        if title_on(page, name).count():
             raise meaning(page)
 
 
@@ -250,15 +286,278 @@ def arrive_at(page: Page, *expected: type[S]) -> S:
     """Wait for the first of ``expected`` (or a detour) to show; return its screen object."""
     detours = expected[0].detours
     headings = [screen.heading_on(page) for screen in expected]
-    headings += [page.get_by_role("heading", name=name, exact=True) for name in detours]
+    headings += [title_on(page, name) for name in detours]
     either = headings[0]
     for other in headings[1:]:
         either = either.or_(other)
     either.first.wait_for(timeout=_screen_timeouts.get(page))
-    for screen in expected:
-        if screen.heading_on(page).count():
+    present = [screen for screen in expected if screen.heading_on(page).count()]
+    # A title may also show as a kicker or a breadcrumb on another screen («ВИРТУАЛЬНЫЙ
+    # МЕНЕДЖЕР» above «Вход в Виртуальный менеджер»): a screen whose title is the page's
+    # heading wins, else the first expected.
+    for screen in present:
+        if page.get_by_role("heading", name=words(screen.heading)).count():
             return screen(page)
+    if present:
+        return present[0](page)
     _raise_detour(page, detours)
     heading = page.get_by_role("heading")
     shown = heading.first.inner_text() if heading.count() else page.title()
     raise UnexpectedScreen(f"expected {' or '.join(s.heading for s in expected)!r}, got {shown!r}")
+
+
+# -- tolerant primitives ------------------------------------------------------------------
+#
+# Real cabinets are legacy server-rendered pages (titles in bold cells, labels in the
+# neighbouring cell, links and <input type=button> as buttons, no ARIA) or single-page
+# apps (custom drop-downs, toasts without roles, JavaScript downloads). These find what a
+# person reads by its words, whatever element carries them.
+
+Scope = Page | Frame | Locator
+
+# Elements a title is written in; one holding a link or a button is a control's place
+# (a menu item, a cell with a link), never a screen's title.
+# The site's own header (a brand, the product's name) is chrome: only a heading there is
+# a title.
+_TITLE = (
+    "h1, h2, h3, h4, h5, h6, :is(b, strong, th, td, caption, legend, p, div, span, font, "
+    "center, em, li, dt, dd):not(header *, [role=banner] *)"
+)
+_IN_CONTROL = "a, button, input[type=button], input[type=submit]"
+# What a person types into or chooses in (a custom drop-down's opener is found beside).
+_INPUT = (
+    "input:not([type=hidden]):not([type=button]):not([type=submit]):not([type=reset]), "
+    "select, textarea, [role=combobox], [role=listbox], [role=textbox]"
+)
+_INPUT_X = (
+    "self::input[not(@type='hidden' or @type='button' or @type='submit')] or self::select "
+    "or self::textarea or @role='combobox' or @role='listbox' or @role='textbox'"
+)
+# A caption written beside its field: in the cell before it, or just before it.
+_CAPTION = "td, th, span, div, p, b, strong, font, label, dt, legend"
+_BESIDE = f"xpath=following-sibling::*[1][{_INPUT_X}] | following-sibling::*[1]//*[{_INPUT_X}]"
+MONTHS = (
+    "Январь", "Февраль", "Март", "Апрель", "Май", "Июнь",
+    "Июль", "Август", "Сентябрь", "Октябрь", "Ноябрь", "Декабрь",
+)  # fmt: skip
+
+
+def fold(text: str) -> str:
+    """``text`` as compared: case, «ё», white space and a trailing «:» or «*» aside."""
+    return " ".join(text.casefold().replace("ё", "е").split()).rstrip(":* ").rstrip()
+
+
+def words(text: str, *, whole: bool = True) -> re.Pattern[str]:
+    """A pattern Playwright matches as ``fold`` compares: the whole text, or within it.
+    It keeps the text's own letters, so an error can name what was looked for."""
+    parts = []
+    for char in " ".join(text.split()).rstrip(":* ").rstrip():
+        if char in "еёЕЁ":
+            parts.append("[её]")
+        elif char.isspace():
+            parts.append(r"\s+")
+        elif char == "/":  # Playwright writes the pattern between slashes
+            parts.append(r"\/")
+        else:
+            parts.append(re.escape(char))
+    body = "".join(parts)
+    return re.compile(rf"^\s*{body}[\s:*]*$" if whole else body, re.IGNORECASE)
+
+
+def title_on(scope: Scope, title: str) -> Locator:
+    """Where ``title`` shows as a whole text (a heading, a bold cell, plain text), never
+    as a link, a button or a label."""
+    found = scope.locator(_TITLE, has_text=words(title))
+    found = found.filter(has_not=scope.locator(_IN_CONTROL))
+    return found.filter(visible=True).first.describe(f"the title «{title}»")
+
+
+def control_on(scope: Scope, name: str) -> Locator:
+    """The control a person clicks by ``name``: a button, a link, ``<input type=button>``,
+    an image or icon by its alt or title, ``role=button``, a tab or a menu item."""
+    named = words(name)
+    found = scope.get_by_role("button", name=named)
+    for role in ("link", "tab", "menuitem", "menuitemradio", "treeitem"):
+        found = found.or_(scope.get_by_role(role, name=named))
+    found = found.or_(scope.get_by_alt_text(named)).or_(scope.get_by_title(named))
+    # A link without href, a cell that reacts to clicks: no role, only their text.
+    found = found.or_(scope.locator("a, [onclick]", has_text=named))
+    return found.filter(visible=True).first.describe(f"the control «{name}»")
+
+
+def field_on(scope: Scope, label: str) -> Locator:
+    """The field a person fills by ``label``: its <label>, the text beside it (the
+    preceding cell or element), its placeholder or its aria name."""
+    named = words(label)
+    captions = scope.locator(_CAPTION, has_text=named)
+    found = scope.get_by_label(named).or_(scope.get_by_placeholder(named))
+    found = found.or_(captions.locator(_BESIDE))
+    found = found.or_(captions.locator("xpath=parent::td/following-sibling::td[1]").locator(_INPUT))
+    found = found.or_(captions.locator(_INPUT))  # «Номер: <input>» in one cell
+    return found.filter(visible=True).first.describe(f"the field «{label}»")
+
+
+def opener_on(scope: Scope, label: str) -> Locator:
+    """A choice by ``label``: its field, else what is written just after the caption
+    (a custom drop-down's opener)."""
+    beside = scope.locator(_CAPTION, has_text=words(label)).locator("xpath=following-sibling::*[1]")
+    field = field_on(scope, label)
+    return field if field.count() else beside.filter(visible=True).first
+
+
+def offered(choice: Locator) -> list[str]:
+    """The texts a choice offers: a native select's options, a custom drop-down's items."""
+    if _tag(choice) == "select":
+        return [_squeeze(t) for t in choice.locator("option").all_inner_texts()]
+    items = _items_of(choice)
+    texts = [_squeeze(t) for t in items.all_inner_texts()]
+    choice.page.keyboard.press("Escape")
+    return texts
+
+
+def choose_on(choice: Locator, text: str) -> bool:
+    """Choose ``text`` (compared as ``fold`` does) in a native select, an ARIA
+    combobox/listbox or a custom drop-down; False when it is not offered."""
+    if _tag(choice) == "select":
+        texts = [fold(t) for t in choice.locator("option").all_inner_texts()]
+        if fold(text) not in texts:
+            return False
+        choice.select_option(index=texts.index(fold(text)))
+        return True
+    items = _items_of(choice)
+    wanted = items.filter(has_text=words(text))
+    if not wanted.count():
+        choice.page.keyboard.press("Escape")
+        return False
+    wanted.last.click()
+    return True
+
+
+def _items_of(opener: Locator) -> Locator:
+    """Open a drop-down; its items as they show (the list may sit anywhere in the page)."""
+    page = opener.page
+    listbox_id = opener.get_attribute("aria-controls")
+    opener.click()
+    if listbox_id:
+        items = page.locator(f"[id='{listbox_id}']").locator("[role=option], li")
+    else:
+        items = page.locator("[role=option], [role=listbox] li, ul li, ol li")
+    items = items.filter(visible=True)
+    items.first.wait_for()
+    return items
+
+
+def _tag(element: Locator) -> str:
+    return str(element.evaluate("e => e.tagName.toLowerCase()"))
+
+
+def text_on(scope: Scope, texts: Sequence[str]) -> Locator | None:
+    """Where any of ``texts`` shows (each within a longer text too); None for none."""
+    found: Locator | None = None
+    for text in texts:
+        one = scope.get_by_text(words(text, whole=False))
+        found = one if found is None else found.or_(one)
+    return None if found is None else found.filter(visible=True)
+
+
+def month_text(period: Period) -> str:
+    """A month as cabinets write it: «Октябрь 2026»."""
+    return f"{MONTHS[period.month - 1]} {period.year}"
+
+
+def month_of(text: str) -> Period | None:
+    """The month a text like «Октябрь 2026» names, or None."""
+    match = re.fullmatch(r"(\w+)\s+(\d{4})(?:\s*г\.?)?", fold(text))
+    folded = [fold(m) for m in MONTHS]
+    if not match or match[1] not in folded:
+        return None
+    return Period(year=int(match[2]), month=folded.index(match[1]) + 1)
+
+
+def table_on(page: Page, headers: Sequence[str]) -> Locator:
+    """The innermost table with every one of ``headers`` in a header cell or in its first
+    row, in the page or in one of its frames; of several, the first with rows below its
+    headers (legacy pages draw the headers as a table of their own)."""
+    frames = [page.main_frame, *[f for f in page.frames if f != page.main_frame]]
+    chosen: Locator | None = None
+    for frame in frames:
+        table = frame.locator("table:not(:has(table))")
+        for header in headers:
+            table = table.filter(has=frame.locator("th, td", has_text=words(header)))
+        if chosen is None:
+            chosen = table.first
+        tables = table.all()
+        for one in tables:
+            if one.locator("tr").count() > 1:
+                return one
+        if tables:
+            return tables[0]
+    assert chosen is not None
+    return chosen
+
+
+def rows_of(table: Locator) -> list[tuple[dict[str, str], Locator]]:
+    """Each body row of ``table`` as {header: cell text}, with the row. The headers are
+    the <th> row, else the first row."""
+    cells = table.evaluate(
+        """t => Array.from(t.rows).map(r => Array.from(r.cells).map(
+            c => [c.tagName === 'TH', c.innerText.replace(/\\s+/g, ' ').trim()]))"""
+    )
+    rows = table.locator("xpath=./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    head = next((i for i, row in enumerate(cells) if row and all(th for th, _ in row)), 0)
+    headers = [text for _, text in cells[head]] if cells else []
+    return [
+        (dict(zip(headers, (text for _, text in row), strict=False)), rows.nth(i))
+        for i, row in enumerate(cells)
+        if i != head and row
+    ]
+
+
+def all_rows(
+    page: Page, headers: Sequence[str], next_page: str | None = None, pages: int = 100
+) -> list[tuple[dict[str, str], Locator]]:
+    """The rows of the table with ``headers`` on every page, turned with the control
+    named ``next_page`` until it is gone or disabled. A row's locator is good until the
+    next page shows."""
+    found: list[tuple[dict[str, str], Locator]] = []
+    for _ in range(pages):
+        table = table_on(page, headers)
+        table.wait_for()
+        rows = rows_of(table)
+        found += rows
+        if next_page is None:
+            break
+        turn = control_on(page, next_page)
+        if (
+            not turn.count()
+            or not turn.is_enabled()
+            or turn.get_attribute("aria-disabled") == "true"
+        ):
+            break
+        before = table.text_content() or ""
+        turn.click()
+        expect(table_on(page, headers)).not_to_have_text(before)
+    return found
+
+
+def file_from(page: Page, action: Callable[[], None]) -> Fetched:
+    """Run ``action`` and take the file it gives: a response with Content-Disposition, a
+    JavaScript (Blob) download or a new tab that downloads."""
+    tabs: list[Page] = []
+
+    def opened(tab: Page) -> None:
+        tabs.append(tab)
+
+    page.context.on("page", opened)
+    try:
+        with page.expect_download() as started:
+            action()
+    except PlaywrightTimeout:
+        if not tabs:
+            raise
+        with tabs[-1].expect_download() as started:
+            pass
+    finally:
+        page.context.remove_listener("page", opened)
+    download = started.value
+    return Fetched(download.path().read_bytes(), download.suggested_filename, download.url)

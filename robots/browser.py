@@ -21,6 +21,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 _CHROMIUM_ARGS = ["--disable-gpu", "--disable-quic"]  # TOOLCHAIN.md: Debian's chromium
 # Network failures Chromium reports instead of a page: the cabinet is not reachable.
 _NETWORK_ERRORS = ("net::ERR_", "NS_ERROR_", "Connection refused")
+# A page that did not load in time (rather than a control that did not show on it).
+_NAVIGATION = ("Page.goto:", "waiting for navigation", "Page.reload:", "wait_for_load_state")
 
 
 class BrowserSession:
@@ -237,6 +240,8 @@ def translated_errors() -> Iterator[None]:
     try:
         yield
     except PlaywrightTimeout as exc:
+        if any(marker in str(exc) for marker in _NAVIGATION):
+            raise CabinetUnavailable(f"the cabinet did not answer: {_first_line(exc)}") from None
         raise UnexpectedScreen(f"the cabinet did not show {_awaited(exc)}") from None
     except PlaywrightError as exc:
         message = _first_line(exc)
@@ -246,12 +251,33 @@ def translated_errors() -> Iterator[None]:
 
 
 def _awaited(exc: Exception) -> str:
-    """What a timed-out action waited for, from Playwright's call log."""
+    """What a timed-out action waited for, from Playwright's call log: by the words the
+    page objects looked for (``page_objects.base``), else the locator as Playwright says."""
     for line in str(exc).splitlines():
         line = line.strip(" -")
         if line.startswith("waiting for "):
-            return line.removeprefix("waiting for ") + f" ({_first_line(exc)})"
+            awaited = line.removeprefix("waiting for ")
+            return f"{_by_words(awaited) or awaited} ({_first_line(exc)})"
     return f"what was expected ({_first_line(exc)})"
+
+
+# The patterns ``page_objects.base.words`` makes, as Playwright's call log prints them.
+_WORDS = re.compile(r're\.compile\(r"\^\\s\*(.+?)\[\\s:\*\]\*\$"')
+
+
+def _by_words(awaited: str) -> str | None:
+    """«the control «далее»» for a locator of ``page_objects.base``, else None."""
+    match = _WORDS.search(awaited)
+    if not match:
+        return None
+    text = match[1].replace("[её]", "е").replace(r"\s+", " ").replace("\\", "")
+    if awaited.startswith('get_by_role("button"'):
+        kind = "the control"
+    elif awaited.startswith("get_by_label"):
+        kind = "the field"
+    else:
+        kind = "the text"
+    return f"{kind} «{text}»"
 
 
 def _first_line(exc: Exception) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from page_objects.a1.common import Menu
-from page_objects.base import Controls
+from page_objects.base import MONTHS, Controls, month_text
 from robots.domain import Period
 from robots.errors import OrderRefused
 
@@ -24,10 +24,8 @@ class InvoicesPage(Menu):
         return self.form_controls(fields=["Период"], buttons=["Отправить счет"])
 
     def send(self, period: Period) -> str:
-        select = self.field("Период")
-        if str(period) not in {value for value, _ in self.options(select)}:
+        if not self.pick("Период", month_text(period)):
             raise OrderRefused(f"the A1 cabinet offers no invoice for {period}")
-        select.select_option(value=str(period))
         self.press("Отправить счет")
         return self.settle()
 
@@ -49,11 +47,10 @@ class DetailsPage(Menu):
         return {"a subscriber's checkbox": tick} | self.form_controls(buttons=["Продолжить"])
 
     def _period(self, period: Period) -> None:
-        year = self.field("Год")
-        if str(period.year) not in {value for value, _ in self.options(year)}:
+        if not self.pick("Год", str(period.year)):
             raise OrderRefused(f"the A1 cabinet offers call details for three years, not {period}")
-        year.select_option(value=str(period.year))
-        self.field("Месяц").select_option(value=str(period.month))
+        if not self.pick("Месяц", MONTHS[period.month - 1]):
+            raise OrderRefused(f"the A1 cabinet offers no call details for {period}")
 
     def from_list(self, period: Period) -> DetailsPage:
         """The period, «Из списка лицевого счета», «Далее»: the account's list to tick."""

@@ -10,7 +10,7 @@ from typing import ClassVar, TypeVar
 
 from playwright.sync_api import Locator
 
-from page_objects.base import Controls, Fetched
+from page_objects.base import MONTHS, Controls, Fetched, month_text
 from page_objects.kcell.common import Menu
 from robots.domain import DocumentFormat, Period
 from robots.errors import OrderRefused
@@ -73,11 +73,10 @@ class WorkActForm(DocumentForm):
             raise OrderRefused(f"Kcell gives work acts as PDF or Excel (xlsx), not {fmt}")
         self.search_by_account()
         self.field("Лицевой счет").fill(account)
-        year = self.field("Год")
-        if str(period.year) not in {value for value, _ in self.options(year)}:
+        if not self.pick("Год", str(period.year)):
             raise OrderRefused(f"the Kcell cabinet offers no work acts for {period.year}")
-        year.select_option(value=str(period.year))
-        self.field("Месяц").select_option(value=str(period.month))
+        if not self.pick("Месяц", MONTHS[period.month - 1]):
+            raise OrderRefused(f"the Kcell cabinet offers no work acts for {period}")
         return self.fetch(self.buttons[fmt], "work act")
 
 
@@ -92,10 +91,8 @@ class RegisterForm(DocumentForm):
 
     def download(self, period: Period) -> Fetched:
         for label in ("Начало периода", "Конец периода"):
-            select = self.field(label)
-            if str(period) not in {value for value, _ in self.options(select)}:
+            if not self.pick(label, month_text(period)):
                 raise OrderRefused(f"the Kcell cabinet offers no invoice register for {period}")
-            select.select_option(value=str(period))
         return self.fetch("Запросить", "invoice register")
 
 

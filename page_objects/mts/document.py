@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from page_objects.base import Controls, Screen
+from page_objects.base import Controls, Screen, choose_on, field_on, month_text, offered
 from robots.domain import DocumentFormat, Period
 from robots.errors import OrderRefused, ParseError
 
@@ -45,13 +45,10 @@ class DocumentDialog:
 
     def invoice(self, period: Period, email: str) -> None:
         """Fill in a closed-period invoice (PDF is the only format MTS offers for it)."""
-        period_select = self.root.get_by_label("Период", exact=True)
-        offered = period_select.locator("option")  # <option> has no queryable role
-        values = [offered.nth(i).get_attribute("value") for i in range(offered.count())]
-        if str(period) not in values:
-            shown = ", ".join(v for v in values if v)
+        period_choice = field_on(self.root, "Период")
+        if not choose_on(period_choice, month_text(period)):
+            shown = ", ".join(t for t in offered(period_choice) if t)
             raise OrderRefused(f"MTS offers no invoice for {period} (closed periods: {shown})")
-        period_select.select_option(value=str(period))
         self._common(email, DocumentFormat.PDF)
 
     def call_details(self, start: dt.date, end: dt.date, email: str, fmt: DocumentFormat) -> None:

@@ -13,13 +13,14 @@ from typing import ClassVar
 
 from playwright.sync_api import Locator
 
-from page_objects.base import Controls
+from page_objects.base import Controls, title_on
 from page_objects.mts.common import MtsScreen
 from page_objects.mts.document import DocumentDialog
 from robots.errors import ParseError
 
 _ACCOUNT = re.compile(r"Лицевой счет\s+(\S+)")
 _COUNT = re.compile(r"Текущая выборка \((\d+)\)")
+_CAPTION = re.compile(r"^\s*Текущая выборка(\s*\(\d+\).*)?$")
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class VirtualManager(MtsScreen):
 
     def clear_selection(self) -> None:
         self.selection_zone.get_by_role("button", name="Очистить выборку").click()
-        self.expect(self.selection_zone.get_by_role("heading", name="Текущая выборка", exact=True))
+        self.expect(title_on(self.selection_zone, "Текущая выборка"))
 
     def select_account(self, account: str) -> list[SelectedNumber]:
         """Drag the personal account into «Текущая выборка»; its numbers."""
@@ -87,12 +88,13 @@ class VirtualManager(MtsScreen):
         return self.selected()
 
     def selected_count(self) -> int:
-        heading = self.selection_zone.get_by_role("heading").first.inner_text()
-        match = _COUNT.search(heading)
+        match = _COUNT.search(self.summary())
         return int(match[1]) if match else 0
 
     def summary(self) -> str:
-        return " ".join(self.selection_zone.get_by_role("heading").first.inner_text().split())
+        # «Текущая выборка (N): ...», as a heading or as plain text.
+        caption = self.selection_zone.get_by_text(_CAPTION).first
+        return " ".join(caption.inner_text().split()) if caption.count() else ""
 
     def selected(self) -> list[SelectedNumber]:
         """The selection's table, read by its column headers."""
@@ -116,4 +118,4 @@ class VirtualManager(MtsScreen):
     def _await_change(self, before: int) -> None:
         """Wait until the selection's count is no longer ``before`` (the drop was taken)."""
         other = re.compile(rf"Текущая выборка \((?!{before}\))\d+\)")
-        self.expect(self.selection_zone.get_by_role("heading", name=other))
+        self.expect(self.selection_zone.get_by_text(other).first)

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from playwright.sync_api import Locator
 
-from page_objects.base import Controls, Detour, Screen, detours
+from page_objects.base import Controls, Detour, Screen, detours, month_of, month_text
 from robots.domain import Period
 from robots.errors import (
     OrderRefused,
@@ -40,19 +40,21 @@ class SipScreen(Screen):
         return self.menu.get_by_role("link", name=name, exact=True)
 
 
-def choose_option(screen: SipScreen, label: str, value: str, what: str) -> None:
-    """Select ``value`` in the select labelled ``label``; OrderRefused if not offered."""
-    select = screen.field(label)
-    offered = screen.options(select)
-    if value not in {v for v, _ in offered}:
-        shown = ", ".join(text for _, text in offered) or "nothing"
-        raise OrderRefused(f"the SIP cabinet does not offer {what} {value} (it offers: {shown})")
-    select.select_option(value=value)
+def choose_option(screen: SipScreen, label: str, text: str, what: str) -> None:
+    """Choose ``text`` (as the cabinet shows it) in ``label``; OrderRefused if not offered."""
+    if not screen.pick(label, text):
+        shown = ", ".join(t for t in screen.offered(label) if t) or "nothing"
+        raise OrderRefused(f"the SIP cabinet does not offer {what} {text} (it offers: {shown})")
+
+
+def choose_month(screen: SipScreen, label: str, period: Period, what: str) -> None:
+    """Choose ``period``, shown as «Июнь 2020»."""
+    choose_option(screen, label, month_text(period), what)
 
 
 def periods_in(screen: SipScreen, label: str) -> list[Period]:
-    """The months a period select offers (values are ``YYYY-MM``)."""
-    return [Period.parse(value) for value, _ in screen.options(screen.field(label)) if value]
+    """The months a period choice offers («Июнь 2020»)."""
+    return [p for text in screen.offered(label) if (p := month_of(text))]
 
 
 class AccountChoice(SipScreen):
@@ -63,7 +65,7 @@ class AccountChoice(SipScreen):
 
     def accounts(self) -> list[str]:
         self.refuse_if_alerted()
-        return [value for value, _ in self.options(self.field(ACCOUNT_LABEL)) if value]
+        return [text for text in self.offered(ACCOUNT_LABEL) if text.strip(" -").isdigit()]
 
     def choose_account(self, account: str) -> None:
         """Select ``account``; OrderRefused if the service is closed or the account unknown."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from page_objects.base import Controls
-from page_objects.sip.common import SipScreen, choose_option, periods_in
+from page_objects.sip.common import SipScreen, choose_month, choose_option, periods_in
 from robots.domain import DocumentFormat, Period
 from robots.errors import OrderRefused, ParseError
 
@@ -48,9 +48,8 @@ class DetailsPeriodStep(SipScreen):
     def choose(self, period: Period, fmt: DocumentFormat) -> DetailsSubscribersStep:
         if fmt not in DETAIL_TYPES:
             raise OrderRefused(f"the SIP cabinet sends call details as PDF or XLSX, not {fmt}")
-        choose_option(self, PERIOD_LABEL, str(period), "the period")
-        type_select = self.field(TYPE_LABEL)
-        type_select.select_option(label=DETAIL_TYPES[fmt])
+        choose_month(self, PERIOD_LABEL, period, "the period")
+        choose_option(self, TYPE_LABEL, DETAIL_TYPES[fmt], "the details type")
         self.press("Далее")
         step = DetailsSubscribersStep.arrive(self.page)
         step.button(SUBMIT).or_(self.page.get_by_role("alert")).first.wait_for()

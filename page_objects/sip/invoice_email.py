@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from page_objects.base import Controls
-from page_objects.sip.common import AccountChoice, SipScreen, choose_option, periods_in
+from page_objects.sip.common import AccountChoice, SipScreen, choose_month, periods_in
 from robots.domain import Period
 
 PERIOD_LABEL = "Выберите период счета"
@@ -42,6 +42,6 @@ class InvoiceEmailPeriodStep(SipScreen):
 
     def order(self, period: Period) -> str:
         """Order the invoice for ``period``; the cabinet's confirmation."""
-        choose_option(self, PERIOD_LABEL, str(period), "the period")
+        choose_month(self, PERIOD_LABEL, period, "the period")
         self.press("Далее")
         return self.settle()

@@ -16,7 +16,7 @@ from page_objects.sip.common import (
     ACCOUNT_LABEL,
     AccountChoice,
     SipScreen,
-    choose_option,
+    choose_month,
     periods_in,
 )
 from robots.domain import DocumentFormat, Period
@@ -45,7 +45,7 @@ class InvoiceLinkForm(AccountChoice):
         if fmt not in FORMAT_LABELS:
             raise OrderRefused(f"the SIP cabinet offers invoices as PDF or XLS, not {fmt}")
         self.choose_account(account)
-        choose_option(self, MONTH_LABEL, str(period), "the month")
+        choose_month(self, MONTH_LABEL, period, "the month")
         self.page.get_by_role("radio", name=FORMAT_LABELS[fmt], exact=True).check()
         self.press("Далее")
         job = arrive_at(self.page, InvoiceLinkJob)

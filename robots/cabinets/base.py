@@ -18,7 +18,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 
 from config.models import CabinetSettings, RobotConfig
 from page_objects.base import Fetched
-from robots.browser import BrowserSession
+from robots.browser import BrowserSession, translated_errors
 from robots.cabinets.walk import ScreenCheck, Stop, Timeouts, walk_stops
 from robots.domain import (
     Account,
@@ -33,18 +33,18 @@ from robots.domain import (
 )
 from robots.downloads import DownloadedFile
 from robots.errors import (
-    CabinetMaintenance,
-    CabinetUnavailable,
     ConfigurationError,
     OrderRefused,
+    Retry,
     SessionExpired,
+    retry_of,
 )
 from robots.secrets import cabinet_password
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-ATTEMPTS = 3  # tries of an operation meeting 5xx pages or an unreachable cabinet
+ATTEMPTS = 3  # tries of an operation meeting the cabinet's error pages (5xx)
 # How long an e-mailed document may take where the manual says nothing: operators send
 # re-ordered documents within minutes, a working day is the most a person would wait.
 USUAL_DELIVERY = dt.timedelta(days=1)
@@ -71,8 +71,9 @@ class DeliverySetting:
 
 
 def _transient(exc: BaseException) -> bool:
-    # A maintenance page lasts hours: retrying in seconds only hammers the cabinet.
-    return isinstance(exc, CabinetUnavailable) and not isinstance(exc, CabinetMaintenance)
+    # Only what the error class says is worth a second try within the attempt; the rest
+    # is the flow's to retry (a cabinet that cannot be reached) or nobody's.
+    return retry_of(exc) is Retry.IN_ATTEMPT
 
 
 class CabinetRobot(ABC):
@@ -230,6 +231,10 @@ class CabinetRobot(ABC):
     def _attempt(self, operation: Callable[[], T], account: str | None = None) -> T:
         """Run ``operation``: transient failures retried, a lost session logged into again.
 
+        Playwright's errors are translated here, inside the attempt, so the caller gets
+        the robot's error for this one operation (a control not found is
+        UnexpectedScreen naming it) while the browser session stays usable for the next.
+
         An operation starts from the cabinet's start page, so repeating it is safe; an
         e-mail order repeated after a failure at worst sends the file twice, and the
         collector drops the duplicate. ``account``: the one the operation concerns, for
@@ -249,9 +254,11 @@ class CabinetRobot(ABC):
         for attempt in retrying:
             with attempt:
                 try:
-                    return operation()
+                    with translated_errors():
+                        return operation()
                 except SessionExpired as exc:
                     log.info("%s: %s; logging in again", self.named(account), exc)
                     self.session.forget_login()
-                    return operation()
+                    with translated_errors():
+                        return operation()
         raise AssertionError("unreachable: tenacity re-raises the last error")

@@ -240,6 +240,14 @@ class OrderBook:
             row = self._row(s, key)
             row.state, row.reason, row.evidence = ItemState.FAILED, reason, evidence
 
+    def unconfirmed(
+        self, key: tuple[str, str, str, str], reason: str, evidence: str | None
+    ) -> None:
+        """The cabinet neither confirmed nor refused the order: left for a person."""
+        with self._session() as s:
+            row = self._row(s, key)
+            row.state, row.reason, row.evidence = ItemState.UNCONFIRMED, reason, evidence
+
     def missing(self, key: tuple[str, str, str, str]) -> None:
         with self._session() as s:
             row = self._row(s, key)

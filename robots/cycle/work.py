@@ -15,7 +15,13 @@ from robots.cabinets import CabinetRobot, OrderRequest, open_robot
 from robots.cycle.book import Item, ItemState, OrderBook
 from robots.domain import DocumentFormat, DocumentKind, Period, Via
 from robots.downloads import deliver_downloads
-from robots.errors import DocumentNotReady, OrderRefused, RobotError, UnexpectedScreen
+from robots.errors import (
+    DocumentNotReady,
+    OrderRefused,
+    OrderUnconfirmed,
+    RobotError,
+    UnexpectedScreen,
+)
 from robots.recognition.evidence import Order
 
 log = logging.getLogger(__name__)
@@ -23,7 +29,9 @@ log = logging.getLogger(__name__)
 REORDERS = 1  # a document that did not come by its deadline is ordered once more
 # Errors that concern one document: the cabinet goes on with the next one. Anything
 # else (login refused, cabinet down, a person needed) ends the cabinet's session.
-_ONE_DOCUMENT = (OrderRefused, UnexpectedScreen, DocumentNotReady)
+_ONE_DOCUMENT = (OrderRefused, UnexpectedScreen, DocumentNotReady, OrderUnconfirmed)
+# What a person looks at: the screen the robot did not expect, or did not understand.
+_WITH_EVIDENCE = (UnexpectedScreen, OrderUnconfirmed)
 
 
 def to_order(items: list[Item], today: dt.date, now: dt.datetime, first_round: bool) -> list[Item]:
@@ -96,9 +104,12 @@ def work_cabinet(
                     work.ordered.append(what)
             except _ONE_DOCUMENT as exc:
                 evidence = None
-                if isinstance(exc, UnexpectedScreen):
+                if isinstance(exc, _WITH_EVIDENCE):
                     evidence = str(robot.session.keep_evidence(evidence_dir(config, cabinet)))
-                book.failed(item.key, describe(exc), evidence)
+                if isinstance(exc, OrderUnconfirmed):  # placed or not: a person checks
+                    book.unconfirmed(item.key, describe(exc), evidence)
+                else:
+                    book.failed(item.key, describe(exc), evidence)
                 work.failed.append(f"{what}: {exc}")
                 log.warning(
                     "%s %s %s %s: %s", cabinet.name, item.account, item.kind, item.period, exc
@@ -131,6 +142,8 @@ def _download(config: RobotConfig, robot: CabinetRobot, item: Item, book: OrderB
     before = book.placing(item.key)
     try:
         placed = robot.order(request)
+    except OrderUnconfirmed:
+        raise  # stays unconfirmed: the cabinet may have taken it
     except RobotError:
         book.restore(item.key, before)  # refused, or failed as the robot saw: as before
         raise
@@ -142,11 +155,13 @@ def describe(exc: RobotError) -> str:
     """A failure as the matrix shows it: what kind of failure, then the message."""
     kinds = {
         "OrderRefused": "refused",
+        "OrderUnconfirmed": "unconfirmed",
         "CredentialsError": "login refused",
         "InteractionRequired": "needs an SMS code",
         "HumanActionRequired": "needs a person",
         "CabinetMaintenance": "maintenance",
         "CabinetUnavailable": "unavailable",
+        "CabinetServerError": "unavailable",
         "UnexpectedScreen": "screen changed",
         "ParseError": "unreadable",
         "ConfigurationError": "configuration",

@@ -18,7 +18,10 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from config.loader import load_config
-from robots.cabinets import OrderRequest
+from robots.cabinets import OrderRequest, find_cabinet
+from robots.cycle.book import ItemState, opened_book
+from robots.cycle.plan import plan_period
+from robots.cycle.work import work_cabinet
 from robots.domain import DocumentKind, Period
 from robots.errors import CabinetMaintenance, OrderRefused, UnexpectedScreen
 from robots.inventory import load_subscribers
@@ -246,3 +249,29 @@ def test_the_subscriber_list_feeds_the_inventory(sandbox: Sandbox, driver: Drive
     ).items()
     saved = load_subscribers(load_config(sandbox.config_path))
     assert {s.number for s in saved} == {s["number"] for s in listed}
+
+
+def test_a_renamed_control_fails_its_document_only_and_the_others_are_delivered(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CABINET_ROBOT_BROWSER__TIMEOUT_S", "3")  # fail fast: it will not come
+    sandbox.cabinet("sip").set_markup("rename=Сформировать детализацию=>Заказать")
+    settings = load_config(sandbox.config_path)
+    cabinet = find_cabinet(settings, CABINET)
+    with opened_book(settings.state.ledger_url) as book:
+        book.expect(plan_period(settings, LAST_MONTH, TODAY, [cabinet]))
+        items = book.items(str(LAST_MONTH), {CABINET})
+        # The changed screen first: what comes after it must still be done.
+        items.sort(key=lambda item: item.kind != DocumentKind.CALL_DETAILS)
+        assert {i.kind for i in items} >= {DocumentKind.CALL_DETAILS, DocumentKind.INVOICE}
+        work = work_cabinet(settings, cabinet, items, book)
+        after = {(i.account, i.kind): i for i in book.items(str(LAST_MONTH), {CABINET})}
+    details = [i for (_, kind), i in after.items() if kind == DocumentKind.CALL_DETAILS]
+    assert details and all(i.state is ItemState.FAILED for i in details)
+    for item in details:
+        assert item.reason and "«Сформировать детализацию»" in item.reason
+        assert item.evidence and (Path(item.evidence) / "screenshot.png").exists()
+        assert (Path(item.evidence) / "trace.zip").exists()
+    invoices = [i for (_, kind), i in after.items() if kind == DocumentKind.INVOICE]
+    assert invoices and all(i.state is ItemState.DELIVERED for i in invoices)
+    assert len(work.failed) == len(details) and work.downloaded

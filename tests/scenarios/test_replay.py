@@ -109,7 +109,7 @@ def test_a_broken_locator_fails_the_replay_naming_it(
     result = replay(DETAILS, tmp_path)
 
     assert not result.passed
-    assert 'get_by_role("button", name="Сформировать детализацию звонков"' in result.message
+    assert "the control «Сформировать детализацию звонков»" in result.message
     assert result.screen and "«Детализация на E-mail»" in result.screen
     assert result.evidence and (result.evidence / "trace.zip").stat().st_size > 0
     report = result.report()

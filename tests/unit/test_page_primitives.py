@@ -1,0 +1,216 @@
+"""The tolerant primitives of ``page_objects.base`` against the markup real cabinets have:
+legacy tables without ARIA, links and ``<input type=button>`` as buttons, labels in the
+neighbouring cell, opaque option values, custom drop-downs, Blob downloads, single-page
+screen changes and paginated tables. Real Chromium, small pages written here.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pytest
+from playwright.sync_api import Page
+
+from page_objects.base import (
+    Screen,
+    all_rows,
+    arrive_at,
+    file_from,
+    fold,
+    month_of,
+    month_text,
+    title_on,
+)
+from robots.domain import Period
+from robots.errors import OrderUnconfirmed
+
+pytestmark = pytest.mark.integration
+
+LEGACY = """
+<table width="100%"><tr><td class="t"><b>ВЫБЕРИТЕ АДРЕС ДОСТАВКИ:</b></td></tr>
+<tr><td><table>
+  <tr><td>Введите адрес e-mail для доставки счетов:</td><td><input name="a1"></td></tr>
+  <tr><td><font>Период *</font></td>
+      <td><select name="p"><option value="8812">Июнь 2020</option>
+          <option value="8813">Июль 2020</option></select></td></tr>
+</table></td></tr></table>
+<a href="#" onclick="document.body.dataset.pressed='link'">Далее</a>
+<input type="button" value="В меню" onclick="document.body.dataset.pressed='input'">
+<img src="data:," alt="Изменить" title="Изменить" width="10" height="10"
+     onclick="document.body.dataset.pressed='icon'">
+"""
+
+
+class Chosen(Screen):
+    heading: ClassVar[str] = "Выберите адрес доставки"
+
+
+class Other(Screen):
+    heading: ClassVar[str] = "Текущий адрес"
+
+
+def test_a_title_in_a_bold_cell_is_the_screen_folded(page: Page) -> None:
+    page.set_content(LEGACY)
+    assert Chosen(page).is_here()  # «ВЫБЕРИТЕ АДРЕС ДОСТАВКИ:» as «Выберите адрес доставки»
+    assert not Other(page).is_here()
+    assert isinstance(arrive_at(page, Other, Chosen), Chosen)
+    assert fold(" Ёлка  ПЕРИОД*: ") == "елка период"
+    page.set_content("<table><tr><td><b>Изменение способа/адреса доставки</b></td></tr></table>")
+    assert title_on(page, "Изменение способа/адреса доставки").count() == 1
+
+
+def test_a_link_an_input_button_and_an_icon_are_pressed_by_name(page: Page) -> None:
+    page.set_content(LEGACY)
+    screen = Chosen(page)
+    for name, pressed in [("Далее", "link"), ("В меню", "input"), ("Изменить", "icon")]:
+        screen.button(name).click()
+        assert page.locator("body").get_attribute("data-pressed") == pressed
+
+
+def test_a_field_captioned_in_the_neighbouring_cell(page: Page) -> None:
+    page.set_content(LEGACY)
+    Chosen(page).field("Введите адрес e-mail для доставки счетов:").fill("a@example.com")
+    assert page.locator("[name=a1]").input_value() == "a@example.com"
+
+
+def test_an_option_by_its_text_whatever_its_value(page: Page) -> None:
+    page.set_content(LEGACY)
+    screen = Chosen(page)
+    assert screen.offered("Период") == ["Июнь 2020", "Июль 2020"]
+    assert screen.pick("Период", "июль 2020")
+    assert page.locator("[name=p]").input_value() == "8813"
+    assert not screen.pick("Период", "Август 2020")
+    assert month_text(Period(year=2020, month=7)) == "Июль 2020" and month_of(
+        "Июль 2020"
+    ) == Period(year=2020, month=7)
+
+
+CUSTOM = """
+<h2>Счета</h2>
+<div class="row"><span>ПЕРИОД*</span>
+  <div class="dd" tabindex="0" onclick="document.querySelector('.menu').hidden = false">
+    Выберите период</div></div>
+<ul class="menu" hidden>
+  <li onclick="pick(this)">Январь 2026</li><li onclick="pick(this)">Февраль 2026</li>
+</ul>
+<script>
+function pick(li) {
+  document.querySelector('.dd').textContent = li.textContent;
+  document.querySelector('.menu').hidden = true;
+}
+</script>
+"""
+
+
+def test_a_custom_drop_down_is_opened_and_its_item_clicked(page: Page) -> None:
+    page.set_content(CUSTOM)
+    screen = Chosen(page)
+    assert screen.pick("Период", "Февраль 2026")
+    assert " ".join(page.locator(".dd").inner_text().split()) == "Февраль 2026"
+
+
+SPA = """
+<div id="app"><h3>Вход</h3><button onclick="go()">Войти</button></div>
+<script>
+function go() {
+  setTimeout(() => {
+    document.getElementById('app').innerHTML =
+      '<div class="crumb">ТЕКУЩИЙ АДРЕС</div><div class="toast">Адрес доставки изменен</div>';
+  }, 300);
+}
+</script>
+"""
+
+
+def test_a_single_page_screen_change_and_a_toast_without_a_role(page: Page) -> None:
+    page.set_content(SPA)
+    Chosen(page).button("Войти").click()  # no page load follows
+    landed = arrive_at(page, Other)
+    assert landed.settle(confirmed=["Адрес доставки изменен"]) == "Адрес доставки изменен"
+
+
+def test_neither_confirmation_nor_refusal_is_unconfirmed(page: Page) -> None:
+    page.set_content("<b>Текущий адрес</b><p>Спасибо</p>")
+    page.set_default_timeout(500)
+    with pytest.raises(OrderUnconfirmed, match="neither a confirmation nor a refusal"):
+        Other(page).settle(confirmed=["Заказ принят"], refused=["Ошибка заказа"])
+
+
+BLOB = """
+<h1>Документы</h1>
+<a href="#" onclick="save(); return false">Загрузить в Excel</a>
+<script>
+function save() {
+  setTimeout(() => {
+    const blob = new Blob(['Акт сверки'], {type: 'application/octet-stream'});
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = 'akt.xlsx';
+    document.body.appendChild(a);
+    a.click();
+  }, 100);
+}
+</script>
+"""
+
+
+def test_a_javascript_blob_download_is_the_file(page: Page) -> None:
+    page.set_content(BLOB)
+    screen = Chosen(page)
+    fetched = file_from(page, lambda: screen.button("Загрузить в Excel").click())
+    assert (fetched.name, fetched.data) == ("akt.xlsx", "Акт сверки".encode())
+
+
+PAGED = """
+<div class="grid"><table><tr><td><b>Номер</b></td><td><b>Лицевой счет</b></td></tr></table>
+<table id="t"><tr><td>Номер</td><td>Лицевой счет</td></tr></table></div>
+<a href="#" id="next" onclick="turn(); return false">Следующая</a>
+<script>
+const pages = [[['7701', '1'], ['7702', '1']], [['7703', '2']]];
+let at = 0;
+function show() {
+  const t = document.getElementById('t');
+  while (t.rows.length > 1) t.deleteRow(1);
+  for (const [n, a] of pages[at]) { const r = t.insertRow(); r.insertCell().textContent = n;
+    r.insertCell().textContent = a; }
+  document.getElementById('next').style.display = at + 1 < pages.length ? '' : 'none';
+}
+function turn() { at += 1; setTimeout(show, 100); }
+show();
+</script>
+"""
+
+
+def test_a_table_by_its_header_texts_on_every_page(page: Page) -> None:
+    page.set_content(PAGED)
+    rows = all_rows(page, ["Номер", "Лицевой счет"], next_page="Следующая")
+    assert [cells for cells, _ in rows] == [
+        {"Номер": "7701", "Лицевой счет": "1"},
+        {"Номер": "7702", "Лицевой счет": "1"},
+        {"Номер": "7703", "Лицевой счет": "2"},
+    ]
+
+
+def test_a_table_inside_a_frame_is_found(page: Page) -> None:
+    page.set_content(
+        '<h1>Виртуальный менеджер</h1><iframe srcdoc="<table><tr><th>Абонентский номер</th>'
+        '<th>ФИО</th></tr><tr><td>79161234567</td><td>Иванов</td></tr></table>"></iframe>'
+    )
+    page.frames[-1].wait_for_load_state()
+    assert [c for c, _ in all_rows(page, ["Абонентский номер", "ФИО"])] == [
+        {"Абонентский номер": "79161234567", "ФИО": "Иванов"}
+    ]
+
+
+def test_the_products_name_in_the_site_header_is_not_a_screen(page: Page) -> None:
+    page.set_content(
+        '<header><span class="product">Текущий адрес</span></header>'
+        "<main><h1>Выберите адрес доставки</h1></main>"
+    )
+    assert isinstance(arrive_at(page, Other, Chosen), Chosen)
+    assert not Other(page).is_here()
+
+
+def test_a_title_shown_as_a_kicker_yields_to_the_pages_heading(page: Page) -> None:
+    page.set_content("<div>ТЕКУЩИЙ АДРЕС</div><h1>Выберите адрес доставки</h1>")
+    assert isinstance(arrive_at(page, Other, Chosen), Chosen)
