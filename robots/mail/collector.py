@@ -41,6 +41,7 @@ from robots.errors import TransientError
 from robots.intake import (
     Incoming,
     NumberIndex,
+    cabinet_of_sender,
     cabinet_origin,
     configured_issuers,
     ordered_documents,
@@ -300,14 +301,7 @@ class Collector:
         )
 
     def _cabinet_for(self, sender: str | None) -> CabinetSettings | None:
-        if not sender:
-            return None
-        for cabinet in self._config.cabinets:
-            for pattern in cabinet.mail_from:
-                pattern = pattern.lower()
-                if sender == pattern or (pattern.startswith("@") and sender.endswith(pattern)):
-                    return cabinet
-        return None
+        return cabinet_of_sender(self._config.cabinets, sender)
 
     def _plan(
         self, uid: int, analysis: Analysis, http: httpx.Client, attempts: Callable[[], int]

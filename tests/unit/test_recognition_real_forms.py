@@ -10,7 +10,6 @@ import pathlib
 import openpyxl
 import pytest
 import xlwt
-from fpdf import FPDF
 
 from robots.domain import DocumentKind, Operator, Period
 from robots.recognition import recognise
@@ -23,19 +22,9 @@ from robots.recognition.common import (
 )
 from robots.recognition.sheets import recognise_xls, recognise_xlsx
 from robots.recognition.xml import recognise_xml
+from tests.support.documents import pdf_of
 
-DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 OCTOBER = Period(year=2026, month=10)
-
-
-def pdf_of(lines: list[str]) -> bytes:
-    pdf = FPDF()
-    pdf.add_font("DejaVu", "", DEJAVU)
-    pdf.set_font("DejaVu", size=10)
-    pdf.add_page()
-    for line in lines:
-        pdf.cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
 
 
 def xlsx_of(rows: list[list[object]], sheet: str = "Лист1") -> bytes:

@@ -10,24 +10,17 @@ name no legal entity at all.
 from __future__ import annotations
 
 import pytest
-from fpdf import FPDF
 
 from robots.domain import DocumentKind, Operator, Period
 from robots.recognition import recognise
 from robots.recognition.common import Recognition, UnknownIssuer
+from tests.support.documents import pdf_of as support_pdf_of
 
-DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 OCTOBER = Period(year=2026, month=10)
 
 
 def pdf_of(lines: list[str]) -> bytes:
-    pdf = FPDF()
-    pdf.add_font("DejaVu", "", DEJAVU)
-    pdf.set_font("DejaVu", size=9)
-    pdf.add_page()
-    for line in lines:
-        pdf.cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+    return support_pdf_of(lines, font_size=9)
 
 
 def fields(got: Recognition) -> tuple[object, ...]:
