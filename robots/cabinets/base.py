@@ -33,6 +33,8 @@ from robots.domain import (
 )
 from robots.downloads import DownloadedFile
 from robots.errors import (
+    CabinetServerError,
+    CabinetUnavailable,
     ConfigurationError,
     OrderRefused,
     Retry,
@@ -251,14 +253,19 @@ class CabinetRobot(ABC):
             ),
             reraise=True,
         )
-        for attempt in retrying:
-            with attempt:
-                try:
-                    with translated_errors():
-                        return operation()
-                except SessionExpired as exc:
-                    log.info("%s: %s; logging in again", self.named(account), exc)
-                    self.session.forget_login()
-                    with translated_errors():
-                        return operation()
+        try:
+            for attempt in retrying:
+                with attempt:
+                    try:
+                        with translated_errors():
+                            return operation()
+                    except SessionExpired as exc:
+                        log.info("%s: %s; logging in again", self.named(account), exc)
+                        self.session.forget_login()
+                        with translated_errors():
+                            return operation()
+        except CabinetServerError as exc:
+            # Error pages that outlast the attempt's tries: the cabinet is down for now,
+            # which is the session's retry to decide (later), not this attempt's.
+            raise CabinetUnavailable(f"{exc} (still so after {ATTEMPTS} tries)") from exc
         raise AssertionError("unreachable: tenacity re-raises the last error")

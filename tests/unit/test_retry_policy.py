@@ -33,7 +33,6 @@ def _raising(error: RobotError) -> tuple[list[int], object]:
 @pytest.mark.parametrize(
     ("error", "retried", "tries"),
     [
-        (CabinetServerError("Внутренняя ошибка"), Retry.IN_ATTEMPT, ATTEMPTS),
         (CabinetUnavailable("net::ERR_CONNECTION_REFUSED"), Retry.LATER_SESSION, 1),
         (CabinetMaintenance("Технические работы"), Retry.NEVER, 1),
         (UnexpectedScreen("no control «Далее»"), Retry.NEVER, 1),
@@ -50,6 +49,22 @@ def test_the_attempt_retries_only_what_its_class_gives_it(
     with pytest.raises(type(error)):
         CabinetRobot._attempt(robot, operation)  # type: ignore[arg-type]
     assert len(calls) == tries
+
+
+def test_error_pages_outlasting_the_attempt_leave_the_cabinet_to_a_later_session(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("tenacity.nap.time.sleep", lambda _: None)
+    error = CabinetServerError("Внутренняя ошибка")
+    assert retry_of(error) is Retry.IN_ATTEMPT
+    calls, operation = _raising(error)
+    robot = SimpleNamespace(named=lambda account=None: "sip", session=None)
+    with pytest.raises(CabinetUnavailable) as raised:
+        CabinetRobot._attempt(robot, operation)  # type: ignore[arg-type]
+    assert len(calls) == ATTEMPTS
+    assert not isinstance(raised.value, CabinetServerError)
+    assert retry_of(raised.value) is Retry.LATER_SESSION
+    assert "Внутренняя ошибка" in str(raised.value)
 
 
 def test_a_library_error_is_nobodys_to_retry() -> None:
