@@ -23,6 +23,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from tenacity import Retrying, retry_if_result, stop_after_delay, wait_fixed
+
 from robots.scenarios.har import scrub_har
 from robots.scenarios.scrub import TOKEN_NAME, Scrubber
 
@@ -76,10 +78,27 @@ def remove_abandoned(root: Path) -> list[Path]:
     removed = []
     for folder in root.iterdir():
         pid = folder.name.split("-", 1)[0]
-        if pid.isdigit() and not _running(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
+        if pid.isdigit() and not _running(int(pid)) and _removed(folder):
             removed.append(folder)
     return removed
+
+
+def _removed(folder: Path) -> bool:
+    """Remove ``folder``; again while it is still there: a killed session's browser may
+    go on flushing its trace into it for a moment after its process is gone."""
+    still_there = Retrying(
+        retry=retry_if_result(bool),
+        stop=stop_after_delay(5),
+        wait=wait_fixed(0.2),
+        retry_error_callback=lambda state: True,
+    )
+    return not still_there(_remove_tree, folder)
+
+
+def _remove_tree(folder: Path) -> bool:
+    """Whether ``folder`` is still there after removing what is in it."""
+    shutil.rmtree(folder, ignore_errors=True)
+    return folder.exists()
 
 
 def _running(pid: int) -> bool:
