@@ -126,8 +126,10 @@ def up(
     markup: Annotated[
         str,
         typer.Option(
-            help="Markup changes of the pages joined by commas (restyle,seed=5); "
-            "rename=Далее=>Продолжить renames a text a person reads.",
+            help="The markup of the pages, items joined by commas: a style (semantic: "
+            "accessible markup; default: each cabinet's era, legacy for SIP and MTS, spa for "
+            "Kcell and A1), restyle,seed=5 (other ids, classes and nesting), "
+            "rename=Далее=>Продолжить (renames a text a person reads).",
             metavar="SPEC",
         ),
     ] = "",

@@ -22,6 +22,16 @@ from support.files import FileServer, serving_files
 expect.set_options(timeout=10_000)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--cabinet-markup",
+        default="",
+        metavar="STYLE",
+        help="the markup every sandbox cabinet of the end-to-end tests serves (semantic, "
+        "legacy, spa); default: each cabinet's own era (SIP, MTS legacy; Kcell, A1 spa)",
+    )
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item) -> Iterator[object]:
     """Undo what a CLI run in this process did to the root logger: it points it at the

@@ -9,6 +9,11 @@ directly (``download``, ``document_download``: Content-Disposition attachment), 
 outbox for its e-mails, Jinja2 rendering with a shared layout, markup changes of its
 pages (``restyle``, ``rename``: ``sandbox.cabinets.markup``) and the ``/_sandbox/*``
 endpoints.
+
+Styles of markup (``semantic``, ``legacy``, ``spa``): a cabinet serves its ``era``'s
+unless its markup spec names another of its ``styles``. Templates are looked up in
+``templates/<style>/`` first, then ``templates/``, then the shared ones the same way;
+every template gets ``markup`` (the style) to branch on.
 """
 
 from __future__ import annotations
@@ -129,6 +134,9 @@ class Cabinet:
     asks_email: ClassVar[bool] = False
     may_ask_sms: ClassVar[bool] = False
     settings_type: ClassVar[type[CabinetSettings]] = CabinetSettings
+    # The markup of the cabinet's era, served by default, and every style it has.
+    era: ClassVar[str] = "semantic"
+    styles: ClassVar[tuple[str, ...]] = ()  # default: ("semantic", era)
 
     def __init__(
         self,
@@ -151,20 +159,15 @@ class Cabinet:
         self.outbox = outbox
         self.timings = timings or Timings()
         self.faults = FaultInjector(self.name, faults)
-        self.markup = MarkupSetting(markup)
+        self.markup = MarkupSetting(
+            markup, era=self.era, styles=self.styles, cabinet=f"the {self.name} cabinet"
+        )
         self.sessions = SessionStore(lambda: self.faults.session_ttl_s)
         self.orders = OrderBook()
         self.sms = SmsGateway()
         self.lockout = LoginLockout()
         self.files = FileLinks()
-        loaders = [jinja2.FileSystemLoader(self.templates_dir)]
-        self.jinja = jinja2.Environment(
-            loader=jinja2.ChoiceLoader([*loaders, jinja2.FileSystemLoader(SHARED_TEMPLATES)]),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        self._jinja: dict[str, jinja2.Environment] = {}
 
     # -- what a cabinet adds -------------------------------------------------------------
 
@@ -177,6 +180,28 @@ class Cabinet:
         return {}
 
     # -- helpers for screens ---------------------------------------------------------------
+
+    @property
+    def style(self) -> str:
+        """The style of markup the cabinet serves now (``sandbox.cabinets.markup``)."""
+        return self.markup.style
+
+    @property
+    def jinja(self) -> jinja2.Environment:
+        """The templates of the style served now."""
+        style = self.style
+        if style not in self._jinja:
+            folders = [self.templates_dir / style, self.templates_dir]
+            folders += [SHARED_TEMPLATES / style, SHARED_TEMPLATES]
+            self._jinja[style] = jinja2.Environment(
+                loader=jinja2.FileSystemLoader([f for f in folders if f.is_dir()]),
+                autoescape=True,
+                undefined=jinja2.StrictUndefined,
+                trim_blocks=True,
+                lstrip_blocks=True,
+            )
+            self._jinja[style].globals["markup"] = style
+        return self._jinja[style]
 
     def render(
         self,

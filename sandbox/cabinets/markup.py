@@ -1,6 +1,7 @@
 """Markup changes a cabinet can be told to make to its pages, to prove that the robot
 depends only on what a person sees (headings, labels, button and link names, roles),
-never on ids, classes or nesting, and to rehearse a cabinet renaming a button.
+never on ids, classes or nesting, and to rehearse a cabinet renaming a button; and the
+style of markup a cabinet serves (``semantic``, ``legacy``, ``spa``).
 
 A markup spec is one string, the same on the command line (``cabinet-robot sandbox up
 --markup SPEC``), in Python (``Sandbox(..., markup=SPEC)``,
@@ -10,14 +11,27 @@ A markup spec is one string, the same on the command line (``cabinet-robot sandb
     rename=Далее=>Продолжить
     rename=Далее=>Продолжить;Войти=>Вход,rename=Счета=>Счета и оплата
     restyle,seed=5,rename=Далее=>Продолжить
+    semantic
+    legacy,rename=Далее=>Продолжить
 
 Grammar (white space around items, keys and texts is ignored)::
 
     SPEC   := "" | "none" | ITEM ("," ITEM)*
-    ITEM   := "restyle" | "seed=" INTEGER | "rename=" PAIR (";" PAIR)*
+    ITEM   := STYLE | "restyle" | "seed=" INTEGER | "rename=" PAIR (";" PAIR)*
+    STYLE  := "semantic" | "legacy" | "spa"
     PAIR   := OLD "=>" NEW
 
 Each item at most once, except ``rename``:
+
+- a style: the kind of markup the cabinet's pages are written in. Each cabinet serves
+  the markup of its era unless told otherwise (``Cabinet.era``): ``legacy`` (SIP, MTS:
+  server-rendered tables, titles as bold text, labels as text beside their fields, links
+  and ``<input type=button>`` as buttons, no ARIA) or ``spa`` (Kcell, A1: client-side
+  screens, custom drop-downs, toasts, JavaScript downloads); ``semantic`` is accessible
+  markup (headings, ``<label for>``, roles), which every cabinet also has. A cabinet
+  refuses a style it does not have. A spec that names no style keeps the style the
+  cabinet serves now, so ``rename=…`` on a cabinet started as ``semantic`` stays
+  semantic.
 
 - ``restyle``: every ``id`` and ``class`` in the HTML is replaced by a name derived from
   the seed (``for``, ``form``, ``list``, ``headers``, the ``aria-*`` id references and
@@ -43,7 +57,8 @@ Each item at most once, except ``rename``:
   the text, so texts may contain commas (but not ``;`` or ``=>``). Text inside a longer
   text node is not renamed.
 
-An empty spec (or ``none``) leaves every answer exactly as the cabinet made it. The
+An empty spec (or ``none``) leaves every answer exactly as the cabinet made it (in the
+style it serves now). The
 ``/_sandbox/*`` endpoints and downloads are never changed.
 """
 
@@ -55,11 +70,12 @@ import json
 import random
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from typing import Any
 
 __all__ = [
+    "STYLES",
     "MarkupSetting",
     "MarkupSpec",
     "restyle_css",
@@ -68,8 +84,11 @@ __all__ = [
     "rewrite_json",
 ]
 
-_ITEM_START = re.compile(r",(?=\s*(?:restyle\s*(?:,|$)|seed\s*=|rename\s*=))")
+_ITEM_START = re.compile(
+    r",(?=\s*(?:(?:restyle|semantic|legacy|spa)\s*(?:,|$)|seed\s*=|rename\s*=))"
+)
 _ARROW = "=>"
+STYLES = ("semantic", "legacy", "spa")
 
 
 def _normal(text: str) -> str:
@@ -83,10 +102,11 @@ class MarkupSpec:
     restyle: bool = False
     seed: int = 0
     renames: tuple[tuple[str, str], ...] = ()  # (old, new), white space normalised
+    style: str | None = None  # one of STYLES; None: the style served now is kept
 
     @property
     def empty(self) -> bool:
-        """Whether pages are served exactly as the cabinet renders them."""
+        """Whether pages are served exactly as the cabinet renders them (in its style)."""
         return not self.restyle and not self.renames
 
     @classmethod
@@ -101,12 +121,17 @@ class MarkupSpec:
             return cls()
         restyle = False
         seed: int | None = None
+        style: str | None = None
         renames: dict[str, str] = {}
         for raw_item in _ITEM_START.split(text):
             item = raw_item.strip()
             key, sep, value = item.partition("=")
             key = key.strip()
-            if key == "restyle" and not sep:
+            if key in STYLES and not sep:
+                if style is not None:
+                    raise ValueError(f"markup names two styles: {style!r} and {key!r}")
+                style = key
+            elif key == "restyle" and not sep:
                 if restyle:
                     raise ValueError("markup 'restyle' given twice")
                 restyle = True
@@ -124,14 +149,15 @@ class MarkupSpec:
                     renames[old] = new
             else:
                 raise ValueError(
-                    f"unknown markup item {item!r}: use restyle, seed=N, rename=OLD=>NEW"
+                    f"unknown markup item {item!r}: use {', '.join(STYLES)}, restyle, "
+                    "seed=N, rename=OLD=>NEW"
                 )
         if seed is not None and not restyle:
             raise ValueError("markup 'seed' needs 'restyle'")
-        return cls(restyle, seed or 0, tuple(renames.items()))
+        return cls(restyle, seed or 0, tuple(renames.items()), style)
 
     def __str__(self) -> str:
-        parts = []
+        parts = [self.style] if self.style else []
         if self.restyle:
             parts.append("restyle")
             if self.seed:
@@ -159,23 +185,47 @@ class MarkupSetting:
 
     Args:
         spec: the initial markup.
+        era: the style served when no spec names one.
+        styles: the styles the cabinet has (``era`` and ``semantic`` by default).
+        cabinet: the cabinet's name, for errors.
     """
 
-    def __init__(self, spec: MarkupSpec | str = "") -> None:
+    def __init__(
+        self,
+        spec: MarkupSpec | str = "",
+        *,
+        era: str = "semantic",
+        styles: tuple[str, ...] = (),
+        cabinet: str = "the cabinet",
+    ) -> None:
         self._lock = threading.Lock()
-        self._spec = MarkupSpec()
+        self._cabinet = cabinet
+        self._styles = tuple(dict.fromkeys(styles or ("semantic", era)))
+        self._spec = MarkupSpec(style=era)
         self.set(spec)
 
     def set(self, spec: MarkupSpec | str) -> MarkupSpec:
-        """Replace the markup (a spec string is parsed).
+        """Replace the markup (a spec string is parsed); a spec naming no style keeps the
+        style served now.
 
         Raises:
-            ValueError: the spec string is malformed.
+            ValueError: the spec string is malformed, or names a style the cabinet has not.
         """
         parsed = MarkupSpec.parse(spec) if isinstance(spec, str) else spec
+        if parsed.style is not None and parsed.style not in self._styles:
+            raise ValueError(
+                f"{self._cabinet} has no {parsed.style} markup: use {' or '.join(self._styles)}"
+            )
         with self._lock:
+            if parsed.style is None:
+                parsed = replace(parsed, style=self._spec.style)
             self._spec = parsed
         return parsed
+
+    @property
+    def style(self) -> str:
+        """The style the pages are written in now."""
+        return self.spec.style or "semantic"
 
     @property
     def spec(self) -> MarkupSpec:

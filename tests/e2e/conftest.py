@@ -2,7 +2,9 @@
 
 The sandbox calendar is on the 15th of the current month unless a test moves it, and
 the back office answers in a fraction of a second. Options for one test:
-``@pytest.mark.parametrize("sandbox_options", [{...}], indirect=True)``.
+``@pytest.mark.parametrize("sandbox_options", [{...}], indirect=True)``. The cabinets
+serve the markup of their era unless ``pytest --cabinet-markup=semantic`` (or a test's
+``markup`` option) says otherwise.
 """
 
 from __future__ import annotations
@@ -33,9 +35,12 @@ def sandbox(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     sandbox_options: dict[str, Any],
+    pytestconfig: pytest.Config,
 ) -> Iterator[Sandbox]:
     """A running sandbox whose passwords are in this test's environment."""
-    options = {"today": TODAY, "timings": Timings.uniform(0.2), **sandbox_options}
+    markup = pytestconfig.getoption("--cabinet-markup")
+    options = {"today": TODAY, "timings": Timings.uniform(0.2), "markup": markup}
+    options |= sandbox_options
     with Sandbox(tmp_path / "sandbox", mail_server=mail_server, **options) as running:
         for key, value in running.env.items():
             monkeypatch.setenv(key, value)

@@ -16,6 +16,7 @@ import pytest
 
 from sandbox.stack import Sandbox
 from support.driving import Driver
+from support.markups import BOTH_MARKUPS
 
 pytestmark = pytest.mark.integration
 
@@ -31,6 +32,7 @@ def by_screen(payload: dict[str, Any], cabinet: str) -> dict[str, dict[str, Any]
     return {c["screen"]: c for c in payload["checks"] if c["cabinet"] == cabinet}
 
 
+@pytest.mark.parametrize("sandbox_options", BOTH_MARKUPS, indirect=True)
 def test_every_screen_is_ok_and_nothing_is_submitted(sandbox: Sandbox, driver: Driver) -> None:
     exit_code, payload = check(driver)
 

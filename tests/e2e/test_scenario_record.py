@@ -22,6 +22,7 @@ from robots.scenarios.scrub import Scrubber
 from sandbox.stack import Sandbox
 from sandbox.world import accounts_of
 from support.driving import Driver
+from support.markups import BOTH_MARKUPS
 
 pytestmark = pytest.mark.integration
 
@@ -53,6 +54,7 @@ def record(driver: Driver, folder: Path, *args: str) -> str:
     return result.stdout
 
 
+@pytest.mark.parametrize("sandbox_options", BOTH_MARKUPS, indirect=True)
 def test_a_recording_is_scrubbed_consistent_and_replays(
     sandbox: Sandbox, driver: Driver, tmp_path: Path
 ) -> None:

@@ -65,7 +65,7 @@ def test_up_detached_then_down(tmp_path: Path) -> None:
         assert mts_login.status_code == 200 and "Вход в Виртуальный менеджер" in mts_login.text
         assert httpx.get(f"{sip['url']}login").status_code == 200
         assert httpx.get(f"{sip['url']}_sandbox/today").json()["today"] == "2026-11-10"
-        assert httpx.get(f"{sip['url']}_sandbox/markup").json()["markup"] == "restyle,seed=2"
+        assert httpx.get(f"{sip['url']}_sandbox/markup").json()["markup"] == "legacy,restyle,seed=2"
         assert "markup: restyle,seed=2" in up.stdout
         again = run("up", "--dir", str(directory), "--detach")
         assert again.returncode == 1

@@ -156,6 +156,13 @@ def test_spec_parses_and_prints_back() -> None:
     comma = MarkupSpec.parse("rename=Выберите месяц, за который желаете получить счет:=>Месяц:")
     assert comma.renames == (("Выберите месяц, за который желаете получить счет:", "Месяц:"),)
     assert MarkupSpec.parse(str(comma)) == comma
+    styled = MarkupSpec.parse("spa, rename=Далее=>Продолжить")
+    assert (styled.style, styled.renames, str(styled)) == (
+        "spa",
+        (("Далее", "Продолжить"),),
+        "spa,rename=Далее=>Продолжить",
+    )
+    assert MarkupSpec.parse("semantic").empty  # a style alone rewrites nothing
 
 
 @pytest.mark.parametrize(
@@ -166,6 +173,7 @@ def test_spec_parses_and_prints_back() -> None:
         ("restyle,seed=x", "bad value for markup seed: 'x'"),
         ("seed=3", "'seed' needs 'restyle'"),
         ("bold", "unknown markup item 'bold'"),
+        ("legacy,spa", "names two styles: 'legacy' and 'spa'"),
         ("restyle=1", "unknown markup item 'restyle=1'"),
         ("rename=Далее", "must be OLD=>NEW"),
         ("rename==>Вход", "needs both texts"),
@@ -359,18 +367,37 @@ def test_markup_endpoint_and_sandbox_option(mail_server: MailServer, tmp_path: P
     assert not (tmp_path / "bad").exists()
     with Sandbox(tmp_path / "sb", mail_server=mail_server, markup="restyle,seed=4") as box:
         url = box.cabinet("sip").url
-        assert httpx.get(f"{url}_sandbox/markup").json() == {"markup": "restyle,seed=4"}
-        assert 'class="field"' not in httpx.get(f"{url}login").text
-        answer = httpx.post(f"{url}_sandbox/markup", content="rename=Войти=>Вход")
-        assert answer.json() == {"markup": "rename=Войти=>Вход"}
+        # The SIP cabinet serves its era's markup: the spec names no style.
+        markup = httpx.get(f"{url}_sandbox/markup").json()
+        assert markup == {"markup": "legacy,restyle,seed=4"}
+        answer = httpx.post(f"{url}_sandbox/markup", content="semantic,rename=Войти=>Вход")
+        assert answer.json() == {"markup": "semantic,rename=Войти=>Вход"}
         assert ">Вход</button>" in httpx.get(f"{url}login").text
         refused = httpx.post(f"{url}_sandbox/markup", content="seed=1")
         assert refused.status_code == 400 and "needs 'restyle'" in refused.json()["error"]
-        assert httpx.get(f"{url}_sandbox/markup").json() == {"markup": "rename=Войти=>Вход"}
+        answer = httpx.get(f"{url}_sandbox/markup")
+        assert answer.json() == {"markup": "semantic,rename=Войти=>Вход"}
         form = httpx.post(f"{url}_sandbox/markup", data={"spec": ""})
-        assert form.json() == {"markup": ""}
+        assert form.json() == {"markup": "semantic"}  # a spec naming no style keeps it
         box.set_markup("restyle")
-        assert box.cabinet("sip").cabinet.markup.spec == MarkupSpec(restyle=True)
+        assert box.cabinet("sip").cabinet.markup.spec == MarkupSpec(restyle=True, style="semantic")
+
+
+def test_each_cabinet_serves_its_era_and_refuses_a_style_it_has_not(
+    mail_server: MailServer, tmp_path: Path
+) -> None:
+    with pytest.raises(
+        ValueError, match="the kcell cabinet has no legacy markup: use semantic or spa"
+    ):
+        Sandbox(tmp_path / "legacy", mail_server=mail_server, markup="legacy").start()
+    with Sandbox(tmp_path / "sb", mail_server=mail_server) as box:
+        styles = {running.cabinet.name: running.cabinet.style for running in box.cabinets}
+        assert styles == {"sip": "legacy", "mts": "legacy", "kcell": "spa", "a1": "spa"}
+        refused = httpx.post(f"{box.cabinet('a1').base_url}_sandbox/markup", content="legacy")
+        assert refused.status_code == 400
+        assert refused.json()["error"] == "the a1 cabinet has no legacy markup: use semantic or spa"
+        box.set_markup("semantic")
+        assert {running.cabinet.style for running in box.cabinets} == {"semantic"}
 
 
 @pytest.mark.parametrize(
@@ -395,5 +422,5 @@ def test_a_markup_posted_in_a_way_it_cannot_read_is_refused_and_kept(
 
     assert answer.status_code == status
     assert said in answer.json()["error"] and "text/plain" in answer.json()["error"]
-    assert sip.http.get("/_sandbox/markup").json() == {"markup": "restyle,seed=4"}
-    assert sip.http.post("/_sandbox/markup", data={"spec": ""}).json() == {"markup": ""}
+    assert sip.http.get("/_sandbox/markup").json() == {"markup": "legacy,restyle,seed=4"}
+    assert sip.http.post("/_sandbox/markup", data={"spec": ""}).json() == {"markup": "legacy"}

@@ -85,6 +85,7 @@ class A1Cabinet(Cabinet):
     operator = Operator.A1
     title = "A1 — Личный кабинет для юридических лиц"
     cookie_name = "A1_SESSION"
+    era = "spa"
     templates_dir = HERE / "templates"
     static_dir = HERE / "static"
     timezone = dt.timezone(dt.timedelta(hours=3))  # Minsk

@@ -91,6 +91,7 @@ class KcellCabinet(Cabinet):
     operator = Operator.KCELL
     title = "Kcell Business — Кабинет"
     cookie_name = "KCELL_SESSION"
+    era = "spa"
     templates_dir = HERE / "templates"
     static_dir = HERE / "static"
     timezone = dt.timezone(dt.timedelta(hours=5))  # Almaty

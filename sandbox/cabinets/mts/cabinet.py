@@ -73,6 +73,7 @@ class MtsCabinet(Cabinet):
     operator = Operator.MTS
     title = "МТС — Виртуальный менеджер"
     cookie_name = "VM_SESSION"
+    era = "legacy"
     templates_dir = HERE / "templates"
     static_dir = HERE / "static"
     timezone = dt.timezone(dt.timedelta(hours=3))  # Moscow

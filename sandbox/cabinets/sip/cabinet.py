@@ -54,6 +54,7 @@ class SipCabinet(Cabinet):
     operator = Operator.SIP
     title = "Личный кабинет"
     cookie_name = "ISSA_SESSION"
+    era = "legacy"
     templates_dir = HERE / "templates"
     static_dir = HERE / "static"
     timezone = dt.timezone(dt.timedelta(hours=3))  # Minsk
