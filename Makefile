@@ -9,7 +9,7 @@ APT_PACKAGES := chromium dovecot-imapd dovecot-lmtpd fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system-packages demo test lint typecheck bench scenarios clean
+.PHONY: setup system-packages demo test test-semantic lint typecheck bench scenarios clean
 
 setup: system-packages $(STAMP)
 
@@ -41,6 +41,10 @@ typecheck: setup
 
 test: setup lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+# The end-to-end tests on the cabinets' accessible markup instead of their era's.
+test-semantic: setup
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q tests/e2e --cabinet-markup=semantic
 
 # make bench BENCH_CASE=pdf-invoices: a month of 1,000 PDF invoices of about 200 KB
 BENCH_CASE ?= mixed

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from robots.domain import Operator
+from sandbox.documents.model import REQUISITES
 
 if TYPE_CHECKING:
     from sandbox.mailserver import Mailbox
@@ -307,6 +308,12 @@ def robot_config_toml(
                 lines.append(f"companies = [{', '.join(_q(c) for c in cabinet.companies)}]")
             if cabinet.otp_url is not None:
                 lines.append(f'otp = {{ source = "http", url = {_q(cabinet.otp_url)} }}')
+        if operator is Operator.SIP:  # a product of several operators: say whose it is
+            issuer = REQUISITES[operator]
+            lines.append(
+                f"recognition = {{ tax_ids = [{_q(issuer.tax_id)}], "
+                f"names = [{_q(issuer.legal_name)}] }}"
+            )
         lines += [
             f'mail_from = ["@{SENDER_DOMAINS[operator]}"]',
             f"download_hosts = [{hosts}]",

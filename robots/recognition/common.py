@@ -101,16 +101,15 @@ class OperatorSignature:
     markers: tuple[str, ...]
 
 
-# Legal names and tax ids as operators print them in invoices and acts. The SIP
-# cabinet's manual names no operator: "СООО «СИП Телеком»" and its УНП are the
-# sandbox's stand-in for the provider behind that cabinet family.
+# Legal names and tax ids as operators print them in invoices and acts. The SIP cabinet
+# is a product several operators run, and its manual names none: a SIP cabinet's
+# configuration says who issues its documents (``recognition = {...}``).
 OPERATOR_SIGNATURES: tuple[OperatorSignature, ...] = (
     OperatorSignature(Operator.MTS, ("ПАО «МТС»", 'ПАО "МТС"', "ИНН 7740000076")),
     OperatorSignature(
         Operator.KCELL, ("АО «Кселл»", 'АО "Кселл"', "Kcell JSC", "БИН 980540000397")
     ),
     OperatorSignature(Operator.A1, ("УП «А1»", "Унитарное предприятие «А1»", "УНП 101528843")),
-    OperatorSignature(Operator.SIP, ("СООО «СИП Телеком»", "УНП 190000017")),
 )
 
 

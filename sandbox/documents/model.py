@@ -27,7 +27,8 @@ class Requisites:
     mail_domain: str
 
 
-# Must match robots.recognition.common.OPERATOR_SIGNATURES: the sandbox issues
+# Must match robots.recognition.common.OPERATOR_SIGNATURES (the SIP provider: the
+# ``recognition`` the sandbox's configuration gives its SIP cabinet): the sandbox issues
 # documents the way each operator does, the robot recognises them by these.
 REQUISITES: dict[Operator, Requisites] = {
     Operator.MTS: Requisites(
@@ -54,10 +55,12 @@ REQUISITES: dict[Operator, Requisites] = {
         "BYN",
         "a1.by",
     ),
+    # The SIP cabinet's manual names no provider: an invented one, which the robot knows
+    # only from the sandbox's configuration (``recognition`` of the SIP cabinet).
     Operator.SIP: Requisites(
-        "СООО «СИП Телеком»",
+        "ООО «Сетевые Технологии Связи»",
         "УНП",
-        "190000017",
+        "192845617",
         "220004, г. Минск, пр. Победителей, 7",
         "BYN",
         "siptelecom.by",

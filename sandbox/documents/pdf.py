@@ -259,8 +259,10 @@ def _kazakh_invoice(sheet: _Sheet, spec: DocumentSpec) -> None:
 
 
 # The SIP cabinet is a product several operators run (specs/sip-cabinet-invoices.md names
-# none): its invoices print whichever operator runs it, a company the robot cannot know.
-SIP_ISSUER = ("ООО «Сетевые Технологии Связи»", "УНП", "192845617")
+# none): its invoices print whichever operator runs it, a company the robot knows only
+# when the SIP cabinet's configuration names it (the sandbox's does).
+_SIP = REQUISITES[Operator.SIP]
+SIP_ISSUER = (_SIP.legal_name, _SIP.tax_id_label, _SIP.tax_id)
 
 
 def _sip_invoice(sheet: _Sheet, spec: DocumentSpec) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -38,11 +39,11 @@ def robot_config(
 ) -> RobotConfig:
     monkeypatch.setenv(PASSWORD_ENV, mailbox.password)
     path = write_robot_config(tmp_path, mailbox, PASSWORD_ENV)
-    if sip_recognition:
+    if sip_recognition:  # instead of the sandbox's own SIP provider
         text = path.read_text(encoding="utf-8")
-        marker = 'name = "sip-sandbox"\n'
-        assert marker in text
-        path.write_text(text.replace(marker, marker + sip_recognition + "\n"), encoding="utf-8")
+        text, replaced = re.subn(r"(?m)^recognition = .*$", sip_recognition, text)
+        assert replaced == 1
+        path.write_text(text, encoding="utf-8")
     return load_config(path)
 
 

@@ -57,7 +57,8 @@ def test_the_summary_is_readable_as_text_and_html_and_names_no_server_path(
     inbox = tmp_path / "tarifer"
     delivered = f"sip/1100023456/{PERIOD}/invoice_1100023456_{PERIOD}.txt"
     (inbox / delivered).parent.mkdir(parents=True)
-    invoice = "СООО «СИП Телеком» УНП 190000017\nСчет № 77 от 05.11.2026\nИтого к оплате: 99,00\n"
+    invoice = "ООО «Сетевые Технологии Связи» УНП 192845617\nСчет № 77 от 05.11.2026\n"
+    invoice += "Итого к оплате: 99,00\n"
     (inbox / delivered).write_bytes(invoice.encode())
     matrix = cells(delivered)
     reports = write_reports(inbox, PERIOD, matrix)

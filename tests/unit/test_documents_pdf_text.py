@@ -52,14 +52,14 @@ def spec_for(
     )
 
 
-# A SIP operator's invoices and call details name the company that runs the cabinet,
-# which the robot cannot know: the content gives no operator, the sender's cabinet does.
-NO_KNOWN_ISSUER = {(Operator.SIP, DocumentKind.INVOICE), (Operator.SIP, DocumentKind.CALL_DETAILS)}
+# A SIP operator's documents name the company that runs the cabinet, which the robot
+# cannot know by itself: the content gives no operator (the configuration's
+# ``recognition`` or the sender's cabinet does).
 
 
 def expected(spec: DocumentSpec) -> Recognition:
     numbers = spec.numbers if spec.kind is DocumentKind.CALL_DETAILS else ()
-    operator = None if (spec.operator, spec.kind) in NO_KNOWN_ISSUER else spec.operator
+    operator = None if spec.operator is Operator.SIP else spec.operator
     return Recognition(operator, spec.kind, spec.format, spec.period, spec.account, numbers)
 
 

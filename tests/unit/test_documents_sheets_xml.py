@@ -28,6 +28,7 @@ from robots.recognition.common import (
     CorruptDocument,
     NotAnOperatorDocument,
     Recognition,
+    UnknownIssuer,
     sniff_format,
 )
 from robots.recognition.sheets import recognise_xls, recognise_xlsx, scan_xlsx_column
@@ -96,10 +97,15 @@ def test_rendered_document_is_recognised_back(
     op, kind, fmt = combo
     data = RENDER[fmt](make_spec(op, kind, fmt))
 
-    got = RECOGNISE[fmt](data)
+    operator: Operator | None = op
+    try:
+        got = RECOGNISE[fmt](data)
+    except UnknownIssuer as unknown:  # a SIP operator: the robot knows it by configuration
+        got, operator = unknown.recognition, None
+        assert op is Operator.SIP and "192845617" in got.parties
 
     assert sniff_format(data) is fmt
-    assert (got.operator, got.kind, got.format, got.period) == (op, kind, fmt, PERIOD)
+    assert (got.operator, got.kind, got.format, got.period) == (operator, kind, fmt, PERIOD)
     assert got.account == (None if combo in NO_ACCOUNT else ACCOUNTS[op])
     assert got.numbers == (NUMBERS[op] if kind is DocumentKind.CALL_DETAILS else ())
     if combo in NO_ACCOUNT - {(Operator.KCELL, DocumentKind.CALL_DETAILS, DocumentFormat.XLS)}:
@@ -549,9 +555,7 @@ def test_the_kind_comes_from_the_title(title: str, kind: DocumentKind) -> None:
 
 
 def test_an_operator_document_without_a_period_fails_loudly() -> None:
-    data = xls_of(
-        [["СООО «СИП Телеком»"], ["УНП 190000017"], ["Счет № 123"], ["Лицевой счет: 1100023456"]]
-    )
+    data = xls_of([["ПАО «МТС»"], ["ИНН 7740000076"], ["Счет № 123"], ["Лицевой счет: 1100023456"]])
     with pytest.raises(ParseError, match="no period"):
         recognise_xls(data)
 
