@@ -73,7 +73,7 @@ from sandbox.world import SENDER_DOMAINS, SandboxAccount
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = ROOT / "var" / "bench-cache"
-GENERATOR_VERSION = 2  # bump when the plan or the sandbox renderers change their output
+GENERATOR_VERSION = 3  # bump when the plan or the sandbox renderers change their output
 USER = "bench"  # a fresh server each run: the address, and so the messages, are stable
 PASSWORD_ENV = "BENCH_MAIL_PASSWORD"
 # The floor fetches in the collector's batches: its default mail.fetch_batch_mb, and at
