@@ -252,9 +252,9 @@ def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     # The recogniser's module also quiets pypdf's warnings about the damage it repairs.
-    from robots.recognition.pdf import _EOF_WINDOW
+    from robots.recognition.pdf import EOF_WINDOW
 
-    if b"%%EOF" not in data[-_EOF_WINDOW:]:
+    if b"%%EOF" not in data[-EOF_WINDOW:]:
         raise AmountsNotRead("a truncated PDF (no %%EOF marker at the end)")
 
     reader = PdfReader(io.BytesIO(data), strict=False)
@@ -277,9 +277,9 @@ def _plain_text(data: bytes) -> str:
 
 
 def _sheet_rows(data: bytes, fmt: DocumentFormat) -> Iterator[Row]:
-    from robots.recognition.sheets import HEAD_ROWS, _open_xlsx, _XlsBook
+    from robots.recognition.sheets import HEAD_ROWS, XlsBook, open_xlsx
 
-    book = _open_xlsx(data) if fmt is DocumentFormat.XLSX else _XlsBook(data)
+    book = open_xlsx(data) if fmt is DocumentFormat.XLSX else XlsBook(data)
     try:
         head = book.head()
         yield from head

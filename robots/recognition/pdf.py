@@ -38,7 +38,7 @@ from robots.recognition.text import recognise_text
 # the collector reads thousands of files and reports damage itself, as CorruptDocument.
 logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
-_EOF_WINDOW = 1024  # the spec wants %%EOF at the very end; readers accept it in the last 1 KiB
+EOF_WINDOW = 1024  # the spec wants %%EOF at the very end; readers accept it in the last 1 KiB
 _HEAD_BYTES = 2048  # of decoded page content: requisites, title and ~40 subscriber numbers
 _TEXT_OBJECT_END = re.compile(rb"\sET\s")
 _INHERITABLE = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
@@ -281,7 +281,7 @@ def recognise_pdf(data: bytes) -> Recognition:
         CorruptDocument: pypdf cannot read the file (truncated, damaged, not a PDF).
         NotAnOperatorDocument: Readable, but no operator signature, title or period.
     """
-    if b"%%EOF" not in data[-_EOF_WINDOW:]:
+    if b"%%EOF" not in data[-EOF_WINDOW:]:
         # Without the marker pypdf would rebuild a truncated file and read what is left.
         raise CorruptDocument("truncated PDF: no %%EOF marker at the end")
     try:

@@ -128,7 +128,7 @@ def recognise_xlsx(data: bytes) -> Recognition:
         ParseError: An operator's document without a period, or call details whose
             dates span several months or that name neither account nor numbers.
     """
-    return _recognise_guarded(_open_xlsx, data, DocumentFormat.XLSX)
+    return _recognise_guarded(open_xlsx, data, DocumentFormat.XLSX)
 
 
 def recognise_xls(data: bytes) -> Recognition:
@@ -145,7 +145,7 @@ def recognise_xls(data: bytes) -> Recognition:
         NotAnOperatorDocument: Readable, but no operator requisites or no title.
         ParseError: As recognise_xlsx.
     """
-    return _recognise_guarded(_XlsBook, data, DocumentFormat.XLS)
+    return _recognise_guarded(XlsBook, data, DocumentFormat.XLS)
 
 
 def _recognise_guarded(
@@ -339,7 +339,8 @@ def _period_of_calls(
 # --- .xlsx -------------------------------------------------------------------------------
 
 
-def _open_xlsx(data: bytes) -> _Book:
+def open_xlsx(data: bytes) -> _Book:
+    """An XLSX workbook: its head read straight from the XML, else all of it by openpyxl."""
     try:
         return _RawXlsxBook(data)
     except Unsupported:
@@ -543,7 +544,9 @@ def _raw_cell_value(cell: bytes, shared: Sequence[object]) -> object:
 # --- .xls --------------------------------------------------------------------------------
 
 
-class _XlsBook:
+class XlsBook:
+    """A legacy XLS workbook (xlrd), its sheets parsed only when asked for."""
+
     def __init__(self, data: bytes) -> None:
         # on_demand: only the sheets asked for are parsed (MTS has one per number).
         # xlrd reports damage on stdout by default; the reason travels in the exception.

@@ -100,9 +100,9 @@ def test_a_workbook_written_another_way_is_read_by_openpyxl() -> None:
 @pytest.mark.parametrize("combo", sorted(XLS_COMBINATIONS), ids="-".join)
 def test_xls_head_is_xlrds(combo: tuple[Operator, DocumentKind]) -> None:
     data = render_xls(spec(*combo, DocumentFormat.XLS))
-    fast = sheets._XlsBook(data)
+    fast = sheets.XlsBook(data)
     assert fast._head is not None  # read straight from the records
-    whole = sheets._XlsBook(data)
+    whole = sheets.XlsBook(data)
     whole._head = None  # what xlrd reads
     assert trimmed(fast.head()) == trimmed(whole.head())
 
@@ -117,8 +117,8 @@ def test_xls_dates_and_numbers_are_read_as_xlrd_reads_them() -> None:
     ws.write(2, 3, True)
     out = io.BytesIO()
     wb.save(out)
-    fast = sheets._XlsBook(out.getvalue())
-    whole = sheets._XlsBook(out.getvalue())
+    fast = sheets.XlsBook(out.getvalue())
+    whole = sheets.XlsBook(out.getvalue())
     whole._head = None
     assert fast.head() is not None
     assert trimmed(fast.head()) == trimmed(whole.head())
