@@ -16,10 +16,13 @@ class NeededSecret:
     owner: str  # "mail", "notify", "cabinet sip-main"
     env: str | None  # the environment variable
     block: str | None = None  # a Prefect Secret block, read before ``env``
+    command: tuple[str, ...] | None = None  # a command that prints it (the only source then)
 
     @property
     def source(self) -> str:
         """Where the secret is looked for, in the words of the configuration."""
+        if self.command:
+            return f"password_command {self.command[0]!r}"
         where = [f"Prefect Secret block {self.block!r}"] if self.block else []
         where += [f"${self.env}"] if self.env else []
         return " or ".join(where)
@@ -27,18 +30,32 @@ class NeededSecret:
 
 def needed_secrets(config: RobotConfig) -> list[NeededSecret]:
     """Every password a run of ``config`` reads: the mailbox's, the SMTP login's, the cabinets'."""
-    needed = [NeededSecret("mail", config.mail.password_env)]
+    mail = config.mail
+    needed = [NeededSecret("mail", mail.password_env, command=mail.password_command)]
     if config.notify is not None and config.notify.password_env:
         needed.append(NeededSecret("notify", config.notify.password_env))
     for cabinet in config.cabinets:
         if cabinet.has_login and cabinet.login_method is not LoginMethod.SMS:
             owner = f"cabinet {cabinet.name}"
-            needed.append(NeededSecret(owner, cabinet.password_env, cabinet.password_secret))
+            needed.append(
+                NeededSecret(
+                    owner, cabinet.password_env, cabinet.password_secret, cabinet.password_command
+                )
+            )
     return needed
 
 
 def unavailable(secret: NeededSecret) -> str | None:
     """Why ``secret`` cannot be read here (its value is never returned), or None."""
+    if secret.command:
+        from robots.errors import ConfigurationError
+        from robots.password_command import run_password_command
+
+        try:
+            run_password_command(secret.command, secret.owner)  # the value is dropped at once
+        except ConfigurationError as exc:
+            return str(exc)
+        return None
     if secret.env and os.environ.get(secret.env):
         return None
     if secret.block:

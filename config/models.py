@@ -1,7 +1,8 @@
 """The configuration of cabinet-robot, as pydantic models of ``cabinet-robot.toml``.
 
 Secrets are never in the file: ``password_env`` names the environment variable that
-holds a password, and the password is read only when it is needed.
+holds a password, ``password_command`` the command that prints it (a password store),
+and the password is read only when it is needed.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import datetime as dt
 import ipaddress
 import os
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Self
@@ -40,8 +42,13 @@ from robots.domain import (
     not_offered_reason,
 )
 from robots.errors import ConfigurationError
+from robots.password_command import run_password_command
 
 EnvName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+# ``["pass", "show", "mts"]``: a program and its arguments, run without a shell.
+PasswordCommand = Annotated[
+    tuple[Annotated[str, StringConstraints(min_length=1)], ...], Field(min_length=1)
+]
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -114,6 +121,22 @@ def read_secret(env_name: str, what: str) -> SecretStr:
     return SecretStr(value)
 
 
+def one_source(owner: str, given: Mapping[str, object]) -> None:
+    """Refuse a password given by two sources at once: which one would be used is a guess."""
+    named = [key for key, value in given.items() if value]
+    if len(named) > 1:
+        raise ValueError(
+            f"{owner}: the password is given by {' and '.join(named)}: keep one of them"
+        )
+
+
+def source_words(env: str | None, command: tuple[str, ...] | None) -> str:
+    """Where a password is read from, in the words of the configuration."""
+    if command:
+        return f"password_command {command[0]!r}"
+    return f"${env}" if env else "no password source"
+
+
 class MailSettings(_Section):
     """[mail]: the robot's mailbox."""
 
@@ -122,7 +145,8 @@ class MailSettings(_Section):
     security: MailSecurity = MailSecurity.SSL
     ca_file: Path | None = None  # trust a private CA; certificates are always verified
     username: str = Field(min_length=1)
-    password_env: EnvName
+    password_env: EnvName | None = None
+    password_command: PasswordCommand | None = None  # e.g. ["pass", "show", "robot-mail"]
     folder: str = "INBOX"
     processed_folder: str = "Processed"
     quarantine_folder: str = "Quarantine"
@@ -135,14 +159,33 @@ class MailSettings(_Section):
         refuse_plain_remote(self.security, self.host)
         return self
 
+    @model_validator(mode="after")
+    def _one_password_source(self) -> Self:
+        given = {"password_env": self.password_env, "password_command": self.password_command}
+        one_source("mail", given)
+        if not any(given.values()):
+            raise ValueError(
+                "mail: no password source: set password_env (the variable holding the "
+                'password) or password_command (e.g. ["pass", "show", "robot-mail"])'
+            )
+        return self
+
     @property
     def effective_port(self) -> int:
         if self.port is not None:
             return self.port
         return 993 if self.security is MailSecurity.SSL else 143
 
+    @property
+    def password_source(self) -> str:
+        """``$CABINET_ROBOT_MAIL_PASSWORD`` or ``password_command 'pass'``."""
+        return source_words(self.password_env, self.password_command)
+
     def password(self) -> SecretStr:
-        return read_secret(self.password_env, "mail.password_env")
+        """The mailbox's password, read now from its source (never kept)."""
+        if self.password_command:
+            return run_password_command(self.password_command, "mail")
+        return read_secret(self.password_env or "", "mail.password_env")
 
 
 class LimitsSettings(_Section):
@@ -295,6 +338,8 @@ class CabinetSettings(_Section):
     # A Prefect Secret block holding the password (workers on other machines need no
     # environment); tried first, password_env is the fallback.
     password_secret: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    # A command that prints the password (a password store): ["pass", "show", "mts"].
+    password_command: PasswordCommand | None = None
     # Where the robot asks the cabinet to send documents; default: the [mail] username.
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
     otp: OtpSettings | None = None  # where SMS codes come from, for cabinets that ask
@@ -312,13 +357,29 @@ class CabinetSettings(_Section):
 
     @model_validator(mode="after")
     def _login_complete(self) -> Self:
-        secret = self.password_env or self.password_secret
+        secret = self.password_env or self.password_secret or self.password_command
         given = {"url": self.url, "login": self.login, "password_env": secret}
         missing = [key for key, value in given.items() if value is None]
         if missing and len(missing) < len(given):
             raise ValueError(
                 f"cabinet {self.name!r}: {', '.join(missing)} missing: a cabinet the robot "
-                "logs into needs url, login and password_env (or password_secret)"
+                "logs into needs url, login and password_env (or password_secret, or "
+                "password_command)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _one_password_source(self) -> Self:
+        # password_env may back a Secret block up (the documented fallback), but a
+        # command is a source of its own.
+        if self.password_command:
+            one_source(
+                f"cabinet {self.name!r}",
+                {
+                    "password_command": self.password_command,
+                    "password_env": self.password_env,
+                    "password_secret": self.password_secret,
+                },
             )
         return self
 

@@ -1,8 +1,10 @@
-"""Where a cabinet's password comes from: a Prefect Secret block, else the environment.
+"""Where a cabinet's password comes from: a command, a Prefect Secret block, else the
+environment.
 
-A worker on another machine reads the block from the Prefect server it works for, so
-nobody sets environment variables there by hand; ``password_env`` stays the simple
-choice for one machine.
+``password_command`` asks the company's password store each time the password is
+needed. A worker on another machine reads the block from the Prefect server it works
+for, so nobody sets environment variables there by hand; ``password_env`` stays the
+simple choice for one machine.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import logging
 
 from config.models import CabinetSettings, read_secret
 from robots.errors import ConfigurationError
+from robots.password_command import run_password_command
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +21,8 @@ log = logging.getLogger(__name__)
 def cabinet_password(cabinet: CabinetSettings) -> str:
     """The password of ``cabinet``'s login; ConfigurationError saying where it looked."""
     what = f"cabinet {cabinet.name}"
+    if cabinet.password_command:
+        return run_password_command(cabinet.password_command, what).get_secret_value()
     if cabinet.password_secret:
         found = secret_block_value(cabinet.password_secret)
         if found:

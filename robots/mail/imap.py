@@ -198,7 +198,7 @@ def open_mailbox(settings: MailSettings) -> Iterator[Mailbox]:
             client.login(settings.username, settings.password().get_secret_value())
         except LoginError:
             raise CredentialsError(
-                f"{where}: login refused for {settings.username} (check {settings.password_env})"
+                f"{where}: login refused for {settings.username} (check {settings.password_source})"
             ) from None
         except (OSError, IMAPClientError) as exc:
             raise MailUnavailable(f"{where}: login failed: {_describe(exc)}") from None

@@ -163,7 +163,7 @@ def _scrubber(
 
 def configured_secrets(config: RobotConfig) -> dict[str, str]:
     """Every password the configuration points at that is set here → what it is."""
-    names = {config.mail.password_env: "the mail password"}
+    names = {config.mail.password_env: "the mail password"} if config.mail.password_env else {}
     for cabinet in config.cabinets:
         if cabinet.password_env:
             names[cabinet.password_env] = f"the password of cabinet {cabinet.name}"
