@@ -15,6 +15,8 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
 
+from robots.permissions import private_folder
+
 # The robot's own packages: ``--verbose`` concerns only these.
 ROBOT_LOGGERS = ("robots", "flows", "config", "page_objects", "cli", "cabinet_robot")
 # Libraries that say too much at INFO for an operator's log.
@@ -85,8 +87,7 @@ def setup_logging(interactive: bool, verbose: bool) -> None:
 def log_to_file(state_dir: Path) -> Path:
     """Also log to ``<state_dir>/logs/cabinet-robot.log`` (folder 0700, files 0600)."""
     folder = state_dir / "logs"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    folder.chmod(0o700)
+    private_folder(folder)
     path = folder / LOG_FILE
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, PrivateRotatingFileHandler)]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,12 @@ ENV_CONFIG = "CABINET_ROBOT_CONFIG"
 ENV_PREFIX = str(RobotConfig.model_config.get("env_prefix", ""))
 ENV_DELIMITER = str(RobotConfig.model_config.get("env_nested_delimiter", "__"))
 DEFAULT_CONFIG = Path("cabinet-robot.toml")
+# A key named like a secret; those that only say where a password is are no secret.
+_SECRET_KEY = re.compile(
+    r"pass(word|wd|phrase)?$|password|secret|token|api_?key|private_?key|credential|cookie",
+    re.IGNORECASE,
+)
+_SOURCE_KEYS = frozenset({"password_secret", "password_command"})  # and every ``*_env``
 
 
 def config_path(explicit: Path | None = None) -> Path:
@@ -94,6 +102,35 @@ def _problem(error: ErrorDetails, path: Path, data: dict[str, Any]) -> str:
     return f"{path}: {key}: {_message(error)}"
 
 
+def _secret_keys(data: object, where: str = "") -> Iterator[str]:
+    """The keys of ``data`` (a parsed TOML file) named like a secret that hold a value."""
+    if isinstance(data, list):
+        for number, item in enumerate(data):
+            yield from _secret_keys(item, f"{where}[{number}]")
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            name = f"{where}.{key}" if where else str(key)
+            is_source = key in _SOURCE_KEYS or str(key).lower().endswith("_env")
+            if _SECRET_KEY.search(str(key)) and not is_source and value not in ("", [], {}):
+                yield name
+            yield from _secret_keys(value, name)
+
+
+def _refuse_readable_secrets(path: Path, data: dict[str, Any]) -> None:
+    """A secret in a file that others may read is a secret already given away: refuse it."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if not mode & 0o044:
+        return
+    secrets = list(_secret_keys(data))
+    if secrets:
+        who = "group and others" if mode & 0o044 == 0o044 else "group" if mode & 0o040 else "others"
+        raise ConfigurationError(
+            f"{path}: {secrets[0]} holds a secret and the file is readable by {who} "
+            f"(mode {mode:04o}): run chmod 600 {path}, or move the secret out of the file "
+            "(password_env, password_command)"
+        )
+
+
 def _resolve_paths(config: RobotConfig, base: Path) -> RobotConfig:
     """Relative paths in the file are relative to the file, not to the working directory."""
 
@@ -131,6 +168,7 @@ def load_config(explicit: Path | None = None) -> RobotConfig:
         raise ConfigurationError(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigurationError(f"{path}: invalid TOML: {exc}") from None
+    _refuse_readable_secrets(path, data)
     try:
         config = RobotConfig(**data)
     except SettingsError as exc:

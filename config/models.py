@@ -231,6 +231,9 @@ class TariferSettings(_Section):
     """[tarifer]: Tarifer's import point."""
 
     inbox: Path
+    # The group Tarifer's import runs in: what the robot puts in the inbox is readable by
+    # it (folders 0750, files 0640). None: the robot's user only (0700, 0600).
+    group: str | None = Field(default=None, min_length=1)
 
 
 class StateSettings(_Section):

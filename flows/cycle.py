@@ -37,6 +37,7 @@ from robots.cycle.report import ReportFiles, write_reports
 from robots.cycle.work import gone_missing
 from robots.domain import Period
 from robots.errors import MailUnavailable, TransientError
+from robots.permissions import inbox_access
 from robots.review import ReviewLead, waiting_leads
 
 FIRST_PROBLEMS = 2  # reasons named in a failed run's state message
@@ -161,6 +162,7 @@ def finish(
         cells,
         jump_share=settings.report.jump_share,
         review=review,
+        access=inbox_access(settings.tarifer),
     )
     get_run_logger().info("documents for %s: %s; report %s", period, tally(cells), reports.xlsx)
     for lead in review:

@@ -104,7 +104,7 @@ class BrowserSession:
     def save_login(self) -> None:
         """Keep the cabinet's cookies for the next run (owner-only file)."""
         state = json.dumps(self.context.storage_state())
-        self._state_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dirs(self._state_file.parent)
         temporary = self._state_file.with_suffix(".tmp")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as out:

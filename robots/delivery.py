@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from config.models import TariferSettings
 from robots.domain import Document
 from robots.ledger import DocumentRecord
+from robots.permissions import InboxAccess, inbox_access, private_folder
 
 MANIFEST = "manifest.jsonl"
 STAGING = ".staging"  # temporary files, on the inbox's file system so that rename is atomic
@@ -167,19 +169,27 @@ def _fsync_all(paths: list[Path]) -> None:
 
 
 class TariferInbox:
-    """Tarifer's import folder."""
+    """Tarifer's import folder: what the robot puts there has ``access``'s modes and group;
+    the staging folder is the robot's alone."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, access: InboxAccess | None = None) -> None:
         self.root = root
         self.manifest = root / MANIFEST
         self.staging = root / STAGING
+        self.access = access or InboxAccess()
+
+    @classmethod
+    def of(cls, settings: TariferSettings) -> TariferInbox:
+        """The inbox of ``[tarifer]``, with its group if it names one."""
+        return cls(settings.inbox, inbox_access(settings))
 
     def prepare(self) -> None:
         """Create the inbox; drop temporary files a killed run left behind.
 
         Only call this while holding the collector's lock: then nobody else is writing.
         """
-        self.staging.mkdir(parents=True, exist_ok=True)
+        self.access.folders(self.root, self.root)
+        private_folder(self.staging)
         for leftover in self.staging.iterdir():
             leftover.unlink(missing_ok=True)
 
@@ -200,8 +210,9 @@ class TariferInbox:
                 moves.append((self.root / rel, staged))
             _fsync_all([staged.path for _, staged in moves])
             for directory in {target.parent for target, _ in moves}:
-                directory.mkdir(parents=True, exist_ok=True)
+                self.access.folders(directory, self.root)
             for target, staged in moves:
+                self.access.file(staged.path)
                 os.replace(staged.path, target)
         except BaseException:
             self.discard([staged for _, staged in moves])
@@ -217,8 +228,9 @@ class TariferInbox:
     def append_manifest(self, entries: list[ManifestEntry]) -> int:
         """Append the entries in one write and fsync; return the manifest's new size."""
         payload = "".join(entry.to_json() + "\n" for entry in entries).encode()
-        fd = os.open(self.manifest, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = os.open(self.manifest, os.O_WRONLY | os.O_APPEND | os.O_CREAT, self.access.file_mode)
         try:
+            self.access.file(self.manifest)  # also one an older version made 0644
             if payload:
                 os.write(fd, payload)
                 os.fsync(fd)

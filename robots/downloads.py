@@ -28,6 +28,7 @@ from robots.mail.analysis import analyse_file
 from robots.mail.archive import expand, is_archive
 from robots.mail.files import FoundFile, Refusal
 from robots.mail.recovery import exclusive, recover
+from robots.permissions import private_folder
 from robots.recognition.evidence import Order
 
 
@@ -100,8 +101,8 @@ def deliver_downloads(
         for file in files
         for member in unpacked(config, file)
     ]
-    config.state.dir.mkdir(parents=True, exist_ok=True)
-    inbox = TariferInbox(config.tarifer.inbox)
+    private_folder(config.state.dir)
+    inbox = TariferInbox.of(config.tarifer)
     with exclusive(config.state.dir / "collect.lock", wait=True):
         inbox.prepare()
         ledger = Ledger(config.state.ledger_url)

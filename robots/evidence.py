@@ -25,37 +25,12 @@ from typing import Any
 
 from tenacity import Retrying, retry_if_result, stop_after_delay, wait_fixed
 
+from robots.permissions import private_dirs, write_private
 from robots.scenarios.har import scrub_har
 from robots.scenarios.scrub import TOKEN_NAME, Scrubber
 
 RAW_FOLDERS = Path("evidence") / ".raw"  # under the state folder
-
-
-def private_dirs(path: Path) -> Path:
-    """``path`` and every missing folder above it, created owner-only (0700)."""
-    missing = []
-    folder = path
-    while not folder.exists():
-        missing.append(folder)
-        folder = folder.parent
-    for folder in reversed(missing):
-        with contextlib.suppress(FileExistsError):  # another session made it meanwhile
-            folder.mkdir(mode=0o700)
-    return path
-
-
-def write_private(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` (mode 0600) through a temporary name, so an interrupted
-    write leaves no half file under the final name."""
-    temporary = path.with_name(f".{path.name}.partial")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return path
+__all__ = ["private_dirs", "raw_folder", "remove_abandoned", "scrub_trace", "write_private"]
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from config.models import RobotConfig
 from robots.domain import Subscriber
+from robots.permissions import private_folder
 
 
 def inventory_dir(config: RobotConfig) -> Path:
@@ -24,7 +25,7 @@ def inventory_dir(config: RobotConfig) -> Path:
 def save_subscribers(config: RobotConfig, cabinet: str, subscribers: list[Subscriber]) -> Path:
     """Replace ``cabinet``'s part of the inventory with ``subscribers``."""
     directory = inventory_dir(config)
-    directory.mkdir(parents=True, exist_ok=True)
+    private_folder(directory)  # names and numbers of the company's subscribers
     path = directory / f"{cabinet}.json"
     payload = {
         "cabinet": cabinet,
@@ -32,8 +33,9 @@ def save_subscribers(config: RobotConfig, cabinet: str, subscribers: list[Subscr
         "subscribers": [s.model_dump(mode="json") for s in subscribers],
     }
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
-    with open(temporary, "rb") as written:
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as written:
+        written.write(json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"))
         os.fsync(written.fileno())
     os.replace(temporary, path)
     return path

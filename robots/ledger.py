@@ -35,6 +35,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from robots.permissions import private_dirs, private_file
+
 log = logging.getLogger(__name__)
 
 # Values bound in one ``IN (...)``: well under SQLite's and Postgres' parameter limits.
@@ -284,7 +286,9 @@ class Ledger:
 
     def __init__(self, url: str) -> None:
         if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            # Messages' senders and subjects: the robot's user's alone, whatever the umask.
+            database = Path(url.removeprefix("sqlite:///"))
+            private_file(private_dirs(database.parent) / database.name)
         self._engine: Engine = create_engine(url)
         if self._engine.dialect.name == "sqlite":
             event.listen(self._engine, "connect", _sqlite_pragmas)

@@ -28,6 +28,7 @@ from robots.errors import ConfigurationError
 from robots.intake import Incoming, cabinet_of_sender, stage
 from robots.ledger import Ledger, ReviewItem, ReviewState
 from robots.mail.recovery import exclusive, recover
+from robots.permissions import private_folder
 from robots.recognition import Recognition, UnknownIssuer, recognise
 from robots.recognition.common import sniff_format
 
@@ -40,8 +41,7 @@ class ReviewFolder:
 
     def keep(self, staged: StagedFile) -> Path:
         """Move a staged file into the folder (named by its content: a rerun keeps it once)."""
-        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self.root.chmod(0o700)
+        private_folder(self.root)
         target = self.root / staged.sha256
         if target.exists():
             staged.path.unlink(missing_ok=True)
@@ -247,8 +247,8 @@ class ReviewQueue:
     ) -> Decision:
         """Deliver the file as the document a person says it is, as the collector would."""
         config = self._config
-        config.state.dir.mkdir(parents=True, exist_ok=True)
-        inbox = TariferInbox(config.tarifer.inbox)
+        private_folder(config.state.dir)
+        inbox = TariferInbox.of(config.tarifer)
         with exclusive(config.state.dir / "collect.lock", wait=True):
             inbox.prepare()
             ledger = Ledger(config.state.ledger_url)

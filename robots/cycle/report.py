@@ -28,6 +28,7 @@ from urllib.parse import quote
 from robots.cycle.matrix import Cell, Status, counts, pivot
 from robots.delivery import MANIFEST
 from robots.domain import DocumentKind, Period
+from robots.permissions import InboxAccess
 from robots.recognition.amounts import AmountsNotRead, InvoiceAmounts, invoice_amounts
 from robots.review import ReviewLead
 
@@ -589,11 +590,11 @@ def report_name(period: str, suffix: str) -> str:
     return f"report-{period}.{suffix}"
 
 
-def _write_atomically(path: Path, data: bytes, mode: int) -> None:
+def _write_atomically(path: Path, data: bytes, access: InboxAccess) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, access.file_mode)
     try:
-        os.fchmod(fd, mode)  # whatever the umask, as readable as the inbox, no more
+        access.file(temporary)  # whatever the umask, as readable as the inbox, no more
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
@@ -611,6 +612,7 @@ def write_reports(
     *,
     jump_share: float = 0.25,
     review: Sequence[ReviewLead] = (),
+    access: InboxAccess | None = None,
 ) -> ReportFiles:
     """``report-<period>.html``, ``.xlsx`` and ``.csv`` beside the manifest, each replaced
     atomically, readable by the owner and, if the inbox is, by its group.
@@ -622,16 +624,22 @@ def write_reports(
         jump_share: An account's total that moved by more than this share of the previous
             month's is flagged.
         review: The files waiting in review, listed with what to do.
+        access: The inbox's modes and group (``[tarifer] group``); None: readable by the
+            inbox folder's group if the folder is.
     """
-    inbox.mkdir(parents=True, exist_ok=True)
-    mode = 0o600 | (inbox.stat().st_mode & 0o040)
+    if access is None:
+        inbox.mkdir(parents=True, exist_ok=True)
+        group_reads = inbox.stat().st_mode & 0o040
+        access = InboxAccess(shared=bool(group_reads))
+    else:
+        access.folders(inbox, inbox)
     report = build_report(inbox, period, cells, jump_share, review)
     files = ReportFiles(
         html=inbox / report_name(period, "html"),
         xlsx=inbox / report_name(period, "xlsx"),
         csv=inbox / report_name(period, "csv"),
     )
-    _write_atomically(files.html, report_html(report).encode("utf-8"), mode)
-    _write_atomically(files.xlsx, report_xlsx(report), mode)
-    _write_atomically(files.csv, report_csv(report).encode("utf-8"), mode)
+    _write_atomically(files.html, report_html(report).encode("utf-8"), access)
+    _write_atomically(files.xlsx, report_xlsx(report), access)
+    _write_atomically(files.csv, report_csv(report).encode("utf-8"), access)
     return files

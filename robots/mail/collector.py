@@ -65,6 +65,7 @@ from robots.mail.links import LinkUnavailable, fetch_link, host_allowed
 from robots.mail.message import ParsedMessage, sender_address
 from robots.mail.recovery import exclusive, recover
 from robots.mail.spool import Spool, Spooled
+from robots.permissions import private_folder
 from robots.recognition.common import sniff_format
 from robots.review import ReviewFolder
 
@@ -165,7 +166,7 @@ class Collector:
         self._limits = config.limits
         self._mail = config.mail
         self._progress = progress or (lambda done, total: None)
-        self._inbox = TariferInbox(config.tarifer.inbox)
+        self._inbox = TariferInbox.of(config.tarifer)
         self._spool = Spool(config.state.dir / "spool")
         self._numbers = NumberIndex(config.cabinets, load_subscribers(config))
         self._issuers = configured_issuers(config.cabinets)
@@ -177,7 +178,7 @@ class Collector:
 
     def run(self) -> CollectSummary:
         """Collect once; raise MailError, MailUnavailable or CredentialsError if it cannot."""
-        self._config.state.dir.mkdir(parents=True, exist_ok=True)
+        private_folder(self._config.state.dir)
         with exclusive(self._config.state.dir / "collect.lock"):
             self._inbox.prepare()
             self._spool.prepare()

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from robots.permissions import private_dirs
+
 
 @dataclass(frozen=True)
 class Spooled:
@@ -44,7 +46,7 @@ class Spool:
     def prepare(self) -> None:
         """Start empty: drop what a killed run left behind."""
         shutil.rmtree(self.directory, ignore_errors=True)
-        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_dirs(self.directory)
 
     def write(self, name: str, messages: Iterable[bytes]) -> list[Spooled]:
         """Write ``messages`` one after another into the file ``name``."""
