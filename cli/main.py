@@ -13,6 +13,7 @@ from cli.common import CommandApp, ConfigOption, VerboseOption, fail, log_to_fil
 from cli.cycle import prefect_defaults, run, status
 from cli.logs import LOG_BACKUPS, LOG_FILE, LOG_MAX_BYTES
 from cli.order import order
+from cli.purge import purge
 from cli.review import review_app
 from cli.sandbox import sandbox_app
 from cli.scenario import scenario_app
@@ -39,6 +40,7 @@ app.command()(check)
 app.command()(run)
 app.command()(status)
 app.command()(serve)
+app.command()(purge)
 
 config_app = CommandApp(help="Inspect the configuration.")
 app.add_typer(config_app, name="config")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -93,7 +94,8 @@ def show(item: ItemArgument, config: ConfigOption = None, verbose: VerboseOption
         "source": found.source,
         "file": found.origin,
         "found": found.reason,
-        "kept at": f"{found.path} ({found.size} bytes, sha256 {found.sha256})",
+        "kept at": f"{found.path} ({found.size} bytes, sha256 {found.sha256})"
+        + ("" if Path(found.path).exists() else ", removed by purge ([privacy] keep_review)"),
         "received": found.received_at.isoformat(),
     }
     if found.resolved_at is not None:

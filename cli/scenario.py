@@ -68,7 +68,8 @@ def record(
         Path | None,
         typer.Option(
             "--out",
-            help="Scenario folder (default: the operation's folder in var/scenarios/OPERATOR).",
+            help="Scenario folder (default: the operation's folder in OPERATOR/ under "
+            "[privacy] recordings, var/scenarios beside the configuration).",
             metavar="DIR",
         ),
     ] = None,
@@ -108,7 +109,7 @@ def record(
         if account is None and what in (OperationName.ORDER, OperationName.DOWNLOAD):
             account = target.accounts[0].id if target.accounts else None
         chosen = Operation(what, kind, month, account, fmt)
-        folder = out or Path("var/scenarios") / str(target.operator) / chosen.slug
+        folder = out or settings.privacy.recordings / str(target.operator) / chosen.slug
         with clock.frozen_today(day) if day else nullcontext():
             scenario = record_scenario(settings, target, chosen, folder)
     except RobotError as exc:

@@ -21,8 +21,8 @@ Start one (it keeps its database in ~/.prefect) and point the robot at it:
 
 
 def serve(config: ConfigOption = None) -> None:
-    """Register the monthly cycle, the collection and the canary with their schedules,
-    and run them when they are due (until interrupted)."""
+    """Register the monthly cycle, the collection, the canary and the purge with their
+    schedules, and run them when they are due (until interrupted)."""
     import prefect
     from prefect.settings import get_current_settings
 

@@ -147,6 +147,9 @@ def _resolve_paths(config: RobotConfig, base: Path) -> RobotConfig:
                 update={"inbox": under_base(config.tarifer.inbox)}
             ),
             "state": config.state.model_copy(update={"dir": under_base(config.state.dir)}),
+            "privacy": config.privacy.model_copy(
+                update={"recordings": under_base(config.privacy.recordings)}
+            ),
         }
     )
 

@@ -463,13 +463,14 @@ class ScheduleSettings(_Section):
     monthly_cycle: str = "0 6 6 * *"  # the 6th at 06:00: every cabinet gives last month's files
     collect: str = "*/30 * * * *"
     canary: str = "0 6 4 * *"  # before the cycle, after the SIP cabinet's closed 1st-3rd
+    purge: str = "30 3 * * *"  # every night: what [privacy] says is kept no longer goes
 
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         return known_timezone(value)
 
-    @field_validator("monthly_cycle", "collect", "canary")
+    @field_validator("monthly_cycle", "collect", "canary", "purge")
     @classmethod
     def _cron(cls, value: str) -> str:
         # Imported here: Prefect takes a second to import, paid only by a file with [schedule].
@@ -482,6 +483,25 @@ class ScheduleSettings(_Section):
                 f"{value!r} is not a cron expression: write minute hour day month weekday, "
                 "e.g. '*/30 * * * *' (every 30 minutes) or '0 6 6 * *' (the 6th at 06:00)"
             ) from None
+        return value
+
+
+class PrivacySettings(_Section):
+    """[privacy]: how long the robot keeps its copies of personal data (``cabinet-robot
+    purge``, scheduled by ``serve``). What is still in use is never removed."""
+
+    keep_evidence: Duration = dt.timedelta(days=30)  # failures' traces, screenshots; canary runs
+    keep_spool: Duration = dt.timedelta(0)  # raw messages of committed batches; 0: at once
+    keep_recordings: Duration = dt.timedelta(days=30)  # scenario recordings under `recordings`
+    keep_review: Duration = dt.timedelta(days=90)  # review copies once decided (waiting: kept)
+    keep_logs: Duration = dt.timedelta(days=90)  # rotated log files (the current one stays)
+    recordings: Path = Path("var/scenarios")  # where `scenario record` writes by default
+
+    @field_validator("keep_evidence", "keep_spool", "keep_recordings", "keep_review", "keep_logs")
+    @classmethod
+    def _not_negative(cls, value: dt.timedelta) -> dt.timedelta:
+        if value < dt.timedelta(0):
+            raise ValueError("a retention cannot be negative: write e.g. '0d' or '30d'")
         return value
 
 
@@ -553,6 +573,7 @@ class RobotConfig(BaseSettings):
     schedule: ScheduleSettings = ScheduleSettings()
     notify: NotifySettings | None = None
     report: ReportSettings = ReportSettings()
+    privacy: PrivacySettings = PrivacySettings()
     cabinets: tuple[CabinetSettings, ...] = ()
 
     @model_validator(mode="after")

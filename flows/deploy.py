@@ -12,13 +12,15 @@ from config.models import RobotConfig
 from flows.canary import canary_check
 from flows.collecting import collect_mail
 from flows.cycle import monthly_cycle
+from flows.purging import purge_files
 
 if TYPE_CHECKING:
     from prefect.deployments.runner import RunnerDeployment
 
 
 def deployments(settings: RobotConfig, config_path: Path) -> list[RunnerDeployment]:
-    """The monthly cycle, the regular collection and the canary, on the configured schedules.
+    """The monthly cycle, the regular collection, the canary and the purge, on the
+    configured schedules.
 
     The cycle's period is left out: each run works on the month before its own date.
     """
@@ -30,6 +32,8 @@ def deployments(settings: RobotConfig, config_path: Path) -> list[RunnerDeployme
          "Collect the operators' mail into Tarifer's inbox."),
         (canary_check, "canary-check", schedule.canary,
          "Check every screen the robot uses, submitting nothing."),
+        (purge_files, "purge-files", schedule.purge,
+         "Remove the copies of personal data [privacy] keeps no longer."),
     ]  # fmt: skip
     return [
         flow.to_deployment(  # type: ignore[misc,call-arg]

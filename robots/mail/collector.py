@@ -35,6 +35,7 @@ from functools import partial
 import httpx
 
 from config.models import CabinetSettings, RobotConfig
+from robots import clock
 from robots.delivery import ManifestEntry, StagedFile, TariferInbox
 from robots.domain import Document, DocumentFormat
 from robots.errors import TransientError
@@ -264,9 +265,13 @@ class Collector:
                     "nothing of this batch was delivered, the next run reads it again"
                 ) from None
             plans.append(self._plan(uid, analysis, http, attempts))
-        self._spool.remove(batch.spooled)
+        keep_spool = bool(self._config.privacy.keep_spool)
+        if not keep_spool:
+            self._spool.remove(batch.spooled)
         plans.sort(key=lambda p: p.uid)
         self._commit(mailbox, ledger, folder, plans)
+        if keep_spool:  # committed: now a copy for [privacy] keep_spool, purged later
+            self._spool.keep(batch.spooled, clock.now().strftime("%Y%m%dT%H%M%S.%fZ"))
         return len(batch.uids)
 
     def _finish_moves(self, mailbox: Mailbox, ledger: Ledger, folder: FolderInfo) -> None:

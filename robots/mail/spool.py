@@ -6,7 +6,9 @@ and a large message can be fetched and read piece by piece. A batch goes into on
 back to back: a file per message nearly doubled the collector's time in the kernel
 (creating and removing thousands of files). A large message gets a file of its own.
 The directory belongs to one run (under the collector's lock): what a killed run left
-is removed at the start.
+is removed at the start. Committed batches are removed at once, or moved to
+``committed/`` when ``[privacy] keep_spool`` keeps them a while (``cabinet-robot purge``
+removes them then).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from robots.permissions import private_dirs
+from robots.permissions import private_dirs, private_folder
+
+COMMITTED = "committed"  # batches committed to the ledger, kept for [privacy] keep_spool
 
 
 @dataclass(frozen=True)
@@ -44,9 +48,16 @@ class Spool:
         self.directory = directory
 
     def prepare(self) -> None:
-        """Start empty: drop what a killed run left behind."""
-        shutil.rmtree(self.directory, ignore_errors=True)
-        private_dirs(self.directory)
+        """Start empty: drop what a killed run left behind (never committed: its messages
+        are read again), keeping the committed batches."""
+        private_folder(self.directory)
+        for leftover in self.directory.iterdir():
+            if leftover.name == COMMITTED:
+                continue
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
 
     def write(self, name: str, messages: Iterable[bytes]) -> list[Spooled]:
         """Write ``messages`` one after another into the file ``name``."""
@@ -85,3 +96,11 @@ class Spool:
     def remove(spooled: Iterable[Spooled]) -> None:
         for path in {message.path for message in spooled}:
             path.unlink(missing_ok=True)
+
+    def keep(self, spooled: Iterable[Spooled], stamp: str) -> None:
+        """Move a committed batch's files into ``committed/``, named ``<stamp>-<name>``
+        (a later run reuses the names of the spool)."""
+        kept = private_dirs(self.directory / COMMITTED)
+        for path in {message.path for message in spooled}:
+            if path.exists():
+                path.rename(kept / f"{stamp}-{path.name}")

@@ -61,7 +61,7 @@ def test_serve_registers_the_scheduled_deployments(tmp_path: Path, prefect: Pref
     )
     try:
         deadline = time.monotonic() + 120
-        while len(found := deployments(prefect)) < 3 and time.monotonic() < deadline:
+        while len(found := deployments(prefect)) < 4 and time.monotonic() < deadline:
             assert serving.poll() is None, serving.stderr.read().decode() if serving.stderr else ""
             time.sleep(0.5)  # polling another process's registration
     finally:
@@ -73,5 +73,6 @@ def test_serve_registers_the_scheduled_deployments(tmp_path: Path, prefect: Pref
     assert schedules["monthly-cycle"]["timezone"] == "Asia/Almaty"
     assert schedules["collect-mail"]["cron"] == "*/20 * * * *"
     assert schedules["canary-check"]["cron"] == "0 5 2 * *"
+    assert schedules["purge-files"]["cron"] == "30 3 * * *"  # [schedule] purge's default
     parameters = {d["name"]: d["parameters"] for d in found}
     assert parameters["monthly-cycle"] == {"config_path": str(config.resolve())}

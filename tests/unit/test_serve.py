@@ -16,7 +16,11 @@ def config(tmp_path: Path) -> RobotConfig:
         {
             "mail": {"host": "imap.example.com", "username": "r@x.y", "password_env": "P"},
             "tarifer": {"inbox": str(tmp_path)},
-            "schedule": {"timezone": "Asia/Almaty", "monthly_cycle": "30 7 6 * *"},
+            "schedule": {
+                "timezone": "Asia/Almaty",
+                "monthly_cycle": "30 7 6 * *",
+                "purge": "15 2 * * *",
+            },
         }
     )
 
@@ -24,13 +28,16 @@ def config(tmp_path: Path) -> RobotConfig:
 def test_the_schedules_come_from_the_configuration(tmp_path: Path) -> None:
     found = {d.name: d for d in deployments(config(tmp_path), tmp_path / "robot.toml")}
 
-    assert set(found) == {"monthly-cycle", "collect-mail", "canary-check"}
+    assert set(found) == {"monthly-cycle", "collect-mail", "canary-check", "purge-files"}
     cycle = found["monthly-cycle"].schedules[0].schedule
     assert (cycle.cron, cycle.timezone) == ("30 7 6 * *", "Asia/Almaty")  # type: ignore[union-attr]
     collect = found["collect-mail"].schedules[0].schedule
     assert collect.cron == "*/30 * * * *"  # type: ignore[union-attr]
     canary = found["canary-check"].schedules[0].schedule
     assert canary.cron == "0 6 4 * *"  # type: ignore[union-attr]
+    purge = found["purge-files"].schedules[0].schedule
+    assert (purge.cron, purge.timezone) == ("15 2 * * *", "Asia/Almaty")  # type: ignore[union-attr]
+    assert found["purge-files"].parameters == {"config_path": str(tmp_path / "robot.toml")}
     assert found["monthly-cycle"].parameters == {"config_path": str(tmp_path / "robot.toml")}
 
 
