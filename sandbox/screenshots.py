@@ -105,7 +105,7 @@ SHOTS: tuple[Shot, ...] = (
     Shot(
         "kcell-02-recovery-code.png",
         "Восстановление пароля",
-        "step 2 of «Забыли пароль?»: «SMS код», «Отправить код повторно» disabled while it "
+        "step 2 of «Забыли пароль?»: «SMS код», «Отправить код на телефон» disabled while it "
         "counts down",
     ),
     Shot(
@@ -253,7 +253,7 @@ def _walk_kcell(page: Page, kcell: RunningCabinet, camera: _Camera) -> None:
     page.get_by_label("Номер телефона", exact=True).fill(kcell.login)
     page.get_by_role("button", name="Далее").click()
     expect(page.get_by_label("SMS код", exact=True)).to_be_visible()
-    expect(page.get_by_role("button", name="Отправить код повторно")).to_be_disabled()
+    expect(page.get_by_role("button", name="Отправить код на телефон")).to_be_disabled()
     camera.take(next(shots))  # no code typed
     page.get_by_role("button", name="Отмена").click()
 
