@@ -145,3 +145,13 @@ def test_a_paged_list_of_numbers_is_read_to_its_end(sandbox: Sandbox, driver: Dr
     assert [(r["status"], r["numbers"]) for r in placed["results"]] == [
         ("delivered", ["77020000020"])
     ]
+
+
+@pytest.mark.parametrize("sandbox_options", [{"markup": "restyle,seed=5"}], indirect=True)
+def test_other_ids_classes_and_wrappers_change_nothing(sandbox: Sandbox, driver: Driver) -> None:
+    details = driver.order(CABINET, *order_args("call_details", ACCOUNT, "--format", "xls"))
+    assert [r["status"] for r in details["results"]] == ["delivered", "delivered"]
+    act = driver.order(CABINET, *order_args("reconciliation_act"))
+    assert act["results"][0]["email"] == sandbox.mailbox.address
+    register = driver.order(CABINET, *order_args("invoice_register", BRANCH_ACCOUNT))
+    assert register["results"][0]["status"] == "delivered"

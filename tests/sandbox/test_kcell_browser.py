@@ -129,8 +129,8 @@ def spa_log_in(page: Page, kcell: RunningCabinet, *, opened: bool = False) -> No
         page.goto(kcell.url)
         spa_title(page, "Вход в Kcell Business ID")
         page.wait_for_load_state()
-    page.locator("xpath=//*[text()='НОМЕР ТЕЛЕФОНА*']/following-sibling::input").fill(kcell.login)
-    page.locator("xpath=//*[text()='ВАШ ПАРОЛЬ']/following-sibling::input").fill(kcell.password)
+    page.locator("xpath=//*[text()='НОМЕР ТЕЛЕФОНА*']/following::input[1]").fill(kcell.login)
+    page.locator("xpath=//*[text()='ВАШ ПАРОЛЬ']/following::input[1]").fill(kcell.password)
     page.get_by_role("button", name="Войти").click()
     spa_title(page, "Управление номерами")
 
@@ -168,10 +168,12 @@ def test_single_page_screens_change_without_a_page_load(kcell_page: Page, sandbo
     assert len(loads) == 1, loads
 
 
+@pytest.mark.parametrize("markup", ["", "restyle,seed=4"])
 def test_single_page_range_picker_choice_buttons_and_a_blob_download(
-    kcell_page: Page, sandbox: Sandbox
+    kcell_page: Page, sandbox: Sandbox, markup: str
 ) -> None:
     page, kcell = kcell_page, sandbox.cabinet("kcell")
+    kcell.set_markup(markup)
     spa_log_in(page, kcell)
     page.get_by_text("77012223344", exact=True).click()
     page.get_by_role("button", name="Детализация").click()
