@@ -12,13 +12,17 @@ the detour means.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Self, TypeVar
 from weakref import WeakKeyDictionary
 
-from playwright.sync_api import Download, Frame, Locator, Page, expect
+from playwright.sync_api import Download, ElementHandle, Frame, Locator, Page, Response, expect
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from robots.domain import Period
@@ -114,13 +118,17 @@ class Screen:
         return offered(opener_on(self.page, label))
 
     def press(self, name: str) -> None:
-        """Click the button that sends the form and wait for the cabinet's answer page.
+        """Click the control that sends the form (or follows a link) and wait for the
+        cabinet's answer (``answer_to``): a new page, or a single-page app's new screen.
 
-        Waiting for the navigation matters: the next screen often has the same heading
-        as this one, so "the heading is visible" alone would be true too early.
+        Waiting for the answer matters: the next screen often has the same heading as
+        this one, so "the heading is visible" alone would be true too early.
         """
-        with self.page.expect_navigation():
-            self.button(name).click()
+        answer_to(self.page, self.button(name))
+
+    def news(self) -> str:
+        """What the screen says now that it did not before the last answer (``news_on``)."""
+        return news_on(self.page)
 
     def is_here(self) -> bool:
         return self.heading_on(self.page).is_visible()
@@ -135,10 +143,7 @@ class Screen:
         """Controls found the way the robot finds them: fields by label, buttons and radio
         buttons by name."""
         found = {f"field «{label}»": self.field(label) for label in fields}
-        found |= {
-            f"radio button «{name}»": self.page.get_by_role("radio", name=name, exact=True)
-            for name in radios
-        }
+        found |= {f"radio button «{name}»": self.button(name) for name in radios}
         found |= {f"button «{name}»": self.button(name) for name in buttons}
         return found
 
@@ -197,14 +202,18 @@ class Screen:
 
         ``confirmed`` and ``refused`` are the cabinet's own words for each (a part of the
         message is enough), shown as plain text or as a toast; a ``role=status`` or
-        ``role=alert`` message counts too. OrderUnconfirmed when neither comes: the
-        cabinet may have taken the order, so it must not be placed again by itself.
+        ``role=alert`` message counts too. On the whole page only what the last answer
+        newly shows counts (``news_on``): a form that always shows «доступны после 3
+        числа месяца» as a warning is not refused until the cabinet says it again.
+        OrderUnconfirmed when neither comes: the cabinet may have taken the order, so it
+        must not be placed again by itself.
         """
-        scope: Page | Locator = self.page if within is None else within
-        status = scope.get_by_role("status")
-        alert = scope.get_by_role("alert")
-        said = text_on(scope, confirmed)
-        denied = text_on(scope, refused)
+        if within is None:
+            return self._outcome_on_page(confirmed, refused)
+        status = within.get_by_role("status")
+        alert = within.get_by_role("alert")
+        said = text_on(within, confirmed)
+        denied = text_on(within, refused)
         yes = status if said is None else status.or_(said)
         no = alert if denied is None else alert.or_(denied)
         try:
@@ -217,12 +226,39 @@ class Screen:
         refusal = _squeeze(no.first.inner_text()) if no.count() else None
         return shown, refusal
 
+    def _outcome_on_page(
+        self, confirmed: Sequence[str], refused: Sequence[str]
+    ) -> tuple[str | None, str | None]:
+        detours = self.detours_from_here()
+        _raise_detour(self.page, detours)
+        try:
+            found = self.page.wait_for_function(
+                _SAID_JS,
+                arg={
+                    "before": list(_shown_before.get(self.page, ())),
+                    "yes": [fold(t) for t in confirmed],
+                    "no": [fold(t) for t in refused],
+                    "detours": [fold(t) for t in detours],
+                },
+                timeout=_screen_timeouts.get(self.page),
+            ).json_value()
+        except PlaywrightTimeout:
+            _raise_detour(self.page, detours)
+            raise OrderUnconfirmed(
+                f"the cabinet showed neither a confirmation nor a refusal: {page_text(self.page)}"
+            ) from None
+        _raise_detour(self.page, detours)
+        kind, text = found
+        return (text, None) if kind == "yes" else (None, text)
+
     def file_or_page(self, action: Callable[[], None]) -> Download | None:
         """Run ``action`` (a click asking for a file): the download, or None when the
-        cabinet answered with a page instead (a refusal, an error page: read it next).
+        cabinet answered with a page or a screen instead (a refusal, an error page: read
+        it next, e.g. with ``news``).
 
         The answer's Content-Disposition tells the two apart, so a refusal is seen at
-        once instead of after a download timeout.
+        once instead of after a download timeout; the answer may be a page load or a
+        single-page app's fetch whose file the script saves as a Blob.
         """
         downloads: list[Download] = []
 
@@ -231,12 +267,12 @@ class Screen:
 
         self.page.on("download", collect)
         try:
-            with self.page.expect_response(
-                lambda r: r.request.resource_type == "document"
-            ) as answer:
+            mark = self.page.locator("body").element_handle()
+            _shown_before[self.page] = _lines(self.page)
+            with self.page.expect_response(_is_answer) as answer:
                 action()
             if "attachment" not in answer.value.headers.get("content-disposition", "").lower():
-                self.page.wait_for_load_state()
+                _await_screen(self.page, mark, answer.value)
                 return None
             return downloads[0] if downloads else self.page.wait_for_event("download")
         finally:
@@ -277,6 +313,94 @@ def _raise_detour(page: Page, detours: Mapping[str, Detour]) -> None:
 
 def _squeeze(text: str) -> str:
     return " ".join(text.split())
+
+
+# -- answers: a page load or a single-page app's fetch -------------------------------------
+
+# The visible lines of each page before its last answer (``news_on``).
+_shown_before: WeakKeyDictionary[Page, tuple[str, ...]] = WeakKeyDictionary()
+# What a request that answers an action is: the page itself, or a script's fetch.
+_ANSWERS = ("document", "fetch", "xhr")
+
+
+def _is_answer(response: Response) -> bool:
+    """The final answer to an action: a page or a script's request, not a redirect."""
+    return response.request.resource_type in _ANSWERS and not 300 <= response.status < 400
+
+
+def _lines(page: Page) -> tuple[str, ...]:
+    text = page.locator("body").inner_text()
+    return tuple(line for line in (_squeeze(raw) for raw in text.splitlines()) if line)
+
+
+def _await_screen(page: Page, mark: ElementHandle | None, response: Response) -> None:
+    """Wait until the answer ``response`` shows: an HTML answer (a page, or a screen a
+    single-page app swaps in) replaces the element ``mark``; a JSON answer is applied in
+    place by the page's script, so its response is all there is to wait for."""
+    html = "html" in response.headers.get("content-type", "")
+    if mark is not None and (html or response.request.resource_type == "document"):
+        # An error: its page is gone, a new one was loaded.
+        with contextlib.suppress(PlaywrightError):
+            mark.wait_for_element_state("hidden")
+    page.wait_for_load_state()
+
+
+def answer_to(page: Page, control: Locator, act: Callable[[Locator], object] | None = None) -> None:
+    """Act on ``control`` (click it by default: it sends a form, follows a link or
+    chooses in a drop-down that sends itself) and wait for the cabinet's answer.
+
+    The answer is the page or the script's request the action makes (``fetch``/XHR,
+    redirects followed). A single-page app is assumed to swap in the screen it was
+    answered with (as pjax and Turbo do), so the answer shows when ``control`` is gone
+    from the page; a JSON answer is applied in place and shows with its response.
+    ``news_on`` then tells what the answer says that the screen before did not.
+    """
+    mark = control.element_handle()
+    _shown_before[page] = _lines(page)
+    with page.expect_response(_is_answer) as answered:
+        (act or Locator.click)(control)
+    _await_screen(page, mark, answered.value)
+
+
+def news_on(page: Page) -> str:
+    """The lines of text the page shows now that it did not before its last answer
+    (``answer_to``), squeezed and joined: a toast, a refusal written as plain text. A
+    line shown once before and twice now (a warning the refusal repeats) is news."""
+    before = Counter(_shown_before.get(page, ()))
+    new = []
+    for line in _lines(page):
+        if before[line]:
+            before[line] -= 1
+        else:
+            new.append(line)
+    return " ".join(new)
+
+
+# A page's newest confirmation or refusal (``Screen.outcome``): a role=status or
+# role=alert message, a line new since the last answer holding one of the cabinet's
+# words, or a detour's title (the page object raises its meaning).
+_SAID_JS = r"""({before, yes, no, detours}) => {
+  const fold = s => s.toLowerCase().replaceAll("ё", "е").replace(/\s+/g, " ").trim();
+  const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden";
+  for (const [role, kind] of [["status", "yes"], ["alert", "no"]]) {
+    for (const e of document.querySelectorAll(`[role=${role}]`)) {
+      const text = e.innerText.replace(/\s+/g, " ").trim();
+      if (text && shown(e)) return [kind, text];
+    }
+  }
+  const left = new Map();
+  for (const line of before) left.set(line, (left.get(line) || 0) + 1);
+  const lines = document.body.innerText.split("\n").map(l => l.replace(/\s+/g, " ").trim());
+  for (const line of lines.filter(Boolean)) {
+    const seen = left.get(line) || 0;
+    if (seen) { left.set(line, seen - 1); continue; }
+    const folded = fold(line);
+    if (no.some(t => folded.includes(t))) return ["no", line];
+    if (yes.some(t => folded.includes(t))) return ["yes", line];
+    if (detours.some(t => folded.replace(/[\s:*]+$/, "") === t)) return ["detour", line];
+  }
+  return null;
+}"""
 
 
 S = TypeVar("S", bound=Screen)
@@ -374,10 +498,11 @@ def title_on(scope: Scope, title: str) -> Locator:
 
 def control_on(scope: Scope, name: str) -> Locator:
     """The control a person clicks by ``name``: a button, a link, ``<input type=button>``,
-    an image or icon by its alt or title, ``role=button``, a tab or a menu item."""
+    an image or icon by its alt or title, ``role=button``, a tab, a radio button or a
+    menu item."""
     named = words(name)
     found = scope.get_by_role("button", name=named)
-    for role in ("link", "tab", "menuitem", "menuitemradio", "treeitem"):
+    for role in ("link", "tab", "radio", "menuitem", "menuitemradio", "treeitem"):
         found = found.or_(scope.get_by_role(role, name=named))
     found = found.or_(scope.get_by_alt_text(named)).or_(scope.get_by_title(named))
     # A link without href, a cell that reacts to clicks: no role, only their text.
@@ -434,17 +559,31 @@ def choose_on(choice: Locator, text: str) -> bool:
 
 
 def _items_of(opener: Locator) -> Locator:
-    """Open a drop-down; its items as they show (the list may sit anywhere in the page)."""
+    """Open a drop-down; its items as they show: the list it controls, else a list
+    beside it, else any list of options in the page (it may sit anywhere)."""
     page = opener.page
     listbox_id = opener.get_attribute("aria-controls")
     opener.click()
     if listbox_id:
         items = page.locator(f"[id='{listbox_id}']").locator("[role=option], li")
     else:
-        items = page.locator("[role=option], [role=listbox] li, ul li, ol li")
+        beside = opener.locator("xpath=..").locator("[role=option], li").filter(visible=True)
+        items = (
+            beside
+            if beside.count()
+            else page.locator("[role=option], [role=listbox] li, ul li, ol li")
+        )
     items = items.filter(visible=True)
     items.first.wait_for()
     return items
+
+
+def chosen_on(choice: Locator) -> str:
+    """The text a choice shows as chosen: a native select's selected option, a custom
+    drop-down's opener."""
+    if _tag(choice) == "select":
+        return _squeeze(str(choice.evaluate("s => s.selectedOptions[0]?.text || ''")))
+    return _squeeze(choice.inner_text())
 
 
 def _tag(element: Locator) -> str:
@@ -472,6 +611,75 @@ def month_of(text: str) -> Period | None:
     if not match or match[1] not in folded:
         return None
     return Period(year=int(match[2]), month=folded.index(match[1]) + 1)
+
+
+# Date formats a field may show, tried in this order: «26-01-2019», «26.01.2019»,
+# «26/01/2019», ISO.
+_DATES = (
+    (re.compile(r"\d{2}-\d{2}-\d{4}"), "%d-%m-%Y"),
+    (re.compile(r"\d{2}\.\d{2}\.\d{4}"), "%d.%m.%Y"),
+    (re.compile(r"\d{2}/\d{2}/\d{4}"), "%d/%m/%Y"),
+    (re.compile(r"\d{4}-\d{2}-\d{2}"), "%Y-%m-%d"),
+)
+_MONTH = re.compile(rf"(?:{'|'.join(MONTHS)})\s+\d{{4}}", re.IGNORECASE)
+
+
+def _as_shown(day: dt.date, sample: str) -> str:
+    """``day`` written the way ``sample`` (a field's value or placeholder) writes dates:
+    a month («Сентябрь 2020») or a date in its format (ISO when it shows none)."""
+    if _MONTH.search(sample):
+        return month_text(Period.of(day))
+    form = next((form for pattern, form in _DATES if pattern.search(sample)), "%Y-%m-%d")
+    return day.strftime(form)
+
+
+def _sample(field: Locator) -> str:
+    return (field.input_value() or field.get_attribute("placeholder") or "").strip()
+
+
+def period_into(
+    scope: Scope, caption: str, start: dt.date, end: dt.date, parts: Sequence[str] = ()
+) -> tuple[str, str]:
+    """Enter the period ``start``..``end`` and read it back as the page shows it.
+
+    Where the page has a field for each end (labelled ``parts``, e.g. «Начало периода»,
+    «Конец периода»: date inputs, selects of months, drop-downs), each is filled or
+    chosen. Otherwise the period is one range picker captioned ``caption`` showing both
+    ends, e.g. «26-01-2019 → 26-02-2019» or «Сентябрь 2020 - Сентябрь 2020»: the period
+    is typed in the picker's own format and separator. UnexpectedScreen when the page
+    does not show the period typed (the picker refused or changed it).
+    """
+    if parts and field_on(scope, parts[0]).count():
+        shown = []
+        for label, day in zip(parts, (start, end), strict=True):
+            shown.append(_one_end(field_on(scope, label), opener_on(scope, label), day))
+        return shown[0], shown[1]
+    field = field_on(scope, caption)
+    sample = _sample(field)
+    ends = [m.group() for m in (_MONTH.finditer(sample) if _MONTH.search(sample) else ())]
+    ends = ends or [m.group() for p, _ in _DATES for m in p.finditer(sample)][:2]
+    between = sample.split(ends[0], 1)[1].split(ends[1], 1)[0] if len(ends) == 2 else " → "
+    wanted = (_as_shown(start, sample), _as_shown(end, sample))
+    field.fill(f"{wanted[0]}{between}{wanted[1]}")
+    field.blur()  # a picker takes what was typed when it is left
+    back = _squeeze(field.input_value())
+    if back != _squeeze(f"{wanted[0]}{between}{wanted[1]}"):
+        raise UnexpectedScreen(f"the period «{caption}» shows {back!r}, not {wanted!r}")
+    return wanted
+
+
+def _one_end(field: Locator, opener: Locator, day: dt.date) -> str:
+    """One end of a period in its own field: a date input, a text field, a choice."""
+    if field.count() and _tag(field) == "input":
+        if field.get_attribute("type") == "date":
+            field.fill(day.isoformat())
+        else:
+            field.fill(_as_shown(day, _sample(field)))
+        return field.input_value()
+    text = month_text(Period.of(day))
+    if not choose_on(opener, text):
+        raise UnexpectedScreen(f"the period offers no {text}")
+    return chosen_on(opener)
 
 
 def table_on(page: Page, headers: Sequence[str]) -> Locator:

@@ -1,4 +1,5 @@
-"""What every Kcell «Кабинет» screen shares: the fault screens, the top menu, the company."""
+"""What every Kcell «Кабинет» screen shares: the fault screens, the top menu, the company,
+the period of a form, a file asked for."""
 
 from __future__ import annotations
 
@@ -8,10 +9,26 @@ from typing import ClassVar
 
 from playwright.sync_api import Locator
 
-from page_objects.base import Detour, Fetched, Screen, detours
+from page_objects.base import (
+    Detour,
+    Fetched,
+    Screen,
+    answer_to,
+    choose_on,
+    chosen_on,
+    control_on,
+    detours,
+    offered,
+    opener_on,
+    period_into,
+)
 from robots.errors import OrderRefused
 
 LOGIN_HEADING = "Вход в Kcell Business ID"
+COMPANY = "Выбор компании"
+# Where a form has a field for each end of its period (the accessible markup); the
+# manual shows one range picker instead («26-01-2019 → 26-02-2019»).
+PERIOD_ENDS = ("Начало периода", "Конец периода")
 
 
 DETOURS = detours(
@@ -27,35 +44,38 @@ class KcellScreen(Screen):
     """A screen of the Kcell cabinet."""
 
     detours: ClassVar[Mapping[str, Detour]] = DETOURS
+    # The caption of the screen's period, as the manual writes it.
+    period_caption: ClassVar[str] = "Укажите начало и конец периода"
 
     def fill_dates(self, start: dt.date, end: dt.date) -> None:
-        """«Начало периода» and «Конец периода»."""
-        self.field("Начало периода").fill(start.isoformat())
-        self.field("Конец периода").fill(end.isoformat())
+        """The period, in the range picker (or the two date fields) of the form."""
+        period_into(self.page, self.period_caption, start, end, PERIOD_ENDS)
+
+    def period_field(self) -> Locator:
+        """The period's field: the range picker, or the first of the two date fields."""
+        return self.field(PERIOD_ENDS[0]).or_(self.field(self.period_caption)).first
 
     def fetch(self, button: str, what: str) -> Fetched:
         """Click ``button`` for a file: the file, or OrderRefused with the cabinet's words."""
         download = self.file_or_page(lambda: self.button(button).click())
         if download is None:
-            status, alert = self.outcome()
-            raise OrderRefused(alert or f"the Kcell cabinet gave no {what}: {status}")
+            said = self.alert() or self.news()
+            raise OrderRefused(said or f"the Kcell cabinet gave no {what}")
         return Fetched(download.path().read_bytes(), download.suggested_filename, download.url)
 
 
 class Menu(KcellScreen):
     """A screen with the top menu and «Выбор компании» (every screen after login)."""
 
-    @property
-    def menu(self) -> Locator:
-        return self.page.get_by_role("navigation", name="Главное меню")
+    def menu_link(self, name: str) -> Locator:
+        """A link of the top menu («Управление номерами», «Документы и отчеты»)."""
+        return control_on(self.page, name)
 
     def company(self) -> str:
-        select = self.field("Выбор компании")
-        chosen = select.locator("option:checked")  # the selected <option>: by state, no role
-        return chosen.inner_text().strip() if chosen.count() else ""
+        return chosen_on(opener_on(self.page, COMPANY))
 
     def companies(self) -> list[str]:
-        return [text for _, text in self.options(self.field("Выбор компании"))]
+        return offered(opener_on(self.page, COMPANY))
 
     def switch_company(self, name: str) -> None:
         """Work in company ``name`` (an administrator of several companies)."""
@@ -64,6 +84,5 @@ class Menu(KcellScreen):
         if name not in self.companies():
             shown = ", ".join(self.companies())
             raise OrderRefused(f"the Kcell login administers no company {name!r} (it has: {shown})")
-        # Choosing another company sends the form at once, as a person sees it do.
-        with self.page.expect_navigation():
-            self.field("Выбор компании").select_option(label=name)
+        # Choosing another company sends the choice at once, as a person sees it do.
+        answer_to(self.page, opener_on(self.page, COMPANY), lambda opener: choose_on(opener, name))

@@ -10,13 +10,22 @@ from typing import ClassVar, TypeVar
 
 from playwright.sync_api import Locator
 
-from page_objects.base import MONTHS, Controls, Fetched, month_text
+from page_objects.base import MONTHS, Controls, Fetched, answer_to, control_on, opener_on
 from page_objects.kcell.common import Menu
 from robots.domain import DocumentFormat, Period
-from robots.errors import OrderRefused
+from robots.errors import OrderRefused, UnexpectedScreen
 
 WORK_ACT = "Акт выполненных работ и расшифровка к счету-фактуре"
-DATES = ("Начало периода", "Конец периода")  # as ``fill_dates`` fills them
+EMAIL = "Электронная почта"
+# The manual shows no confirmation of an order by e-mail; its pages say the report "будет
+# отправлен на указанный Вами email", and the confirmation is assumed to say so too.
+SENT = ("будет отправлен",)
+# The manual's limits, which a refusal repeats («Внимание! ...» shows on the page anyway).
+LIMITS = (
+    "доступны после 3 числа месяца",
+    "Максимальный период запроса 12 месяцев",
+    "Максимальный период запроса 3 месяца",
+)
 
 
 class DocumentForm(Menu):
@@ -34,8 +43,7 @@ class DocumentsPage(Menu):
     heading: ClassVar[str] = "Документы и отчеты"
 
     def link_to(self, form: type[DocumentForm]) -> Locator:
-        side = self.page.get_by_role("navigation", name="Документы и отчеты")
-        return side.get_by_role("link", name=form.link, exact=True)
+        return control_on(self.page, form.link)
 
     def controls(self) -> Controls:
         forms = (WorkActForm, RegisterForm, ReconciliationForm, NumbersReportForm)
@@ -43,8 +51,7 @@ class DocumentsPage(Menu):
 
     def open(self, form: type[F]) -> F:
         """Open the page of ``form`` (its menu link carries the page's name)."""
-        with self.page.expect_navigation():
-            self.link_to(form).click()
+        answer_to(self.page, self.link_to(form))
         return form.arrive(self.page)
 
 
@@ -60,12 +67,15 @@ class WorkActForm(DocumentForm):
 
     def search_by_account(self) -> None:
         """The tab «Поиск по номеру лицевого счета» (it shows the field «Лицевой счет»)."""
-        self.page.get_by_role("tab", name="Поиск по номеру лицевого счета", exact=True).click()
+        self.button("Поиск по номеру лицевого счета").click()
 
     def controls(self) -> Controls:
         """After ``search_by_account``."""
-        return self.form_controls(
-            fields=["Лицевой счет", "Год", "Месяц"], buttons=list(self.buttons.values())
+        choices = {f"choice «{label}»": opener_on(self.page, label) for label in ("Год", "Месяц")}
+        return (
+            self.form_controls(fields=["Лицевой счет"])
+            | choices
+            | self.form_controls(buttons=list(self.buttons.values()))
         )
 
     def download(self, account: str, period: Period, fmt: DocumentFormat) -> Fetched:
@@ -87,12 +97,17 @@ class RegisterForm(DocumentForm):
     link: ClassVar[str] = "Реестр счетов-фактур"
 
     def controls(self) -> Controls:
-        return self.form_controls(fields=["Начало периода", "Конец периода"], buttons=["Запросить"])
+        return {"period «Укажите начало и конец периода»": self.period_field()} | (
+            self.form_controls(buttons=["Запросить"])
+        )
 
     def download(self, period: Period) -> Fetched:
-        for label in ("Начало периода", "Конец периода"):
-            if not self.pick(label, month_text(period)):
-                raise OrderRefused(f"the Kcell cabinet offers no invoice register for {period}")
+        """The register of the month ``period`` (a period of months from it to itself)."""
+        try:
+            self.fill_dates(period.first_day, period.last_day)
+        except UnexpectedScreen:
+            offered = f"the Kcell cabinet offers no invoice register for {period}"
+            raise OrderRefused(offered) from None
         return self.fetch("Запросить", "invoice register")
 
 
@@ -103,13 +118,15 @@ class ReconciliationForm(DocumentForm):
     link: ClassVar[str] = "Акт сверки"
 
     def controls(self) -> Controls:
-        return self.form_controls(fields=[*DATES, "Электронная почта"], buttons=["Отправить"])
+        return {"period «Укажите начало и конец периода»": self.period_field()} | (
+            self.form_controls(fields=[EMAIL], buttons=["Отправить"])
+        )
 
     def order(self, start: dt.date, end: dt.date, email: str) -> str:
         self.fill_dates(start, end)
-        self.field("Электронная почта").fill(email)
+        self.field(EMAIL).fill(email)
         self.press("Отправить")
-        return self.settle()
+        return self.settle(confirmed=SENT, refused=LIMITS)
 
 
 class NumbersReportForm(DocumentForm):
@@ -119,12 +136,12 @@ class NumbersReportForm(DocumentForm):
     link: ClassVar[str] = "Отчет по списку номеров"
 
     def controls(self) -> Controls:
-        return self.form_controls(fields=["Электронная почта"], buttons=["Запросить"])
+        return self.form_controls(fields=[EMAIL], buttons=["Запросить"])
 
     def order(self, email: str) -> str:
-        self.field("Электронная почта").fill(email)
+        self.field(EMAIL).fill(email)
         self.press("Запросить")
-        return self.settle()
+        return self.settle(confirmed=SENT, refused=LIMITS)
 
 
 class PaymentsReportForm(DocumentForm):
@@ -134,10 +151,12 @@ class PaymentsReportForm(DocumentForm):
     link: ClassVar[str] = "Отчет по платежам"
 
     def controls(self) -> Controls:
-        return self.form_controls(fields=[*DATES, "Электронная почта"], buttons=["Отправить"])
+        return {"period «Укажите начало и конец периода»": self.period_field()} | (
+            self.form_controls(fields=[EMAIL], buttons=["Отправить"])
+        )
 
     def order(self, start: dt.date, end: dt.date, email: str) -> str:
         self.fill_dates(start, end)
-        self.field("Электронная почта").fill(email)
+        self.field(EMAIL).fill(email)
         self.press("Отправить")
-        return self.settle()
+        return self.settle(confirmed=SENT, refused=LIMITS)

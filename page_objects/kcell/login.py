@@ -11,12 +11,14 @@ from typing import ClassVar, cast
 
 from playwright.sync_api import Page
 
-from page_objects.base import Controls, arrive_at
+from page_objects.base import Controls, answer_to, arrive_at
 from page_objects.kcell.common import LOGIN_HEADING, KcellScreen
 from page_objects.kcell.numbers import NumbersPage
 from robots.errors import CredentialsError, HumanActionRequired, InteractionRequired
 
-FIRST_LOGIN_MARK = "Забыли пароль?"  # «Для первого входа воспользуйтесь функцией «Забыли пароль?»»
+FIRST_LOGIN_MARK = "Забыли пароль"  # «Для первого входа воспользуйтесь функцией «Забыли пароль?»»
+# The manual writes the step 3 fields «НОВЫЙ ПАРОЛЬ» and «ПОДТВЕРЖДЕНИЕ ПАРОЛЯ».
+NEW_PASSWORD = ("Новый пароль", "Подтверждение пароля")
 
 
 class FirstLoginRequired(CredentialsError):
@@ -29,7 +31,7 @@ class LoginPage(KcellScreen):
     heading: ClassVar[str] = LOGIN_HEADING
 
     def controls(self) -> Controls:
-        forgot = self.page.get_by_role("link", name="Забыли пароль?", exact=True)
+        forgot = self.button("Забыли пароль?")
         return self.form_controls(fields=["Номер телефона", "Ваш пароль"], buttons=["Войти"]) | {
             "link «Забыли пароль?»": forgot
         }
@@ -58,14 +60,13 @@ class LoginPage(KcellScreen):
                 "a person must choose a new one in the cabinet and in the robot's secret"
             )
         landed.field("Ваш пароль").fill("")
-        reason = landed.alert() or "no reason shown"
+        reason = landed.alert() or landed.news() or "no reason shown"
         if FIRST_LOGIN_MARK in reason:
             raise FirstLoginRequired(f"the Kcell cabinet: {reason}")
         raise CredentialsError(f"the Kcell cabinet refused the login: {reason}")
 
     def forgot_password(self) -> RecoveryPhoneStep:
-        with self.page.expect_navigation():
-            self.page.get_by_role("link", name="Забыли пароль?", exact=True).click()
+        answer_to(self.page, self.button("Забыли пароль?"))
         return RecoveryPhoneStep.arrive(self.page)
 
 
@@ -78,10 +79,11 @@ class PasswordChangePage(KcellScreen):
 class _Recovery(KcellScreen):
     heading: ClassVar[str] = "Восстановление пароля"
 
-    def _refused(self) -> None:
-        message = self.alert()
-        if message:
-            raise InteractionRequired(f"Kcell password recovery: {message}")
+    def _unless_shown(self, field: str) -> None:
+        """After a step is sent: the next step shows ``field``, or the step was refused."""
+        if not self.field(field).count():
+            said = self.alert() or self.news() or "the next step did not show"
+            raise InteractionRequired(f"Kcell password recovery: {said}")
 
 
 class RecoveryPhoneStep(_Recovery):
@@ -91,8 +93,7 @@ class RecoveryPhoneStep(_Recovery):
         self.field("Номер телефона").fill(phone)
         self.press("Далее")
         step = RecoveryCodeStep.arrive(self.page)
-        self.expect(self.field("SMS код").or_(self.page.get_by_role("alert")))
-        step._refused()
+        step._unless_shown("SMS код")
         return step
 
 
@@ -103,8 +104,7 @@ class RecoveryCodeStep(_Recovery):
         self.field("SMS код").fill(code)
         self.press("Далее")
         step = RecoveryPasswordStep.arrive(self.page)
-        self.expect(self.field("Новый пароль").or_(self.page.get_by_role("alert")))
-        step._refused()
+        step._unless_shown(NEW_PASSWORD[0])
         return step
 
 
@@ -112,14 +112,13 @@ class RecoveryPasswordStep(_Recovery):
     """Step 3: the new password, twice; then the numbers page."""
 
     def set_password(self, password: str) -> NumbersPage:
-        self.field("Новый пароль").fill(password)
-        self.field("Повторите пароль").fill(password)
+        for name in NEW_PASSWORD:
+            self.field(name).fill(password)
         self.press("Подтвердить")
         landed = arrive_at(self.page, NumbersPage, RecoveryPasswordStep)
         if isinstance(landed, NumbersPage):
             return landed
-        for name in ("Новый пароль", "Повторите пароль"):
+        for name in NEW_PASSWORD:
             landed.field(name).fill("")
-        raise CredentialsError(
-            f"the Kcell cabinet refused the new password: {landed.alert() or 'no reason shown'}"
-        )
+        said = landed.alert() or landed.news() or "no reason shown"
+        raise CredentialsError(f"the Kcell cabinet refused the new password: {said}")

@@ -9,9 +9,10 @@ import json
 
 import pytest
 
-from robots.domain import Period
+from robots.domain import Operator, Period
 from robots.errors import HumanActionRequired
 from sandbox.stack import Sandbox
+from sandbox.world import accounts_of, generated_accounts
 from support.driving import Driver
 
 pytestmark = pytest.mark.integration
@@ -122,3 +123,35 @@ def test_the_numbers_of_every_company_feed_the_inventory(sandbox: Sandbox, drive
         "77012223346": BRANCH_ACCOUNT,
         "77012223347": BRANCH_ACCOUNT,
     }
+
+
+# 22 more accounts, taking turns between the two companies: 13 numbers in each, more than
+# one page of the single-page markup's list (10 a page).
+MANY_NUMBERS = {
+    "accounts": {
+        Operator.KCELL: (*accounts_of(Operator.KCELL), *generated_accounts(Operator.KCELL, 22))
+    }
+}
+
+
+@pytest.mark.parametrize("sandbox_options", [MANY_NUMBERS], indirect=True)
+def test_a_paged_list_of_numbers_is_read_to_its_end(sandbox: Sandbox, driver: Driver) -> None:
+    result = driver.cli("subscribers", "--cabinet", CABINET, "--json")
+    assert result.exit_code == 0, result.output
+    listed = {s["number"] for s in json.loads(result.stdout)["subscribers"]}
+    assert len(listed) == 26 and "77020000020" in listed
+    last = "2000000020"  # the last account of «TOO Кабинет»: on the list's second page
+    placed = driver.order(CABINET, *order_args("call_details", last))
+    assert [(r["status"], r["numbers"]) for r in placed["results"]] == [
+        ("delivered", ["77020000020"])
+    ]
+
+
+@pytest.mark.parametrize("sandbox_options", [{"markup": "restyle,seed=5"}], indirect=True)
+def test_other_ids_classes_and_wrappers_change_nothing(sandbox: Sandbox, driver: Driver) -> None:
+    details = driver.order(CABINET, *order_args("call_details", ACCOUNT, "--format", "xls"))
+    assert [r["status"] for r in details["results"]] == ["delivered", "delivered"]
+    act = driver.order(CABINET, *order_args("reconciliation_act"))
+    assert act["results"][0]["email"] == sandbox.mailbox.address
+    register = driver.order(CABINET, *order_args("invoice_register", BRANCH_ACCOUNT))
+    assert register["results"][0]["status"] == "delivered"

@@ -2,7 +2,10 @@
 format, wrong password, first login, expired password), «Забыли пароль?» with the code
 from the SMS gateway, the company switch, numbers and search, a number's call details
 (the 90-day rule, PDF and XLS files), every page of «Документы и отчеты» with its
-refusals by the sandbox calendar, the files downloaded and the reports e-mailed."""
+refusals by the sandbox calendar, the files downloaded and the reports e-mailed.
+
+These read the accessible markup (labels, roles, selects); the single-page markup the
+cabinet serves by default has its own tests at the end (``kcell_spa``)."""
 
 from __future__ import annotations
 
@@ -45,6 +48,19 @@ WORK_ACT = "/documents/work-act"
 REGISTER = "/documents/invoice-register"
 RECONCILIATION = "/documents/reconciliation-act"
 PAYMENTS = "/documents/payments-report"
+
+
+@pytest.fixture(autouse=True)
+def _semantic(request: pytest.FixtureRequest, sandbox: Sandbox) -> None:
+    if "kcell_spa" not in request.fixturenames:
+        sandbox.cabinet("kcell").set_markup("semantic")
+
+
+@pytest.fixture
+def kcell_spa(kcell: KcellClient) -> KcellClient:
+    """The client of the Kcell cabinet serving its single-page markup."""
+    kcell.cabinet.set_markup("spa")
+    return kcell
 
 
 def customer(company: int = 0, email: str = "robot@example.com") -> Customer:
@@ -221,8 +237,8 @@ def test_first_login_through_forgotten_password_with_the_sms_code(
     assert step2.url.endswith("/recovery/code") and step2.h1 == "Восстановление пароля"
     assert "Введите SMS код отправленный на ваш номер" in step2.text
     assert step2.labels == ["SMS код"] and step2.statuses == ["SMS код успешно выслан"]
-    assert step2.buttons == ["Отправить код повторно", "Далее", "Отмена"]
-    assert re.search(r"<button [^>]*disabled[^>]*>Отправить код повторно</button>", step2.html)
+    assert step2.buttons == ["Отправить код на телефон", "Далее", "Отмена"]
+    assert re.search(r"<button [^>]*disabled[^>]*>Отправить код на телефон</button>", step2.html)
     assert "Повторная отправка через 60 сек." in step2.text
     sms = kcell.http.get("/_sandbox/sms", params={"phone": ADMIN}).json()
     assert sms["phone"] == ADMIN and re.fullmatch(r"\d{6}", sms["code"])
@@ -244,7 +260,7 @@ def test_first_login_through_forgotten_password_with_the_sms_code(
     cabinet.set_settings(resend_after_s=0)
     old = kcell.code()
     page = kcell.open("/recovery/code")
-    assert "disabled" not in page.html.split("Отправить код повторно")[0].rsplit("<button", 1)[1]
+    assert "disabled" not in page.html.split("Отправить код на телефон")[0].rsplit("<button", 1)[1]
     resent = kcell.submit("/recovery/resend", {})
     assert resent.statuses == ["SMS код успешно выслан"]
     new = kcell.code()
@@ -254,7 +270,7 @@ def test_first_login_through_forgotten_password_with_the_sms_code(
     step3 = kcell.submit("/recovery/code", {"code": new})
     assert step3.url.endswith("/recovery/password") and step3.h1 == "Восстановление пароля"
     assert "Вам необходимо изменить пароль, чтобы активировать Вашу учетную запись" in step3.text
-    assert step3.labels == ["Новый пароль", "Повторите пароль"]
+    assert step3.labels == ["Новый пароль", "Подтверждение пароля"]
     assert step3.buttons == ["Подтвердить"]
     password = cabinet.password  # what the robot's configuration holds
     for new_password, repeat, alert in (
@@ -822,7 +838,7 @@ def test_numbers_payments_and_devices_reports(kcell: KcellClient, sandbox: Sandb
 
     payments = kcell.open(PAYMENTS)
     assert "Максимальный период запроса 3 месяца от текущей даты." in payments.text
-    assert {"Начало периода", "Конец периода", "Тип платежа", "Электронная почта"} <= set(
+    assert {"Начало периода", "Конец периода", "Типы платежей", "Электронная почта"} <= set(
         payments.labels
     )
     assert payments.options["payment_type"][0] == ("all", "Все платежи")
@@ -878,3 +894,70 @@ def test_markup_restyle_keeps_the_cabinet_working(kcell: KcellClient, sandbox: S
     assert filename(answer) == "Детализация.pdf"
     script = kcell.http.get("/static/kcell.js").text
     assert "[data-company-select]" in script and "[data-resend-button]" in script
+
+
+# -- the single-page markup --------------------------------------------------------------------
+
+ROLE_OR_ARIA = re.compile(r"<[^>]+\s(?:role|aria-[a-z]+)=")
+
+
+def test_single_page_markup_has_no_roles_selects_labels_or_headings(kcell_spa: KcellClient) -> None:
+    login = kcell_spa.open("/login")
+    assert "НОМЕР ТЕЛЕФОНА*" in login.text and "ВАШ ПАРОЛЬ" in login.text
+    assert '<script src="/static/kcell.js" data-spa>' in login.html
+    refused = kcell_spa.submit("/login", {"phone": ADMIN, "password": "wrong"})
+    assert refused.alerts == [] and BAD_LOGIN in refused.text and "data-toast" in refused.html
+    pages = [login, refused, kcell_spa.login(), kcell_spa.open(f"/numbers/{ADMIN}")]
+    pages += [kcell_spa.open(path) for path in ("/profile", "/documents", details_path())]
+    pages += [kcell_spa.open(href) for href, _ in SECTIONS.values()]
+    for page in pages:
+        assert not ROLE_OR_ARIA.search(page.html), page.url
+        assert "<select" not in page.html and "<label" not in page.html, page.url
+        assert page.h1 == "" and "<nav" not in page.html, page.url
+    numbers = pages[2]
+    assert f'data-href="/numbers/{ADMIN}"' in numbers.html and f'href="/numbers/{ADMIN}"' not in (
+        numbers.html.replace("data-href", "")
+    )
+    assert 'title="Мой профиль"' in numbers.html
+    assert "Выбор компании" in numbers.text and "data-dropdown" in numbers.html
+    recovery = kcell_spa.open("/logout") and kcell_spa.open("/recovery")
+    step2 = kcell_spa.submit("/recovery", {"phone": ADMIN})
+    assert "SMS код*" in step2.text and "Отправить код на телефон" in step2.buttons
+    step3 = kcell_spa.submit("/recovery/code", {"code": kcell_spa.code()})
+    assert "НОВЫЙ ПАРОЛЬ" in step3.text and "ПОДТВЕРЖДЕНИЕ ПАРОЛЯ" in step3.text
+    assert recovery.url.endswith("/recovery")
+
+
+def test_single_page_periods_are_sent_as_the_range_picker_shows_them(
+    kcell_spa: KcellClient, sandbox: Sandbox
+) -> None:
+    kcell_spa.login()
+    details = kcell_spa.open(details_path())
+    assert "НАЧАЛО И КОНЕЦ ПЕРИОДА" in details.text and "ВЫВОД" in details.text
+    assert details.input("period")["value"] == "10-10-2026 → 10-11-2026"
+    answer = kcell_spa.download(
+        details_path(), {"period": "01-10-2026 → 31-10-2026", "output": "xls"}
+    )
+    assert filename(answer) == "Детализация.xls"
+    refused = kcell_spa.download(details_path(), {"period": "01.10.2026", "output": "pdf"})
+    assert refused.status_code == 200 and DETAILS_RANGE in kcell_spa.last.text
+    assert kcell_spa.last.input("period")["value"] == "01.10.2026"  # as typed
+
+    register = kcell_spa.open(REGISTER)
+    assert register.input("period")["value"] == "Октябрь 2026 - Октябрь 2026"
+    one = kcell_spa.download(REGISTER, {"period": "Октябрь 2026 - Октябрь 2026"})
+    assert filename(one) == "Реестр счетов-фактур.xlsx"
+    kcell_spa.open(RECONCILIATION)
+    sent = kcell_spa.submit(
+        RECONCILIATION, {"period": "01-10-2026 → 31-10-2026", "email": "robot@example.com"}
+    )
+    assert "Акт сверки будет отправлен на адрес robot@example.com" in sent.text
+    payments = kcell_spa.open(PAYMENTS)
+    assert "Типы платежей" in payments.text
+    orders = [(o["kind"], o.get("date_from"), o.get("date_to")) for o in kcell_spa.cabinet.orders()]
+    assert orders == [
+        ("call_details", "2026-10-01", "2026-10-31"),
+        ("invoice_register", None, None),
+        ("reconciliation_act", "2026-10-01", "2026-10-31"),
+    ]
+    wait_mail(sandbox)

@@ -6,10 +6,11 @@ screen changes and paginated tables. Real Chromium, small pages written here.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Route
 
 from page_objects.base import (
     Screen,
@@ -19,10 +20,11 @@ from page_objects.base import (
     fold,
     month_of,
     month_text,
+    period_into,
     title_on,
 )
 from robots.domain import Period
-from robots.errors import OrderUnconfirmed
+from robots.errors import OrderRefused, OrderUnconfirmed, UnexpectedScreen
 
 pytestmark = pytest.mark.integration
 
@@ -214,3 +216,86 @@ def test_the_products_name_in_the_site_header_is_not_a_screen(page: Page) -> Non
 def test_a_title_shown_as_a_kicker_yields_to_the_pages_heading(page: Page) -> None:
     page.set_content("<div>ТЕКУЩИЙ АДРЕС</div><h1>Выберите адрес доставки</h1>")
     assert isinstance(arrive_at(page, Other, Chosen), Chosen)
+
+
+# A single-page app on a made-up host: «Отправить» is sent with fetch and the screen the
+# server renders (the same title, a toast) replaces the body; no page is loaded.
+APP = "http://cabinet.test"
+FORM = """<html><body><div class="title">Акт сверки</div>
+<p>Сформированный отчет будет отправлен на указанный Вами email.</p>
+<p>Внимание! Акты сверки за прошедший учетный месяц доступны после 3 числа месяца.</p>
+{toast}<button data-send>Отправить</button>
+<script>
+document.addEventListener("click", e => {{
+  if (!e.target.matches("[data-send]")) return;
+  fetch("/send", {{method: "POST"}}).then(r => r.text()).then(html => setTimeout(() => {{
+    document.body.replaceWith(new DOMParser().parseFromString(html, "text/html").body);
+  }}, 300));
+}});
+</script></body></html>"""
+
+
+class Act(Screen):
+    heading: ClassVar[str] = "Акт сверки"
+
+
+def single_page_app(page: Page, toast: str) -> None:
+    def answer(route: Route) -> None:
+        sent = route.request.url.endswith("/send")
+        body = FORM.format(toast=f'<div class="toast">{toast}</div>' if sent else "")
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=body)
+
+    page.route(f"{APP}/**", answer)
+    page.goto(f"{APP}/act")
+
+
+def test_press_waits_for_the_screen_a_single_page_app_swaps_in(page: Page) -> None:
+    loads: list[str] = []
+    page.on("load", lambda p: loads.append(p.url))
+    single_page_app(page, "Акт сверки будет отправлен на адрес robot@example.com")
+    act = Act.arrive(page)
+    act.press("Отправить")  # the answer has the same title: only the swap says it came
+    assert act.news() == "Акт сверки будет отправлен на адрес robot@example.com"
+    assert loads == [f"{APP}/act"]
+
+
+def test_a_warning_always_shown_is_no_refusal_until_the_answer_repeats_it(page: Page) -> None:
+    single_page_app(page, "Акт сверки будет отправлен на адрес robot@example.com")
+    act = Act.arrive(page)
+    act.press("Отправить")
+    said = act.settle(confirmed=["будет отправлен"], refused=["доступны после 3 числа месяца"])
+    assert said == "Акт сверки будет отправлен на адрес robot@example.com"
+
+    page.unroute(f"{APP}/**")
+    refusal = "Акты сверки за прошедший учетный месяц доступны после 3 числа месяца."
+    single_page_app(page, refusal)
+    act.press("Отправить")
+    with pytest.raises(OrderRefused, match="доступны после 3 числа месяца"):
+        act.settle(confirmed=["будет отправлен"], refused=["доступны после 3 числа месяца"])
+
+
+RANGE = """
+<div class="label">НАЧАЛО И КОНЕЦ ПЕРИОДА</div><input value="26-01-2019 → 26-02-2019">
+<div class="label">Укажите начало и конец периода</div><input value="Сентябрь 2020 - Сентябрь 2020">
+<div class="label">Период</div><input value="01.09.2020 — 30.09.2020" data-refuses>
+<p><label for="a">Начало периода</label><input id="a" type="date"></p>
+<p><label for="b">Конец периода</label><input id="b" type="date"></p>
+<script>
+document.querySelector("[data-refuses]").addEventListener("change", e => {
+  e.target.value = e.target.defaultValue;  // a picker that takes nothing typed
+});
+</script>
+"""
+
+
+def test_a_period_is_typed_in_the_range_pickers_own_format_and_read_back(page: Page) -> None:
+    page.set_content(RANGE)
+    october = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    assert period_into(page, "Начало и конец периода", *october) == ("01-10-2026", "31-10-2026")
+    assert page.locator("input").first.input_value() == "01-10-2026 → 31-10-2026"
+    months = period_into(page, "Укажите начало и конец периода", *october)
+    assert months == ("Октябрь 2026", "Октябрь 2026")
+    with pytest.raises(UnexpectedScreen, match=r"shows '01\.09\.2020 — 30\.09\.2020'"):
+        period_into(page, "Период", *october)
+    ends = period_into(page, "Период", *october, parts=["Начало периода", "Конец периода"])
+    assert ends == ("2026-10-01", "2026-10-31")

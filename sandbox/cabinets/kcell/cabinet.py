@@ -53,7 +53,7 @@ class KcellSettings(CabinetSettings):
 
     first_login: bool = False  # no password set yet: the robot must use «Забыли пароль?»
     password_expired: bool = False  # the right password leads to «Смена пароля»
-    resend_after_s: float = 60.0  # «Отправить код повторно» is enabled after this
+    resend_after_s: float = 60.0  # «Отправить код на телефон» is enabled after this
     sms_code_ttl_s: float = 300.0  # how long a recovery code is valid
     sms_max_attempts: int = 5  # wrong codes before the recovery starts over
     calls_per_number: int = 40  # size of call details: calls per number and month

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from robots.domain import Period
 from sandbox.cabinets.kcell import texts
 from sandbox.cabinets.sessions import Session
+from sandbox.cabinets.web import Form
 from sandbox.documents import Customer
 from sandbox.world import NumberLine, SandboxAccount, SandboxCompany
 
@@ -144,6 +145,43 @@ def parse_date(text: str) -> dt.date | None:
         return dt.date.fromisoformat(text.strip()) if len(text.strip()) == 10 else None
     except ValueError:
         return None
+
+
+# The single-page markup's range picker: «26-01-2019 → 26-02-2019», as the manual shows it.
+_RANGE_RE = re.compile(r"^\s*(\d{2}-\d{2}-\d{4})\s*→\s*(\d{2}-\d{2}-\d{4})\s*$")
+# Its period of months: «Сентябрь 2020 - Сентябрь 2020».
+_MONTHS_RE = re.compile(r"^\s*(\S+\s+\d{4})\s*-\s*(\S+\s+\d{4})\s*$")
+
+
+def typed_dates(form: Form) -> tuple[str, str, dt.date | None, dt.date | None]:
+    """The period a form sends: one range picker's ``period`` (single-page markup) or two
+    date fields ``date_from``, ``date_to``. (start, end as typed; start, end or None.)"""
+    if not form.getlist("period"):
+        typed_start, typed_end = form.get("date_from"), form.get("date_to")
+        return typed_start, typed_end, parse_date(typed_start), parse_date(typed_end)
+    match = _RANGE_RE.match(form.get("period"))
+    if match is None:
+        return form.get("period"), "", None, None
+    start, end = (dt.datetime.strptime(part, "%d-%m-%Y").date() for part in match.groups())
+    return start.isoformat(), end.isoformat(), start, end
+
+
+def typed_months(form: Form) -> tuple[str, str]:
+    """The months a register form sends (``2020-09`` keys of ``month_option``): two selects
+    ``start``, ``end`` or one range picker ``period`` of month names."""
+    if not form.getlist("period"):
+        return form.get("start"), form.get("end")
+    match = _MONTHS_RE.match(form.get("period"))
+    if match is None:
+        return "", ""
+    names = [m.casefold() for m in texts.MONTH_NAMES]
+    keys = []
+    for part in match.groups():
+        name, year = part.split()
+        keys.append(
+            f"{year}-{names.index(name.casefold()) + 1:02d}" if name.casefold() in names else ""
+        )
+    return keys[0], keys[1]
 
 
 def work_act_refusal(period: Period, today: dt.date) -> str | None:

@@ -33,11 +33,12 @@ from sandbox.cabinets.kcell.company import (
     month_option,
     month_range,
     months_before,
-    parse_date,
     payments_refusal,
     reconciliation_refusal,
     register_months,
     register_refusal,
+    typed_dates,
+    typed_months,
     work_act_refusal,
 )
 from sandbox.cabinets.sessions import Session
@@ -99,7 +100,7 @@ def add_routes(app: FastAPI, cab: KcellCabinet) -> None:
         return email
 
     def dates_of(form: Form) -> tuple[dt.date, dt.date]:
-        start, end = parse_date(form.get("date_from")), parse_date(form.get("date_to"))
+        _, _, start, end = typed_dates(form)
         if start is None or end is None:  # not in the contract: an empty or bad date
             raise Refused(texts.PERIOD_PROMPT)
         return start, end
@@ -164,7 +165,8 @@ def add_routes(app: FastAPI, cab: KcellCabinet) -> None:
             by=by,
             account=form.get("account") if form else company.accounts[0].id,
             phone=form.get("phone") if form else "",
-            years=[str(y) for y in range(EARLIEST_WORK_ACT.year, today.year + 1)],
+            years=[(str(y), str(y)) for y in range(EARLIEST_WORK_ACT.year, today.year + 1)],
+            months=[(str(i), name) for i, name in enumerate(texts.MONTH_NAMES, 1)],
             year=form.get("year") if form else str(previous.year),
             month=form.get("month") if form else str(previous.month),
         )
@@ -220,8 +222,9 @@ def add_routes(app: FastAPI, cab: KcellCabinet) -> None:
             "invoice_register.html",
             alert=alert,
             months=[month_option(p) for p in register_months(today)],
-            start=form.get("start") if form else previous,
-            end=form.get("end") if form else previous,
+            start=typed_months(form)[0] if form else previous,
+            end=typed_months(form)[1] if form else previous,
+            typed=form.get("period") if form else "",
         )
 
     def register_file(company: Company, months: list[Period]) -> tuple[str, bytes]:
@@ -251,7 +254,8 @@ def add_routes(app: FastAPI, cab: KcellCabinet) -> None:
         form = await cab.checked_form(request, session)
         today = cab.calendar.today()
         offered = {str(p): p for p in register_months(today)}
-        start, end = offered.get(form.get("start")), offered.get(form.get("end"))
+        start_key, end_key = typed_months(form)
+        start, end = offered.get(start_key), offered.get(end_key)
         if start is None or end is None:  # not in the manual: a month the list lacks
             return register_page(request, session, form, texts.REGISTER_NOT_READY)
         refusal = register_refusal(start, end, today)
@@ -306,6 +310,7 @@ def add_routes(app: FastAPI, cab: KcellCabinet) -> None:
             date_from=form.get("date_from") if form else previous.first_day.isoformat(),
             date_to=form.get("date_to") if form else previous.last_day.isoformat(),
             email=form.get("email") if form else "",
+            typed=form.get("period") if form else "",
             **variables,
         )
 
@@ -336,6 +341,7 @@ def add_routes(app: FastAPI, cab: KcellCabinet) -> None:
             intro=texts.DEVICES_INTRO if devices else texts.NUMBERS_REPORT_INTRO,
             preparing="" if devices else texts.NUMBERS_REPORT_PREPARING,
             email=form.get("email") if form else "",
+            typed=form.get("period") if form else "",
             **variables,
         )
 
@@ -375,6 +381,7 @@ def add_routes(app: FastAPI, cab: KcellCabinet) -> None:
             date_to=form.get("date_to") if form else end.isoformat(),
             payment_type=form.get("payment_type") if form else "all",
             email=form.get("email") if form else "",
+            typed=form.get("period") if form else "",
             **variables,
         )
 

@@ -22,7 +22,7 @@ from sandbox.cabinets.kcell.company import (
     default_details_range,
     details_window,
     month_range,
-    parse_date,
+    typed_dates,
 )
 from sandbox.cabinets.sessions import Session
 from sandbox.documents import DocumentSpec
@@ -54,12 +54,25 @@ def add_routes(app: FastAPI, cab: KcellCabinet) -> None:
         return texts.BLOCKED if row.number in cab.blocked else row.line.status
 
     @app.get("/numbers")
-    async def numbers_list(request: Request, q: str = "") -> Response:
+    async def numbers_list(request: Request, q: str = "", page: int = 1) -> Response:
         session = cab.require_login(request)
         rows = cab.company(session).rows(q[:64])
+        pages, page_no = 1, 1
+        if cab.style == "spa":  # a single-page app's table shows 10 rows a page
+            size = texts.NUMBERS_PER_PAGE
+            pages = max(1, -(-len(rows) // size))
+            page_no = min(max(page, 1), pages)
+            rows = rows[(page_no - 1) * size : page_no * size]
         statuses = {row.number: status_of(row) for row in rows}
         return cab.render(
-            request, "numbers.html", session, rows=rows, statuses=statuses, query=q[:64]
+            request,
+            "numbers.html",
+            session,
+            rows=rows,
+            statuses=statuses,
+            query=q[:64],
+            pages=pages,
+            page_no=page_no,
         )
 
     @app.get("/numbers/{number}")
@@ -125,6 +138,7 @@ def add_routes(app: FastAPI, cab: KcellCabinet) -> None:
         output: str,
         alert: str = "",
         calls: list[Call] | None = None,
+        typed: str = "",
     ) -> Response:
         earliest, latest = details_window(cab.calendar.today())
         lines = [
@@ -152,6 +166,7 @@ def add_routes(app: FastAPI, cab: KcellCabinet) -> None:
             alert=alert,
             shown=calls is not None,
             calls=lines,
+            typed=typed,
         )
 
     def spec_of(
@@ -187,19 +202,28 @@ def add_routes(app: FastAPI, cab: KcellCabinet) -> None:
         session = cab.require_login(request)
         form = await cab.checked_form(request, session)
         company, row = row_of(session, number)
-        typed_start, typed_end = form.get("date_from"), form.get("date_to")
+        typed_start, typed_end, start, end = typed_dates(form)
+        typed = form.get("period")
         output = form.get("output")
         if output not in ("screen", *_FILES):
             output = "screen"  # not in the manual: a forged choice shows the screen
-        start, end = parse_date(typed_start), parse_date(typed_end)
         earliest, latest = details_window(cab.calendar.today())
         if start is None or end is None or start > end or start < earliest or end > latest:
             return details_page(
-                request, session, row, typed_start, typed_end, output, texts.DETAILS_RANGE
+                request,
+                session,
+                row,
+                typed_start,
+                typed_end,
+                output,
+                texts.DETAILS_RANGE,
+                typed=typed,
             )
         if output == "screen":
             calls = calls_between(row, company, start, end)
-            return details_page(request, session, row, typed_start, typed_end, output, calls=calls)
+            return details_page(
+                request, session, row, typed_start, typed_end, output, calls=calls, typed=typed
+            )
         fmt = _FILES[output]
         period = Period.of(start)
         cab.accept_order(

@@ -3,7 +3,7 @@
 
 1. the administrator's number → a 6-digit code "sent" by SMS to that number (read it at
    ``GET /_sandbox/sms?phone=77012223344``);
-2. the code; «Отправить код повторно» is disabled until ``resend_after_s`` passed since
+2. the code; «Отправить код на телефон» is disabled until ``resend_after_s`` passed since
    the last code (the page counts down; the server refuses an early resend too);
 3. the new password twice (8 characters or more, letters and digits): it is set, the
    administrator is logged in and lands on «Управление номерами».

@@ -55,7 +55,7 @@ CODE_INTRO = "Введите SMS код отправленный на ваш н�
 CODE_LABEL = "SMS код"
 CODE_PLACEHOLDER = "Введите код"
 CODE_SENT = "SMS код успешно выслан"  # the manual's green box (not in the contract)
-RESEND = "Отправить код повторно"
+RESEND = "Отправить код на телефон"
 RESEND_WAIT = "Повторная отправка через {seconds} сек."
 CANCEL = "Отмена"
 WRONG_CODE = "Неверный SMS код"
@@ -64,7 +64,7 @@ CODE_EXPIRED = "Срок действия SMS кода истек. Запрос�
 CODE_TOO_MANY = "Превышено количество попыток ввода SMS кода. Запросите код повторно."
 ACTIVATE = "Вам необходимо изменить пароль, чтобы активировать Вашу учетную запись"
 RECOVERY_NEW_LABEL = "Новый пароль"
-RECOVERY_REPEAT_LABEL = "Повторите пароль"
+RECOVERY_REPEAT_LABEL = "Подтверждение пароля"
 CONFIRM = "Подтвердить"
 MISMATCH = "Пароли не совпадают"
 WEAK = "Пароль должен содержать не менее 8 символов, буквы и цифры"
@@ -253,7 +253,7 @@ PAYMENTS_INTRO = (
     "указано в отправленном отчете (бета-режим)."
 )
 PAYMENTS_3_MONTHS = "Максимальный период запроса 3 месяца от текущей даты."
-PAYMENT_TYPE = "Тип платежа"
+PAYMENT_TYPE = "Типы платежей"
 PAYMENT_TYPES = (
     ("all", "Все платежи"),
     ("credit", "Кредитные номера"),
@@ -289,6 +289,28 @@ PROFILE_PHONE = "Номер телефона администратора:"
 COMPANY_TAX_ID = "БИН"
 COMPANY_FULL_NAME = "Полное название компании"
 COMPANY_SHORT_NAME = "Сокращенное название компании"
+
+
+# The single-page markup's captions, as the manual writes them (capitals, «*» for the
+# required fields); the others are written as above.
+SPA_LABELS = {
+    PHONE_LABEL: "НОМЕР ТЕЛЕФОНА*",
+    PASSWORD_LABEL: "ВАШ ПАРОЛЬ",
+    CODE_LABEL: "SMS код*",
+    RECOVERY_NEW_LABEL: "НОВЫЙ ПАРОЛЬ",
+    RECOVERY_REPEAT_LABEL: "ПОДТВЕРЖДЕНИЕ ПАРОЛЯ",
+    NEW_PASSWORD_LABEL: "ВАШ НОВЫЙ ПАРОЛЬ",
+    PERIOD_CAPTION: "НАЧАЛО И КОНЕЦ ПЕРИОДА",
+    OUTPUT: "ВЫВОД",
+}
+# Not in the manual (it shows four numbers): the numbers list is paged by this many, its
+# arrows titled so.
+NUMBERS_PER_PAGE = 10
+PREVIOUS_PAGE = "Предыдущая страница"
+NEXT_PAGE = "Следующая страница"
+PROFILE_BUTTON = "Мой профиль"  # «с помощью кнопки в правом верхнем углу»: an icon
+REFRESH = "Обновить"  # «Для обновления статуса нажмите на кнопку»: an icon
+EDIT = "Изменить"  # an icon beside a company's short name (not in the contract)
 
 
 def phone_text(phone: str) -> str:
