@@ -6,8 +6,9 @@ the page (or, in its accessible variant, a new page is loaded), so a press never
 for a navigation. Each action waits instead for what only its answer shows: the next
 screen's title or control, the cabinet's confirmation, or one of its refusals, shown as
 a toast without a role or as a ``role=alert`` message. Refusals are matched from the
-start of a message, so a screen's own text mentioning the same words (the intro
-«(доступен период 3 года)») is not taken for one.
+start of a message, and so are confirmations, so a screen's own text mentioning the
+same words (the intro «…(доступен период 3 года)… Акт сверки будет отправлен на адрес…»)
+is taken for neither.
 """
 
 from __future__ import annotations
@@ -87,10 +88,13 @@ class A1Screen(Screen):
 
     def confirmed(self, confirmed: Sequence[str], refused: Sequence[str]) -> str:
         """After sending an order: the confirmation; OrderRefused with the cabinet's words;
-        OrderUnconfirmed when neither shows (the order may have been taken)."""
+        OrderUnconfirmed when neither shows (the order may have been taken).
+
+        Confirmations too are matched from the start of a message: «Акт сверки» says in
+        its intro what its confirmation says («…Акт сверки будет отправлен на адрес…»)."""
         said = self.page.get_by_role("status")
         for text in confirmed:
-            said = said.or_(self.page.get_by_text(words(text, whole=False)))
+            said = said.or_(self.page.get_by_text(starting_with(text)))
         said = said.filter(visible=True)
         try:
             refusal = self.answer(said, refused)

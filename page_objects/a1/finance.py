@@ -22,7 +22,7 @@ LIST_COLUMNS = ("Номер", "Тариф", "Статус")
 NEXT_PAGE = "Следующая страница"
 # The manual shows neither confirmations nor refusals of these orders: the cabinet's
 # words as the sandbox has them (a refusal matches from the start of the message).
-INVOICE_SENT = ("отправлен на адрес",)
+INVOICE_SENT = ("Счет за",)  # «Счет за октябрь 2026 г. отправлен на адрес …»
 DETAILS_ORDERED = ("Детализация заказана",)
 ACT_SENT = ("Акт сверки будет отправлен",)
 PERIOD_REFUSED = ("Детализация за выбранный период недоступна",)
