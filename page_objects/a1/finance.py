@@ -12,7 +12,7 @@ from playwright.sync_api import Locator
 from page_objects.a1.common import Menu
 from page_objects.base import MONTHS, Controls, control_on, month_text, rows_of, table_on, words
 from robots.domain import Period
-from robots.errors import OrderRefused
+from robots.errors import OrderRefused, UnexpectedScreen
 
 FROM_LIST = "Выбрать из списка"
 FROM_FILE = "Загрузить файл"
@@ -172,7 +172,11 @@ class ReconciliationPage(Menu):
         else:  # one range, written the way it shows
             field = self.field("Период")
             shown = field.input_value() or field.get_attribute("placeholder") or ""
-            field.fill(range_like(shown, start, end))
+            typed = range_like(shown, start, end)
+            field.fill(typed)
+            read = field.input_value()
+            if _digits(read) != _digits(typed):  # a picker that took the dates otherwise
+                raise UnexpectedScreen(f"the A1 «Период» reads {read!r} after {typed!r}")
         if email:
             self.field("Email").fill(email)
         self.press("Далее")
@@ -198,6 +202,10 @@ def range_like(shown: str, start: dt.date, end: dt.date) -> str:
         return sep.join(values[kind] for kind in order)
 
     return f"{written(start)}{between}{written(end)}"
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
 
 
 def _part_kind(part: str) -> str:
