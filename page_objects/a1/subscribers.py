@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from page_objects.a1.common import Menu
-from page_objects.base import Controls, Fetched
-from robots.errors import ParseError
+from page_objects.base import Controls, Fetched, file_from
 
 
 class SubscribersPage(Menu):
@@ -16,8 +15,6 @@ class SubscribersPage(Menu):
         return self.form_controls(buttons=["Выгрузка в Excel"])
 
     def export(self) -> Fetched:
-        """«Выгрузка в Excel»: the listed subscribers as an .xlsx file."""
-        download = self.file_or_page(lambda: self.button("Выгрузка в Excel").click())
-        if download is None:
-            raise ParseError("the A1 cabinet gave a page instead of the subscriber list")
-        return Fetched(download.path().read_bytes(), download.suggested_filename, download.url)
+        """«Выгрузка в Excel»: the listed subscribers as an .xlsx file (a download of the
+        answer, or a file the page's script saves from a Blob)."""
+        return file_from(self.page, lambda: self.button("Выгрузка в Excel").click())

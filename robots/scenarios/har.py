@@ -76,14 +76,17 @@ def mime_type(entry: Entry) -> str:
 
 def fill_downloads(har: dict[str, Any], downloads: list[tuple[str, bytes]]) -> None:
     """Put the files the robot downloaded into their answers: a HAR has no body for an
-    answer the browser turned into a download."""
+    answer the browser turned into a download, nor for an attachment a page's script
+    fetched and saved from a Blob (its download's URL is the Blob's: it fills the first
+    attachment still without a body, downloads and answers being in the same order)."""
     pending = [e for e in entries(har) if is_attachment(e) and not response_body(e)]
     for url, data in downloads:
-        for entry in pending:
-            if entry["request"]["url"] == url:
-                set_response_body(entry, data)
-                pending.remove(entry)
-                break
+        same = [e for e in pending if e["request"]["url"] == url]
+        if not same and url.startswith("blob:"):
+            same = pending[:1]
+        if same:
+            set_response_body(same[0], data)
+            pending.remove(same[0])
 
 
 # -- scrubbing ---------------------------------------------------------------------------------

@@ -132,3 +132,17 @@ def test_injected_faults_are_retried_and_maintenance_reported(
     sandbox.cabinet("a1").set_faults("maintenance=a1")
     down = driver.cli("order", "--cabinet", CABINET, "--kind", "invoice", "--period", "2026-10")
     assert down.exit_code == 1 and "Технические работы" in down.stderr
+
+
+def test_a_reconciliation_act_beyond_three_years_is_refused(
+    sandbox: Sandbox, driver: Driver
+) -> None:
+    # The screen's own intro says «Акт сверки будет отправлен на адрес…»: not a confirmation
+    # (a slow answer leaves the robot a while to take it for one).
+    sandbox.cabinet("a1").set_faults("latency_ms=400")
+    long_ago = Period(year=TODAY.year - 4, month=TODAY.month)
+    request = OrderRequest(DocumentKind.RECONCILIATION_ACT, long_ago, ACCOUNT)
+    refused = pytest.raises(OrderRefused, match="Доступен период 3 года")
+    with refused, driver.robot(CABINET) as robot:
+        robot.order(request)
+    assert sandbox.cabinet("a1").orders() == []

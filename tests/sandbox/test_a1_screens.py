@@ -1,7 +1,8 @@
-"""The sandbox A1 business cabinet over HTTP, as the robot's page objects see it: the
-four login methods, the roles, the Супервайзер's account switch, «Доставка счета»,
-«Счета», «Детализация на Email» (list and .xlsx upload), «Акт сверки», «Абоненты», the
-orders book, and the e-mails arriving in Dovecot."""
+"""The sandbox A1 business cabinet over HTTP: the four login methods, the roles, the
+Супервайзер's account switch, «Доставка счета», «Счета», «Детализация на Email» (list and
+.xlsx upload), «Акт сверки», «Абоненты», the orders book, and the e-mails arriving in
+Dovecot, read in the accessible (semantic) markup; then what the single-page markup the
+cabinet serves by default writes instead (``test_a1_browser.py`` runs its script)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,13 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.integration
 
 FIXED = "1234567890125"
+
+
+@pytest.fixture
+def a1(a1: A1Client) -> A1Client:
+    """The A1 client on the accessible markup (headings, labels, roles, selects)."""
+    a1.cabinet.set_markup("semantic")
+    return a1
 
 
 def wait_mail(sandbox: Sandbox) -> list[StoredMessage]:
@@ -225,7 +233,8 @@ def test_details_by_list(a1: A1Client, sandbox: Sandbox) -> None:
     assert {"Год", "Месяц", "Файл xlsx"} <= set(page.labels)
     assert [v for v, _ in page.options["year"]] == ["2024", "2025", "2026"]
     assert page.options["month"][0] == ("1", "Январь")
-    assert "Из списка лицевого счета" in page.text and "Загрузить файл" in page.text
+    assert "Способ ввода абонента" in page.text  # the manual's words for the choice
+    assert "Выбрать из списка" in page.text and "Загрузить файл" in page.text
     page = a1.details("2026", "11")
     assert page.alerts == ["Детализация за выбранный период недоступна"]
     page = a1.details("2026", "10")

@@ -13,7 +13,11 @@ written against. Modules, as in every cabinet package:
 - ``texts``: every word the robot looks for;
 - ``finance``: «Счета», «Платежи», «Детализация на Email», «Акт сверки»;
 - ``subscribers``: «Абоненты» and «Выгрузка в Excel»;
-- ``templates/``, ``static/`` (``a1.js``: the account switch, «Выбрать всех»).
+- ``templates/`` (the accessible markup, ``semantic``) and ``templates/spa/`` (the
+  single-page markup served by default: its own layout and screens, ``widgets.html``);
+  ``static/``: ``a1.js`` (semantic: the account switch, «Выбрать всех») and
+  ``a1-spa.js`` (the single-page app: screens swapped after fetch with pushState, custom
+  drop-downs, tabs, ticked rows, 10 rows a page, toasts, files saved from a Blob).
 """
 
 from sandbox.cabinets.a1.cabinet import ADMIN_EMAIL, ADMIN_PHONE, A1Cabinet, A1Settings

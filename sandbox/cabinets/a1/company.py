@@ -223,3 +223,18 @@ def parse_date(text: str) -> dt.date | None:
         return dt.date.fromisoformat(text.strip()) if len(text.strip()) == 10 else None
     except ValueError:
         return None
+
+
+_RANGE_RE = re.compile(r"^\s*(\d{2})/(\d{2})/(\d{4})\s*[–-]\s*(\d{2})/(\d{2})/(\d{4})\s*$")
+
+
+def parse_range(text: str) -> tuple[dt.date | None, dt.date | None]:
+    """The two dates of a range field (``01/10/2026 – 31/10/2026``), or ``None`` each."""
+    match = _RANGE_RE.match(text)
+    if match is None:
+        return None, None
+    day, month, year, last_day, last_month, last_year = (int(g) for g in match.groups())
+    try:
+        return dt.date(year, month, day), dt.date(last_year, last_month, last_day)
+    except ValueError:
+        return None, None

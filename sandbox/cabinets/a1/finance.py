@@ -26,6 +26,7 @@ from sandbox.cabinets.a1.company import (
     details_years,
     month_option,
     parse_date,
+    parse_range,
     three_years_before,
 )
 from sandbox.cabinets.sessions import Session
@@ -294,12 +295,15 @@ def add_routes(app: FastAPI, cab: A1Cabinet) -> None:
     ) -> Response:
         previous = Period.of(cab.calendar.today()).previous()
         delivery = cab.client.delivery(cab.account(session).id)
+        start, end = previous.first_day, previous.last_day
+        shown_range = texts.RANGE_FORMAT.format(start=start, end=end)
         return cab.page(
             request,
             session,
             "reconciliation.html",
-            date_from=form.get("date_from") if form else previous.first_day.isoformat(),
-            date_to=form.get("date_to") if form else previous.last_day.isoformat(),
+            date_from=form.get("date_from") if form else start.isoformat(),
+            date_to=form.get("date_to") if form else end.isoformat(),
+            period_text=form.get("period") if form else shown_range,
             email=form.get("email") if form else delivery.email,
             **variables,
         )
@@ -313,7 +317,10 @@ def add_routes(app: FastAPI, cab: A1Cabinet) -> None:
         session = cab.require_role(request)
         form = await cab.checked_form(request, session)
         today = cab.calendar.today()
-        start, end = parse_date(form.get("date_from")), parse_date(form.get("date_to"))
+        if cab.style == "spa":  # one range field «Период»
+            start, end = parse_range(form.get("period"))
+        else:
+            start, end = parse_date(form.get("date_from")), parse_date(form.get("date_to"))
         # Not in the manual: an empty date, a start after the end or an end in the future
         # get the same alert as a start more than three years back.
         if start is None or end is None or start > end or end > today:

@@ -125,8 +125,9 @@ DETAILS_HEADING = "Детализация на Email"
 DETAILS_INTRO = "Выберите необходимый период: год и месяц (доступен период 3 года)."
 YEAR_LABEL = "Год"
 MONTH_LABEL = "Месяц"
-CHOICE_LEGEND = "Выбор абонентов"
-FROM_LIST = "Из списка лицевого счета"
+CHOICE_LEGEND = "Способ ввода абонента"  # the manual's «Операции со списком абонентов» forms
+FROM_LIST = "Выбрать из списка"
+CHOICE_TITLE = "Выбор абонентов"  # above the list to tick
 FROM_FILE = "Загрузить файл"
 FILE_LABEL = "Файл xlsx"
 FILE_HINT = "Загружаемый файл должен содержать только 12-значные номера абонентов в столбик."
@@ -155,6 +156,10 @@ RECONCILIATION_INTRO = (
     "сверки будет отправлен на адрес электронной почты, указанный для доставки счетов. При "
     "необходимости вы можете указать другой адрес. Обработка заявки до 10 рабочих дней."
 )
+# The single-page markup's one range field «Период»: the manual shows no format; its dates
+# are written 09/06/2023 («История заявок»), the dash between the two is assumed.
+RANGE_PLACEHOLDER = "ДД/ММ/ГГГГ – ДД/ММ/ГГГГ"
+RANGE_FORMAT = "{start:%d/%m/%Y} – {end:%d/%m/%Y}"
 START_LABEL = "Начало периода"
 END_LABEL = "Конец периода"
 THREE_YEARS = "Доступен период 3 года"
