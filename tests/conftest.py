@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, cast
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, BrowserType, Playwright, expect, sync_playwright
 
 from sandbox.mailserver import DovecotNotInstalled, ImapProbe, Mailbox, MailServer, find_dovecot
 from support.files import FileServer, serving_files
@@ -109,6 +109,43 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
         "executable_path": os.environ.get("CABINET_ROBOT_CHROMIUM", "/usr/bin/chromium"),
         "args": args,
     }
+
+
+# pytest-playwright keeps one Playwright per session; while it runs, the robot's own
+# sync_playwright() in the same worker refuses to start ("Sync API inside the asyncio
+# loop"). One per module instead: the page tests stop theirs before a robot test runs.
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def browser_type(playwright: Playwright, browser_name: str) -> BrowserType:
+    return cast(BrowserType, getattr(playwright, browser_name))
+
+
+@pytest.fixture(scope="module")
+def launch_browser(
+    browser_type_launch_args: dict[str, Any], browser_type: BrowserType
+) -> Callable[..., Browser]:
+    def launch(**kwargs: Any) -> Browser:
+        return browser_type.launch(**{**browser_type_launch_args, **kwargs})
+
+    return launch
+
+
+@pytest.fixture(scope="module")
+def browser_context_args() -> dict[str, Any]:
+    """No --device or --video (the plugin's take its session Playwright)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def browser(launch_browser: Callable[..., Browser]) -> Iterator[Browser]:
+    launched = launch_browser()
+    yield launched
+    launched.close()
 
 
 @pytest.fixture(scope="module")
