@@ -1,4 +1,5 @@
-"""The MTS «Виртуальный менеджер» in headless Chromium: real HTML5 drag and drop into
+"""The MTS «Виртуальный менеджер» in its accessible markup (``semantic``; the legacy one
+is in ``test_mts_legacy``) in headless Chromium: real HTML5 drag and drop into
 «Текущая выборка» (Playwright's ``drag_to``), the «Заказать документ» menu, the
 «Документ» dialog, and what the page's script does when the session ends or the
 cabinet fails under it. Locators are the robot's: roles, labels, visible texts.
