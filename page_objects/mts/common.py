@@ -91,12 +91,13 @@ class MtsScreen(Screen):
 def box_on(scope: Scope, kind: str, caption: str) -> Locator:
     """A radio button or checkbox (``kind``) by its label, or by the caption written
     right after it («<input type=radio> PDF») or around it in its cell («<input
-    type=checkbox> Я принимаю <a>правила ...</a>»)."""
+    type=checkbox> Я принимаю <a>правила ...</a>»), wrapped in other elements or not."""
     text = " ".join(caption.split())
     # XPath: a caption in a text node beside the box has no element of its own to find.
     beside = (
-        f"xpath=.//input[@type='{kind}'][normalize-space(following-sibling::text()[1])='{text}'"
-        f" or normalize-space(..)='{text}']"
+        f"xpath=.//input[@type='{kind}']"
+        f"[normalize-space(following::text()[normalize-space()][1])='{text}'"
+        f" or normalize-space(ancestor::*[normalize-space()][1])='{text}']"
     )
     found = scope.get_by_role("radio" if kind == "radio" else "checkbox", name=text, exact=True)
     found = found.or_(scope.locator(beside))

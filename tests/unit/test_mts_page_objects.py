@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 
 import pytest
 from playwright.sync_api import Page
@@ -28,6 +29,8 @@ LEGACY_FORM = """
   <td>по</td><td><input type="date" name="b" value="2026-10-31"></td></tr>
 </table>
 """
+# As ``restyle`` writes it: each field in wrappers of its own.
+WRAPPED_FORM = re.sub(r"(<input[^>]*>)", r"<div><span>\1</span></div>", LEGACY_FORM)
 SEMANTIC_FORM = """
 <label><input type="radio" name="f" value="pdf"> PDF</label>
 <label><input type="radio" name="f" value="xml"> XML</label>
@@ -35,7 +38,9 @@ SEMANTIC_FORM = """
 """
 
 
-@pytest.mark.parametrize("form", [LEGACY_FORM, SEMANTIC_FORM], ids=["legacy", "semantic"])
+@pytest.mark.parametrize(
+    "form", [LEGACY_FORM, WRAPPED_FORM, SEMANTIC_FORM], ids=["legacy", "wrapped", "semantic"]
+)
 def test_boxes_by_the_caption_beside_them_or_their_label(page: Page, form: str) -> None:
     page.set_content(form)
     box_on(page, "radio", "XML").check()
