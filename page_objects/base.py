@@ -769,3 +769,9 @@ def file_from(page: Page, action: Callable[[], None]) -> Fetched:
         page.context.remove_listener("page", opened)
     download = started.value
     return Fetched(download.path().read_bytes(), download.suggested_filename, download.url)
+
+
+def screen_timeout(page: Page) -> float | None:
+    """How long ``arrive``/``expect`` wait for a screen on ``page`` (ms; None: the page's
+    default timeout), for screen objects that wait in a frame of their own."""
+    return _screen_timeouts.get(page)

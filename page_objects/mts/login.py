@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar, cast
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
-from page_objects.base import Controls, arrive_at
-from page_objects.mts.common import LOGIN_HEADING, MtsScreen
+from page_objects.base import Controls, arrive_at, field_on
+from page_objects.mts.common import PASSWORD, MtsScreen
 from page_objects.mts.manager import VirtualManager
 from robots.errors import CredentialsError, InteractionRequired
 
@@ -15,12 +15,23 @@ LOCKED_MARK = "заблокирован"  # «Вход заблокирован 
 
 
 class LoginPage(MtsScreen):
-    """«Номер: +7 ... Например, 9161234567», «Пароль:», «Войти»."""
+    """«ВИРТУАЛЬНЫЙ МЕНЕДЖЕР»: «Номер: +7 ... Например, 9161234567», «Пароль:», «Войти»."""
 
-    heading: ClassVar[str] = LOGIN_HEADING
+    heading: ClassVar[str] = "Виртуальный менеджер"  # the manual's block; not how it is found
+    refusals: ClassVar[tuple[str, ...]] = (
+        "Неверный номер или пароль",
+        "Введите номер в формате",
+        LOCKED_MARK,
+        "Войдите снова",  # after an SMS step that went wrong
+    )
+
+    @classmethod
+    def heading_on(cls, page: Page) -> Locator:
+        """The login form, by its password field (the manual shows no title of its own)."""
+        return field_on(page, PASSWORD)
 
     def controls(self) -> Controls:
-        return self.form_controls(fields=["Номер:", "Пароль:"], buttons=["Войти"])
+        return self.form_controls(fields=["Номер:", PASSWORD], buttons=["Войти"])
 
     @staticmethod
     def open(page: Page, url: str) -> LoginPage | VirtualManager:
@@ -36,13 +47,13 @@ class LoginPage(MtsScreen):
         field is emptied again on failure, so nothing recorded later holds it.
         """
         self.field("Номер:").fill(number)
-        self.field("Пароль:").fill(password)
+        self.field(PASSWORD).fill(password)
         self.press("Войти")
         landed = arrive_at(self.page, VirtualManager, SmsCodePage, LoginPage)
         if isinstance(landed, VirtualManager | SmsCodePage):
             return landed
-        landed.field("Пароль:").fill("")
-        reason = landed.alert() or "no reason shown"
+        landed.field(PASSWORD).fill("")
+        reason = landed.refusal() or "no reason shown"
         locked = (
             " (the login is locked: wait, then check the password)" if LOCKED_MARK in reason else ""
         )
@@ -53,6 +64,7 @@ class SmsCodePage(MtsScreen):
     """«Подтверждение входа»: the code MTS sent by SMS."""
 
     heading: ClassVar[str] = "Подтверждение входа"
+    refusals: ClassVar[tuple[str, ...]] = ("Неверный код подтверждения",)
 
     def confirm(self, code: str) -> VirtualManager:
         """Enter the code; InteractionRequired with the cabinet's message if refused."""
@@ -62,5 +74,5 @@ class SmsCodePage(MtsScreen):
         if isinstance(landed, VirtualManager):
             return landed
         raise InteractionRequired(
-            f"the MTS cabinet refused the SMS code: {landed.alert() or 'no reason shown'}"
+            f"the MTS cabinet refused the SMS code: {landed.refusal() or 'no reason shown'}"
         )

@@ -2,7 +2,13 @@
 
 The personal account (or single numbers) is moved into «Текущая выборка» by drag and
 drop, as the manual describes («захватив его левой кнопкой мыши и перетащив в правое
-поле»); the selection then lists its numbers and says how many.
+поле»); the selection then lists its numbers and says how many. ``drag_to`` presses,
+moves and releases the mouse, which serves both a page that drags with mouse events
+and one with HTML5 drag and drop. Every load of the main screen starts with an empty
+selection (the manual's first screen), so nothing has to be cleared.
+
+The legacy page draws the working area (hierarchy, selection, the menu and the
+«Документ» window) in a frame under the title and the tabs: ``work`` is that frame.
 """
 
 from __future__ import annotations
@@ -11,14 +17,16 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from playwright.sync_api import Locator
+from playwright.sync_api import Frame, Locator, Page
 
-from page_objects.base import Controls, title_on
+from page_objects.base import Controls, control_on, table_on, words
 from page_objects.mts.common import MtsScreen
 from page_objects.mts.document import DocumentDialog
 from robots.errors import ParseError
 
-_ACCOUNT = re.compile(r"Лицевой счет\s+(\S+)")
+TAB = "Операции с номерами"  # the main screen's first tab, where the robot works
+COLUMNS = ("Тип", "Абонентский номер", "Папка", "ФИО")
+_ACCOUNT = re.compile(r"^\s*Лицевой счет\s+(\d+)\s*$")
 _COUNT = re.compile(r"Текущая выборка \((\d+)\)")
 _CAPTION = re.compile(r"^\s*Текущая выборка(\s*\(\d+\).*)?$")
 
@@ -35,70 +43,98 @@ class VirtualManager(MtsScreen):
 
     heading: ClassVar[str] = "Виртуальный менеджер"
 
-    @property
-    def tree(self) -> Locator:
-        return self.page.get_by_role("region", name="Иерархия").get_by_role("tree")
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self._work: Frame | None = None
+
+    @classmethod
+    def heading_on(cls, page: Page) -> Locator:
+        """The main screen, by its tabs: the manual's login page shows the same title
+        («ВИРТУАЛЬНЫЙ МЕНЕДЖЕР»), never the tabs."""
+        return page.get_by_text(words(TAB)).filter(visible=True).first.describe(f"the tab «{TAB}»")
 
     @property
-    def selection_zone(self) -> Locator:
-        return self.page.get_by_role("region", name="Текущая выборка")
+    def work(self) -> Frame:
+        """The working area: the frame the page draws it in, else the page itself."""
+        if self._work is None:
+            self.page.wait_for_load_state("domcontentloaded")  # its frame is in the page
+            # CSS by tag: a frame has no text of its own to be found by.
+            frame = self.page.locator("iframe")
+            handle = frame.first.element_handle() if frame.count() else None
+            self._work = (handle and handle.content_frame()) or self.page.main_frame
+        return self._work
+
+    @property
+    def caption(self) -> Locator:
+        """«Текущая выборка», then «(N): один контракт, однотиповая» once filled."""
+        return self.work.get_by_text(_CAPTION).filter(visible=True).first
 
     def controls(self) -> Controls:
         return {
-            "tree «Иерархия»": self.tree,
-            "region «Текущая выборка»": self.selection_zone,
-            "button «Очистить выборку»": self.selection_zone.get_by_role(
-                "button", name="Очистить выборку"
-            ),
+            "personal account of «Иерархия»": self._account_items(),
+            "«Текущая выборка»": self.caption,
         } | self.form_controls(buttons=["Заказать документ"])
 
+    def _account_items(self, account: str | None = None) -> Locator:
+        if account is None:
+            return self.work.get_by_text(_ACCOUNT)
+        return self.work.get_by_text(re.compile(rf"^\s*Лицевой счет\s+{account}\s*$"))
+
     def accounts(self) -> list[str]:
-        texts = self.tree.get_by_role("treeitem", name=_ACCOUNT).all_inner_texts()
+        self.expect(self._account_items().first)
+        texts = self._account_items().all_inner_texts()
         return [m[1] for text in texts if (m := _ACCOUNT.search(text))]
-
-    def _account_item(self, account: str) -> Locator:
-        return self.tree.get_by_role("treeitem", name=re.compile(rf"Лицевой счет {account}\b"))
-
-    def clear_selection(self) -> None:
-        self.selection_zone.get_by_role("button", name="Очистить выборку").click()
-        self.expect(title_on(self.selection_zone, "Текущая выборка"))
 
     def select_account(self, account: str) -> list[SelectedNumber]:
         """Drag the personal account into «Текущая выборка»; its numbers."""
         item = self._account_item(account)
-        if item.count() == 0:
-            raise ParseError(f"the MTS hierarchy has no personal account {account}")
         before = self.selected_count()
-        item.first.drag_to(self.selection_zone)
+        item.drag_to(self.caption)
         self._await_change(before)
         return self.selected()
 
     def select_numbers(self, account: str, numbers: list[str]) -> list[SelectedNumber]:
         """Drag single numbers of ``account`` into «Текущая выборка», one by one."""
-        item = self._account_item(account).first
-        if item.get_attribute("aria-expanded") != "true":
-            item.click()  # unfolds the account's numbers
+        item = self._account_item(account)
+        # The account's branch of the tree: the innermost list item holding its name.
+        branch = self.work.locator("li").filter(has=item).last
         for number in numbers:
-            node = item.get_by_role("treeitem", name=number, exact=True)
+            node = branch.get_by_text(number, exact=True)
             if node.count() == 0:
                 raise ParseError(f"number {number} is not on personal account {account} at MTS")
+            if not node.is_visible():
+                self._unfold(branch, item)
             before = self.selected_count()
-            node.drag_to(self.selection_zone)
+            node.drag_to(self.caption)
             self._await_change(before)
         return self.selected()
+
+    def _account_item(self, account: str) -> Locator:
+        self.expect(self._account_items().first)
+        item = self._account_items(account)
+        if item.count() == 0:
+            raise ParseError(f"the MTS hierarchy has no personal account {account}")
+        return item.first
+
+    @staticmethod
+    def _unfold(branch: Locator, item: Locator) -> None:
+        """Show an account's numbers: its «+» where the tree draws one, else a click on
+        the account itself."""
+        expander = control_on(branch, "+")
+        (expander if expander.count() else item).click()
 
     def selected_count(self) -> int:
         match = _COUNT.search(self.summary())
         return int(match[1]) if match else 0
 
     def summary(self) -> str:
-        # «Текущая выборка (N): ...», as a heading or as plain text.
-        caption = self.selection_zone.get_by_text(_CAPTION).first
-        return " ".join(caption.inner_text().split()) if caption.count() else ""
+        """«Текущая выборка (N): ...», as a heading or as plain text."""
+        self.expect(self.caption)
+        return " ".join(self.caption.inner_text().split())
 
     def selected(self) -> list[SelectedNumber]:
         """The selection's table, read by its column headers."""
-        rows = self.table_rows(self.selection_zone.get_by_role("table"))
+        rows = self.table_rows(table_on(self.page, COLUMNS))
         try:
             return [
                 SelectedNumber(cells["Абонентский номер"], cells["Папка"], cells["ФИО"])
@@ -108,9 +144,9 @@ class VirtualManager(MtsScreen):
             raise ParseError(f"the MTS selection table has no column {exc}") from None
 
     def order_document(self, item: str) -> DocumentDialog:
-        """«Заказать документ» → ``item``: the «Документ» dialog."""
+        """«Заказать документ» → ``item``: the «Документ» window."""
         self.button("Заказать документ").click()
-        self.page.get_by_role("menuitem", name=item, exact=True).click()
+        control_on(self.work, item).click()
         dialog = DocumentDialog(self)
         self.expect(dialog.root)
         return dialog
@@ -118,4 +154,4 @@ class VirtualManager(MtsScreen):
     def _await_change(self, before: int) -> None:
         """Wait until the selection's count is no longer ``before`` (the drop was taken)."""
         other = re.compile(rf"Текущая выборка \((?!{before}\))\d+\)")
-        self.expect(self.selection_zone.get_by_text(other).first)
+        self.expect(self.work.get_by_text(other).first)

@@ -82,7 +82,6 @@ class MtsRobot(CabinetRobot):
         if not offered:
             raise ParseError("the MTS hierarchy shows no personal account")
         configured = [a.id for a in self.cabinet.accounts if a.id in offered]
-        manager.clear_selection()
         manager.select_account((configured or offered)[0])
         return manager.order_document(item).controls(item)
 
@@ -90,20 +89,19 @@ class MtsRobot(CabinetRobot):
 
     def subscribers(self) -> list[Subscriber]:
         def read() -> list[Subscriber]:
-            manager = self._manager()
-            found = []
+            manager = self._manager()  # a fresh main screen: the selection is empty
+            rows = []
             for account in manager.accounts():
-                manager.clear_selection()
-                for row in manager.select_account(account):
-                    found.append(
-                        Subscriber(
-                            operator=self.operator,
-                            account=account,
-                            number=row.number,
-                            name=row.name or None,
-                        )
-                    )
-            return found
+                rows = manager.select_account(account)  # each row names its account
+            return [
+                Subscriber(
+                    operator=self.operator,
+                    account=row.folder,
+                    number=row.number,
+                    name=row.name or None,
+                )
+                for row in rows
+            ]
 
         return self._attempt(read)
 
@@ -124,8 +122,7 @@ class MtsRobot(CabinetRobot):
             raise OrderRefused(f"MTS sends invoices as PDF only, not {fmt}")
 
         def place() -> tuple[str, tuple[str, ...]]:
-            manager = self._manager()
-            manager.clear_selection()
+            manager = self._manager()  # a fresh main screen: the selection is empty
             if request.numbers:
                 chosen = manager.select_numbers(request.account, list(request.numbers))
             else:
@@ -138,7 +135,6 @@ class MtsRobot(CabinetRobot):
                 dialog = manager.order_document(CALL_DETAILS)
                 dialog.call_details(start, end, email, fmt)
             status = dialog.submit()
-            dialog.close()
             return status, tuple(sorted(row.number for row in chosen))
 
         status, numbers = self._attempt(place, request.account)

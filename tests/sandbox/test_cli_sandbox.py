@@ -62,7 +62,7 @@ def test_up_detached_then_down(tmp_path: Path) -> None:
         assert env["CABINET_ROBOT_MTS_PASSWORD"] not in up.stdout + up.stderr
         assert env["CABINET_ROBOT_KCELL_PASSWORD"] not in up.stdout + up.stderr
         mts_login = httpx.get(mts["url"])
-        assert mts_login.status_code == 200 and "Вход в Виртуальный менеджер" in mts_login.text
+        assert mts_login.status_code == 200 and "ВИРТУАЛЬНЫЙ МЕНЕДЖЕР" in mts_login.text
         assert httpx.get(f"{sip['url']}login").status_code == 200
         assert httpx.get(f"{sip['url']}_sandbox/today").json()["today"] == "2026-11-10"
         assert httpx.get(f"{sip['url']}_sandbox/markup").json()["markup"] == "legacy,restyle,seed=2"

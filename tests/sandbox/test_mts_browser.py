@@ -1,4 +1,5 @@
-"""The MTS «Виртуальный менеджер» in headless Chromium: real HTML5 drag and drop into
+"""The MTS «Виртуальный менеджер» in its accessible markup (``semantic``; the legacy one
+is in ``test_mts_legacy``) in headless Chromium: real HTML5 drag and drop into
 «Текущая выборка» (Playwright's ``drag_to``), the «Заказать документ» menu, the
 «Документ» dialog, and what the page's script does when the session ends or the
 cabinet fails under it. Locators are the robot's: roles, labels, visible texts.
@@ -25,6 +26,7 @@ RULES = "Я принимаю правила использования сист�
 def mts_page(sandbox: Sandbox, page: Page) -> Page:
     """The browser's page, closed before the sandbox stops (no keep-alive to wait for)."""
     page.set_default_timeout(10_000)
+    sandbox.cabinet("mts").set_markup("semantic")  # these read roles; legacy: test_mts_legacy
     return page
 
 
@@ -52,7 +54,7 @@ def test_drag_and_drop_then_order_call_details(
     mts_page: Page, sandbox: Sandbox, markup: str
 ) -> None:
     page, mts = mts_page, sandbox.cabinet("mts")
-    mts.set_markup(markup)
+    mts.set_markup(f"semantic,{markup}" if markup else "semantic")
     log_in(page, mts)
     selection = zone(page)
     expect(selection.get_by_role("heading")).to_have_text("Текущая выборка")

@@ -9,7 +9,10 @@ are written against. Modules, as in every cabinet package:
 - ``texts``: every word the robot looks for;
 - ``manager``: the main screen and the selection's JSON endpoints;
 - ``documents``: the «Документ» dialog's orders, e-mails and files served by link;
-- ``templates/``, ``static/`` (``vm.js``: drag and drop, the menu, the dialog).
+- ``templates/`` (the accessible markup), ``templates/legacy/`` (the markup of the
+  manual's era, served by default: layout tables, no ARIA, the working area in a frame),
+  ``static/`` (``vm.js``: drag and drop by HTML5 or by mouse events, the menu, the
+  «Документ» window).
 """
 
 from sandbox.cabinets.mts.cabinet import LOGIN_NUMBER, MtsCabinet, MtsSettings

@@ -105,9 +105,21 @@ def closed_months(today: dt.date, count: int = 12) -> list[Period]:
     return months
 
 
-def month_option(period: Period) -> tuple[str, str]:
-    """(``2026-10``, ``Октябрь 2026``)."""
-    return str(period), f"{MONTHS[period.month - 1].capitalize()} {period.year}"
+def month_option(period: Period, *, legacy: bool = False) -> tuple[str, str]:
+    """(``2026-10``, ``Октябрь 2026``); on the legacy page the value is ``period_id``."""
+    value = period_id(period) if legacy else str(period)
+    return value, f"{MONTHS[period.month - 1].capitalize()} {period.year}"
+
+
+def period_id(period: Period) -> str:
+    """The legacy page's option value for a month: an opaque number of the billing
+    period (assumed: the manual shows only the month's name), e.g. ``421``."""
+    return str((period.year - 2000) * 12 + period.month - 1 + 100)
+
+
+def period_of_id(value: str, periods: list[Period]) -> Period | None:
+    """The month among ``periods`` whose ``period_id`` is ``value``."""
+    return next((p for p in periods if period_id(p) == value), None)
 
 
 def details_window(today: dt.date) -> tuple[dt.date, dt.date]:

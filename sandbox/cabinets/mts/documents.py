@@ -3,9 +3,10 @@ and the files e-mailed as links (``/selfcare/files/<token>``).
 
 ``POST /selfcare/api/order`` takes ``{"document": "invoice" | "call_details", "period":
 "2026-10", "date_from": "2026-10-01", "date_to": "2026-10-31", "email", "format": "pdf" |
-"xml" | "html", "rules": true}`` and answers ``{"status": "Документ заказан ..."}`` or
-422 ``{"alert": "..."}`` (the dialog shows it and stays open). Each personal account
-among the selected numbers gets its own order and its own e-mail.
+"xml" | "html", "rules": true}`` (from the legacy page: the period's opaque option value,
+``company.period_id``, and days as ``01.10.2026``) and answers ``{"status": "Документ
+заказан ..."}`` or 422 ``{"alert": "..."}`` (the dialog shows it and stays open). Each
+personal account among the selected numbers gets its own order and its own e-mail.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ from fastapi.responses import JSONResponse
 
 from robots.domain import DocumentFormat, DocumentKind, Period
 from sandbox.cabinets.mts import texts
-from sandbox.cabinets.mts.company import Subscriber, closed_months, details_window
+from sandbox.cabinets.mts.company import (
+    Subscriber,
+    closed_months,
+    details_window,
+    period_of_id,
+)
 from sandbox.cabinets.sessions import Session
 from sandbox.cabinets.web import is_email_address
 from sandbox.documents import DocumentSpec
@@ -43,8 +49,11 @@ def _text(body: dict[str, Any], key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _day(text: str) -> dt.date | None:
+def _day(text: str, *, legacy: bool = False) -> dt.date | None:
+    """An ISO day; the legacy page's text fields write it ``31.10.2026``."""
     try:
+        if legacy and len(text) == 10 and text[2] + text[5] == "..":
+            return dt.datetime.strptime(text, "%d.%m.%Y").date()
         return dt.date.fromisoformat(text) if len(text) == 10 else None
     except ValueError:
         return None
@@ -71,7 +80,11 @@ def add_routes(app: FastAPI, cab: MtsCabinet) -> None:
         if _text(body, "format").lower() != "pdf":  # MTS offers its invoices as PDF only
             raise Refused(texts.BAD_FORMAT)
         wanted = _text(body, "period")
-        period = next((p for p in closed_months(cab.calendar.today()) if str(p) == wanted), None)
+        closed = closed_months(cab.calendar.today())
+        if cab.style == "legacy":  # its options' values are opaque ids
+            period = period_of_id(wanted, closed)
+        else:
+            period = next((p for p in closed if str(p) == wanted), None)
         if period is None:
             raise Refused(texts.NO_INVOICE)
         for account, numbers in company.by_account(selected).items():
@@ -96,7 +109,9 @@ def add_routes(app: FastAPI, cab: MtsCabinet) -> None:
         fmt = _FORMATS.get(_text(body, "format").lower())
         if fmt is None:
             raise Refused(texts.BAD_FORMAT)
-        start, end = _day(_text(body, "date_from")), _day(_text(body, "date_to"))
+        legacy = cab.style == "legacy"
+        start = _day(_text(body, "date_from"), legacy=legacy)
+        end = _day(_text(body, "date_to"), legacy=legacy)
         if start is None or end is None:
             raise Refused(texts.PERIOD_RANGE)
         if start > end:

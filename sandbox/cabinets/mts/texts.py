@@ -66,7 +66,7 @@ SELECTION_ONE = "Текущая выборка ({count}): один контра�
 SELECTION_MANY = "Текущая выборка ({count}): несколько контрактов"
 COLUMNS = ("Тип", "Абонентский номер", "Папка", "ФИО")
 NUMBER_TYPE = "GSM"
-CLEAR = "Очистить выборку"
+CLEAR = "Очистить выборку"  # the accessible markup only: not in the manual
 DROP_HINT = "Перетащите сюда лицевой счет или номера из иерархии"
 ORDER = "Заказать документ"
 INVOICES = "Сформированные счета закрытых расчётных периодов"
@@ -96,7 +96,7 @@ RULES_TEXT = (
 )
 SUBMIT = "Заказать"
 CANCEL = "Отмена"
-CLOSE = "Закрыть"
+CLOSE = "Закрыть"  # the accessible markup only: not in the manual
 RULES_NOT_ACCEPTED = "Необходимо принять правила использования системы"
 BAD_EMAIL = "Укажите корректный адрес электронной почты"
 PERIOD_RANGE = "Период детализации должен быть в пределах последних шести месяцев"

@@ -1,6 +1,9 @@
-// «Виртуальный менеджер»: tabs, the hierarchy tree, «Текущая выборка» filled by HTML5
-// drag and drop (dragstart/dragover/drop with dataTransfer), the «Заказать документ» menu
-// and the «Документ» dialog. The selection and the orders live on the server: every
+// «Виртуальный менеджер»: tabs, the hierarchy tree, «Текущая выборка» filled by drag and
+// drop, the «Заказать документ» menu and the «Документ» dialog. The accessible page
+// (semantic) drags with HTML5 drag and drop (dragstart/dragover/drop with dataTransfer)
+// and keeps its ARIA states; the legacy page (data-legacy) drags with mouse events
+// (mousedown/mousemove/mouseup), unfolds its tree with +/- links, shows and hides
+// blocks by their style and sets no ARIA attribute. The selection and the orders live on the server: every
 // change is a fetch() call with the session's CSRF token in the X-CSRF-Token header.
 // A 401 answer (the session ended) sends the page to the login page; any other answer
 // that is not JSON (maintenance, server error, CSRF refusal) is an error page of the
@@ -16,6 +19,7 @@
   var loginUrl = root.getAttribute("data-login-url");
   var DRAG_TYPE = "text/plain";
   var count = Number(root.getAttribute("data-count")) || 0;
+  var legacy = root.hasAttribute("data-legacy");
 
   function one(selector, scope) {
     return (scope || document).querySelector(selector);
@@ -70,6 +74,25 @@
 
   function ignore() {}
 
+  // Shown or hidden: the hidden attribute, or the style on the legacy page.
+  function show(element, shown) {
+    if (legacy) {
+      element.style.display = shown ? "" : "none";
+    } else {
+      element.hidden = !shown;
+    }
+  }
+
+  function isShown(element) {
+    return legacy ? element.style.display !== "none" : !element.hidden;
+  }
+
+  function noFollow(event) {
+    if (event.target.closest && event.target.closest("a[href='#']")) {
+      event.preventDefault();
+    }
+  }
+
   // -- tabs -----------------------------------------------------------------------------------
 
   var tabs = all("[data-tab]");
@@ -90,34 +113,152 @@
   // -- the hierarchy ----------------------------------------------------------------------------
 
   var tree = one("[data-tree]");
-  tree.addEventListener("click", function (event) {
-    var item = event.target.closest("[role=treeitem]");
-    if (!item || !item.hasAttribute("data-account")) {
-      return;
-    }
-    var children = one("[data-children]", item);
-    var open = item.getAttribute("aria-expanded") !== "true";
-    item.setAttribute("aria-expanded", open ? "true" : "false");
-    if (children) {
-      children.hidden = !open;
-    }
-  });
+  var zone = one("[data-dropzone]");
 
-  tree.addEventListener("dragstart", function (event) {
-    var item = event.target.closest ? event.target.closest("[role=treeitem]") : null;
-    if (!item) {
-      return;
+  function dropped(kind, value) {
+    if (kind !== "account" && kind !== "number") {
+      return; // something dragged from elsewhere
     }
-    var payload = item.hasAttribute("data-account")
-      ? "account:" + item.getAttribute("data-account")
-      : "number:" + item.getAttribute("data-number");
-    event.dataTransfer.setData(DRAG_TYPE, payload);
-    event.dataTransfer.effectAllowed = "copy";
-  });
+    var body = {};
+    body[kind] = value;
+    call("/selfcare/api/selection", body).then(selectionChanged).catch(ignore);
+  }
+
+  if (legacy) {
+    legacyTree();
+  } else {
+    html5Tree();
+  }
+
+  function legacyTree() {
+    var dragged = null;
+    var ghost = null;
+    var startX = 0;
+    var startY = 0;
+    root.addEventListener("click", noFollow);
+    tree.addEventListener("click", function (event) {
+      var toggle = event.target.closest("[data-toggle]");
+      if (!toggle) {
+        return;
+      }
+      var children = one("[data-children]", toggle.parentNode);
+      var open = !isShown(children);
+      show(children, open);
+      toggle.textContent = open ? "-" : "+";
+    });
+    tree.addEventListener("mousedown", function (event) {
+      var item = event.target.closest ? event.target.closest("[data-drag]") : null;
+      if (!item || event.button !== 0) {
+        return;
+      }
+      event.preventDefault(); // no text selection while dragging
+      dragged = item;
+      startX = event.clientX;
+      startY = event.clientY;
+    });
+    document.addEventListener("mousemove", function (event) {
+      if (!dragged) {
+        return;
+      }
+      if (!ghost && Math.abs(event.clientX - startX) + Math.abs(event.clientY - startY) < 4) {
+        return; // a click, not a drag yet
+      }
+      if (!ghost) {
+        ghost = document.createElement("div");
+        ghost.className = "drag-ghost";
+        ghost.textContent = dragged.textContent;
+        document.body.appendChild(ghost);
+      }
+      ghost.style.left = event.pageX + 10 + "px";
+      ghost.style.top = event.pageY + 10 + "px";
+      if (over(event)) {
+        zone.setAttribute("data-dragover", "");
+      } else {
+        zone.removeAttribute("data-dragover");
+      }
+    });
+    document.addEventListener("mouseup", function (event) {
+      var item = dragged;
+      dragged = null;
+      if (!ghost) {
+        return;
+      }
+      ghost.parentNode.removeChild(ghost);
+      ghost = null;
+      zone.removeAttribute("data-dragover");
+      if (!over(event)) {
+        return;
+      }
+      if (item.hasAttribute("data-account")) {
+        dropped("account", item.getAttribute("data-account"));
+      } else {
+        dropped("number", item.getAttribute("data-number"));
+      }
+    });
+  }
+
+  function over(event) {
+    var box = zone.getBoundingClientRect();
+    return (
+      event.clientX >= box.left &&
+      event.clientX <= box.right &&
+      event.clientY >= box.top &&
+      event.clientY <= box.bottom
+    );
+  }
+
+  function html5Tree() {
+    tree.addEventListener("click", function (event) {
+      var item = event.target.closest("[role=treeitem]");
+      if (!item || !item.hasAttribute("data-account")) {
+        return;
+      }
+      var children = one("[data-children]", item);
+      var open = item.getAttribute("aria-expanded") !== "true";
+      item.setAttribute("aria-expanded", open ? "true" : "false");
+      if (children) {
+        children.hidden = !open;
+      }
+    });
+
+    tree.addEventListener("dragstart", function (event) {
+      var item = event.target.closest ? event.target.closest("[role=treeitem]") : null;
+      if (!item) {
+        return;
+      }
+      var payload = item.hasAttribute("data-account")
+        ? "account:" + item.getAttribute("data-account")
+        : "number:" + item.getAttribute("data-number");
+      event.dataTransfer.setData(DRAG_TYPE, payload);
+      event.dataTransfer.effectAllowed = "copy";
+    });
+
+    zone.addEventListener("dragenter", function (event) {
+      event.preventDefault();
+      zone.setAttribute("data-dragover", "");
+    });
+    zone.addEventListener("dragover", function (event) {
+      event.preventDefault(); // without it the zone takes no drop
+      event.dataTransfer.dropEffect = "copy";
+    });
+    zone.addEventListener("dragleave", function (event) {
+      if (!event.relatedTarget || !zone.contains(event.relatedTarget)) {
+        zone.removeAttribute("data-dragover");
+      }
+    });
+    zone.addEventListener("drop", function (event) {
+      event.preventDefault();
+      zone.removeAttribute("data-dragover");
+      var data = event.dataTransfer.getData(DRAG_TYPE) || "";
+      var sep = data.indexOf(":");
+      if (sep >= 0) {
+        dropped(data.slice(0, sep), data.slice(sep + 1));
+      }
+    });
+  }
 
   // -- «Текущая выборка» -----------------------------------------------------------------------
 
-  var zone = one("[data-dropzone]");
   var heading = one("[data-selection-heading]");
   var rows = one("[data-rows]");
   var hint = one("[data-drop-hint]");
@@ -138,7 +279,7 @@
       rows.appendChild(tr);
     });
     if (hint) {
-      hint.hidden = count > 0;
+      show(hint, count === 0);
     }
   }
 
@@ -148,37 +289,12 @@
     }
   }
 
-  zone.addEventListener("dragenter", function (event) {
-    event.preventDefault();
-    zone.setAttribute("data-dragover", "");
-  });
-  zone.addEventListener("dragover", function (event) {
-    event.preventDefault(); // without it the zone takes no drop
-    event.dataTransfer.dropEffect = "copy";
-  });
-  zone.addEventListener("dragleave", function (event) {
-    if (!event.relatedTarget || !zone.contains(event.relatedTarget)) {
-      zone.removeAttribute("data-dragover");
-    }
-  });
-  zone.addEventListener("drop", function (event) {
-    event.preventDefault();
-    zone.removeAttribute("data-dragover");
-    var data = event.dataTransfer.getData(DRAG_TYPE) || "";
-    var sep = data.indexOf(":");
-    var kind = data.slice(0, sep);
-    var value = data.slice(sep + 1);
-    if (sep < 0 || (kind !== "account" && kind !== "number")) {
-      return; // something dragged from elsewhere
-    }
-    var body = {};
-    body[kind] = value;
-    call("/selfcare/api/selection", body).then(selectionChanged).catch(ignore);
-  });
-
-  one("[data-clear]").addEventListener("click", function () {
-    call("/selfcare/api/selection/clear").then(selectionChanged).catch(ignore);
-  });
+  var clear = one("[data-clear]"); // on the accessible page only
+  if (clear) {
+    clear.addEventListener("click", function () {
+      call("/selfcare/api/selection/clear").then(selectionChanged).catch(ignore);
+    });
+  }
 
   // -- «Заказать документ» ---------------------------------------------------------------------
 
@@ -186,16 +302,19 @@
   var menu = one("[data-order-menu]");
 
   function showMenu(open) {
-    menu.hidden = !open;
-    orderButton.setAttribute("aria-expanded", open ? "true" : "false");
+    show(menu, open);
+    if (!legacy) {
+      orderButton.setAttribute("aria-expanded", open ? "true" : "false");
+    }
   }
 
   orderButton.addEventListener("click", function (event) {
+    event.preventDefault();
     event.stopPropagation();
-    showMenu(menu.hidden);
+    showMenu(!isShown(menu));
   });
   document.addEventListener("click", function (event) {
-    if (!menu.hidden && !menu.contains(event.target)) {
+    if (isShown(menu) && !menu.contains(event.target)) {
       showMenu(false);
     }
   });
@@ -209,12 +328,12 @@
   var emptyAlert = one("[data-empty-alert]");
   var done = one("[data-done]");
   var status = one("[data-dialog-status]");
-  var submit = one("button[type=submit]", form);
+  var submit = one("[type=submit]", form);
   var documentKind = "";
 
   function setAlert(text) {
     alertBox.textContent = text;
-    alertBox.hidden = !text;
+    show(alertBox, !!text);
   }
 
   function openDialog(kind, title) {
@@ -223,7 +342,7 @@
     dialogHeading.textContent = "«" + title + "»";
     all("[data-only]", form).forEach(function (part) {
       var shown = part.getAttribute("data-only") === kind;
-      part.hidden = !shown;
+      show(part, shown);
       all("input, select", part).forEach(function (field) {
         field.disabled = !shown;
       });
@@ -231,17 +350,28 @@
     all("input[name=format]", form).forEach(function (radio) {
       radio.disabled = kind === "invoice" && radio.value !== "pdf"; // invoices: PDF only
     });
-    form.hidden = false;
-    done.hidden = true;
+    show(form, true);
+    show(done, false);
     submit.disabled = false;
     setAlert(count === 0 ? emptyAlert.textContent : "");
-    if (!dialog.open) {
+    if (legacy) {
+      show(dialog, true);
+    } else if (!dialog.open) {
       dialog.showModal();
     }
   }
 
+  function closeDialog() {
+    if (legacy) {
+      show(dialog, false);
+    } else {
+      dialog.close();
+    }
+  }
+
   all("[data-document]", menu).forEach(function (item) {
-    item.addEventListener("click", function () {
+    item.addEventListener("click", function (event) {
+      event.preventDefault();
       showMenu(false);
       openDialog(item.getAttribute("data-document"), item.textContent.trim());
     });
@@ -269,8 +399,8 @@
         submit.disabled = false;
         if (answer.status === 200 && answer.body.status) {
           status.textContent = answer.body.status;
-          form.hidden = true;
-          done.hidden = false;
+          show(form, false);
+          show(done, true);
         } else {
           setAlert(answer.body.alert || answer.body.error || "");
         }
@@ -280,10 +410,10 @@
       });
   });
 
-  one("[data-cancel]").addEventListener("click", function () {
-    dialog.close();
-  });
-  one("[data-close]").addEventListener("click", function () {
-    dialog.close();
+  all("[data-cancel], [data-close]", dialog).forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      closeDialog();
+    });
   });
 })();
