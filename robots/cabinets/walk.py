@@ -177,7 +177,8 @@ def _behind(problem: str, missing_before: dict[str, str]) -> str | None:
     the walk was found to lack (the way to this screen goes through it)."""
     for control, screen in missing_before.items():
         shown = re.search(r"«(.+)»", control)
-        if shown and f'name="{shown[1]}"' in problem:
+        # A locator by role names it name="…"; a described one (``control_on``) «…».
+        if shown and (f'name="{shown[1]}"' in problem or f"«{shown[1]}»" in problem):
             waited = re.search(r"\(([^()]*)\)$", problem)  # Playwright's «Timeout … exceeded»
             return f"not reached: {control} is missing on «{screen}»" + (
                 f" ({waited[1]})" if waited else ""

@@ -28,10 +28,17 @@ from sandbox.documents import Customer, DocumentSpec
 from sandbox.outbox import Outbox
 from sandbox.world import SandboxAccount, accounts_of
 
-__all__ = ["SipCabinet"]
+__all__ = ["SipCabinet", "opaque_id"]
 
 HERE = Path(__file__).parent
 _LOGOUT = ("Выход", "/logout")
+
+
+def opaque_id(kind: str, value: str) -> str:
+    """The id a legacy page names the option ``value`` of a ``kind`` choice by: six digits,
+    the same in every run (so that recorded scenarios replay)."""
+    digest = hashlib.blake2b(f"{kind}\0{value}".encode(), digest_size=4).digest()
+    return str(100000 + int.from_bytes(digest) % 900000)
 
 
 class SipCabinet(Cabinet):
@@ -122,10 +129,7 @@ class SipCabinet(Cabinet):
 
     def option_id(self, kind: str, value: str) -> str:
         """The value ``value`` of a ``kind`` choice (account, period, ...) has in the page."""
-        if self.style != "legacy":
-            return value
-        digest = hashlib.blake2b(f"{kind}\0{value}".encode(), digest_size=4).digest()
-        return str(100000 + int.from_bytes(digest) % 900000)
+        return opaque_id(kind, value) if self.style == "legacy" else value
 
     def options(self, kind: str, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         """(value, text) options as the page writes them."""
