@@ -123,11 +123,14 @@ def test_no_heading_label_role_or_aria_on_any_legacy_page(sip: CabinetClient) ->
 def test_titles_are_bold_cells_and_the_menu_is_a_table_of_links(sip: CabinetClient) -> None:
     menu = sip.login()
     assert "<td><b>Главное меню администратора</b></td>" in menu.html
+    assert "<title>Главное меню администратора</title>" in menu.html  # the window's title
     reader = tags_of(menu.html)
     assert {"Счета", "Персональная информация", "Выход"} <= set(reader.link_texts)
     assert menu.links["Счета"] == "/bills"
     bills = sip.open("/bills")
     assert "<td><b>Счета</b></td>" in bills.html
+    info = sip.open("/info")
+    assert "<title>Персональная информация</title>" in info.html
     for name in ("Заказать счет на E-mail", "Загрузить счет по ссылке", "Детализация на E-mail"):
         assert name in bills.links, name
 
