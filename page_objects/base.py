@@ -775,3 +775,21 @@ def screen_timeout(page: Page) -> float | None:
     """How long ``arrive``/``expect`` wait for a screen on ``page`` (ms; None: the page's
     default timeout), for screen objects that wait in a frame of their own."""
     return _screen_timeouts.get(page)
+
+
+def tick_on(scope: Scope, text: str) -> Locator:
+    """The radio button or checkbox a person ticks by ``text``: its label, else the text
+    written right after it (legacy pages: ``<input type="radio"> PDF``)."""
+    named = words(text)
+    found = scope.get_by_role("radio", name=named).or_(scope.get_by_role("checkbox", name=named))
+    # A box without a label has no name: the text node just after it is what a person reads.
+    box = "(@type='radio' or @type='checkbox')"
+    beside = f"normalize-space(following-sibling::node()[1])={_xpath_literal(_squeeze(text))}"
+    found = found.or_(scope.locator(f"xpath=//input[{box} and {beside}]"))
+    return found.first.describe(f"the choice «{text}»")
+
+
+def _xpath_literal(text: str) -> str:
+    if "'" not in text:
+        return f"'{text}'"
+    return "concat(" + ', "\'", '.join(f"'{part}'" for part in text.split("'")) + ")"

@@ -14,4 +14,4 @@ class ChargesForm(AccountChoice):
         """Order the charges of ``account``; the cabinet's confirmation."""
         self.choose_account(account)
         self.press("Далее")
-        return self.settle()
+        return self.settle_order()

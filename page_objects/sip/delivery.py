@@ -14,9 +14,9 @@ from typing import ClassVar
 
 from playwright.sync_api import Locator
 
-from page_objects.base import Controls, arrive_at
+from page_objects.base import Controls, arrive_at, tick_on
 from page_objects.sip.common import AccountChoice, SipScreen, choose_option
-from robots.errors import ParseError
+from robots.errors import OrderRefused, ParseError
 
 BY_EMAIL = "E-mail"
 SELF_PICKUP = "Получает сам"
@@ -52,7 +52,7 @@ class DeliverySummary(SipScreen):
 
     @property
     def table(self) -> Locator:
-        return self.page.get_by_role("table")
+        return self.table_with("Текущий способ доставки", "Текущий адрес доставки")
 
     def controls(self) -> Controls:
         return {"table «Текущий способ доставки»": self.table} | self.form_controls(
@@ -86,15 +86,16 @@ class DeliveryMethodStep(SipScreen):
         return self.form_controls(radios=[SELF_PICKUP, BY_EMAIL], buttons=["Далее"])
 
     def by_email(self) -> CurrentAddress:
-        self.page.get_by_role("radio", name=BY_EMAIL, exact=True).check()
+        tick_on(self.page, BY_EMAIL).check()
         self.press("Далее")
         return CurrentAddress.arrive(self.page)
 
     def self_pickup(self) -> DeliverySummary:
-        self.page.get_by_role("radio", name=SELF_PICKUP, exact=True).check()
+        """«Получает сам»; the summary that shows it (read it back with ``delivery()``)."""
+        tick_on(self.page, SELF_PICKUP).check()
         self.press("Далее")
         summary = DeliverySummary.arrive(self.page)
-        summary.settle()
+        summary.table.wait_for()
         return summary
 
 
@@ -135,9 +136,12 @@ class AddressForm(SipScreen):
         self.field("Введите адрес e-mail для доставки счетов:").fill(";".join(emails))
         self.press("Далее")
         landed = arrive_at(self.page, CurrentAddress, AddressForm)
-        landed.outcome()
-        landed.refuse_if_alerted()
-        return CurrentAddress(self.page)
+        if not isinstance(landed, CurrentAddress):  # the form again: the cabinet refused them
+            raise OrderRefused(
+                f"the SIP cabinet did not take the delivery address {';'.join(emails)}: "
+                f"{landed.alert() or 'it showed the form again'}"
+            )
+        return landed
 
 
 class FormatForm(SipScreen):
@@ -148,9 +152,7 @@ class FormatForm(SipScreen):
     def choose(self, invoice_format: str) -> CurrentAddress:
         choose_option(self, "Формат счёта:", invoice_format, "the invoice format")
         self.press("Далее")
-        address = CurrentAddress.arrive(self.page)
-        address.settle()
-        return address
+        return CurrentAddress.arrive(self.page)
 
 
 def split_addresses(text: str) -> tuple[str, ...]:

@@ -10,8 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from playwright.sync_api import Locator
+
 from page_objects.base import Controls
-from page_objects.sip.common import SipScreen, choose_month, choose_option, periods_in
+from page_objects.sip.common import (
+    REFUSALS,
+    SipScreen,
+    choose_month,
+    choose_option,
+    periods_in,
+)
 from robots.domain import DocumentFormat, Period
 from robots.errors import OrderRefused, ParseError
 
@@ -24,6 +32,8 @@ DETAIL_TYPES = {
 SIP_TARIFF = "SIP-соединение"
 SUBMIT = "Сформировать детализацию"
 COLUMNS = ("Абонент", "Лицевой счет", "Тарифный план")
+# The manual's step 5: what the cabinet does with the order.
+ORDERED = "По истечении суток детализация будет отправлена"
 
 
 @dataclass(frozen=True)
@@ -52,7 +62,7 @@ class DetailsPeriodStep(SipScreen):
         choose_option(self, TYPE_LABEL, DETAIL_TYPES[fmt], "the details type")
         self.press("Далее")
         step = DetailsSubscribersStep.arrive(self.page)
-        step.button(SUBMIT).or_(self.page.get_by_role("alert")).first.wait_for()
+        step.button(SUBMIT).or_(step.refusal()).first.wait_for()
         step.refuse_if_alerted()
         return step
 
@@ -63,33 +73,42 @@ class DetailsSubscribersStep(SipScreen):
     heading: ClassVar[str] = "Детализация на E-mail"
 
     def controls(self) -> Controls:
+        table = self.table
         return {
-            "table of subscribers": self.page.get_by_role("table"),
-            "a subscriber's checkbox": self.page.get_by_role("checkbox"),
+            "table of subscribers": table,
+            "a subscriber's checkbox": table.get_by_role("checkbox"),
         } | self.form_controls(buttons=[SUBMIT])
 
-    def subscribers(self) -> list[SubscriberRow]:
-        """Every listed subscriber, read by the table's column headers."""
+    @property
+    def table(self) -> Locator:
+        return self.table_with(*COLUMNS)
+
+    def _rows(self) -> list[tuple[SubscriberRow, Locator]]:
         found = []
-        for cells, row in self.table_rows(self.page.get_by_role("table")):
+        for cells, row in self.table_rows(self.table):
             try:
                 number, account, tariff = (cells[c] for c in COLUMNS)
             except KeyError as exc:
                 raise ParseError(f"the SIP subscriber table changed: no column {exc}") from None
             box = row.get_by_role("checkbox")
             selectable = box.count() == 1 and box.is_enabled()
-            found.append(SubscriberRow(number, account, tariff, selectable))
+            found.append((SubscriberRow(number, account, tariff, selectable), box))
         return found
+
+    def subscribers(self) -> list[SubscriberRow]:
+        """Every listed subscriber, read by the table's column headers."""
+        return [subscriber for subscriber, _ in self._rows()]
 
     def order(self, numbers: list[str]) -> str:
         """Tick ``numbers`` and submit; the cabinet's confirmation."""
+        boxes = {subscriber.number: (subscriber, box) for subscriber, box in self._rows()}
         for number in numbers:
-            box = self.page.get_by_label(number, exact=True)
-            if box.count() == 0 or not box.is_enabled():
+            subscriber, box = boxes.get(number, (None, None))
+            if subscriber is None or box is None or not subscriber.selectable:
                 raise OrderRefused(
                     f"subscriber {number} cannot be ticked: details are offered only for "
                     f"the tariff «{SIP_TARIFF}»"
                 )
             box.check()
         self.press(SUBMIT)
-        return self.settle()
+        return self.settle(confirmed=(ORDERED,), refused=REFUSALS)

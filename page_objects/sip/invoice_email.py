@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from page_objects.base import Controls
+from page_objects.base import Controls, arrive_at
 from page_objects.sip.common import AccountChoice, SipScreen, choose_month, periods_in
 from robots.domain import Period
+from robots.errors import OrderRefused
 
 PERIOD_LABEL = "Выберите период счета"
 
@@ -21,11 +22,16 @@ class InvoiceEmailAccountStep(AccountChoice):
     heading: ClassVar[str] = "Заказать счет на E-mail"
 
     def choose(self, account: str) -> InvoiceEmailPeriodStep:
-        """Choose the account; OrderRefused if the service is closed today."""
+        """Choose the account; OrderRefused if the service is closed today or the account
+        gets no invoice by e-mail (the cabinet shows this step again)."""
         self.choose_account(account)
         self.press("Далее")
-        step = InvoiceEmailPeriodStep.arrive(self.page)
-        step.refuse_if_alerted()
+        step = arrive_at(self.page, InvoiceEmailPeriodStep, InvoiceEmailAccountStep)
+        if not isinstance(step, InvoiceEmailPeriodStep):  # this step again
+            raise OrderRefused(
+                f"the SIP cabinet did not take account {account}: "
+                f"{step.alert() or 'it showed the account step again'}"
+            )
         return step
 
 
@@ -44,4 +50,4 @@ class InvoiceEmailPeriodStep(SipScreen):
         """Order the invoice for ``period``; the cabinet's confirmation."""
         choose_month(self, PERIOD_LABEL, period, "the period")
         self.press("Далее")
-        return self.settle()
+        return self.settle_order()

@@ -11,7 +11,7 @@ from typing import ClassVar
 from playwright.sync_api import Locator
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from page_objects.base import Controls, Fetched, arrive_at
+from page_objects.base import Controls, Fetched, arrive_at, file_from, tick_on
 from page_objects.sip.common import (
     ACCOUNT_LABEL,
     AccountChoice,
@@ -46,10 +46,11 @@ class InvoiceLinkForm(AccountChoice):
             raise OrderRefused(f"the SIP cabinet offers invoices as PDF or XLS, not {fmt}")
         self.choose_account(account)
         choose_month(self, MONTH_LABEL, period, "the month")
-        self.page.get_by_role("radio", name=FORMAT_LABELS[fmt], exact=True).check()
+        tick_on(self.page, FORMAT_LABELS[fmt]).check()
         self.press("Далее")
+        # The job's page and a refused form have the same title: the notice tells them apart.
         job = arrive_at(self.page, InvoiceLinkJob)
-        job.forming_notice().or_(self.page.get_by_role("alert")).first.wait_for()
+        job.forming_notice().or_(job.refusal()).first.wait_for()
         job.refuse_if_alerted()
         return job
 
@@ -73,10 +74,7 @@ class InvoiceLinkJob(SipScreen):
 
     @property
     def download_link(self) -> Locator:
-        return self.page.get_by_role("link", name="Скачать счет", exact=True)
+        return self.button("Скачать счет")
 
     def download(self) -> Fetched:
-        with self.page.expect_download() as started:
-            self.download_link.click()
-        download = started.value
-        return Fetched(download.path().read_bytes(), download.suggested_filename, download.url)
+        return file_from(self.page, self.download_link.click)

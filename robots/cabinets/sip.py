@@ -9,6 +9,7 @@ import logging
 from collections.abc import Mapping
 from typing import ClassVar
 
+from page_objects.base import Controls
 from page_objects.sip import (
     AccountChoice,
     BillsSection,
@@ -17,6 +18,7 @@ from page_objects.sip import (
     InvoiceEmailPeriodStep,
     LoginPage,
     MainMenu,
+    SipScreen,
 )
 from page_objects.sip.delivery import BY_EMAIL, INVOICE_FORMATS, Delivery
 from robots import clock
@@ -87,29 +89,27 @@ class SipRobot(CabinetRobot):
         page, url = self.session.page, str(self.cabinet.url)
         delivery = "Изменение способа/адреса доставки"
         return [
-            Stop("Вход в личный кабинет", lambda: LoginPage.open(page, url).controls()),
-            Stop("Главное меню администратора", lambda: self._menu().controls()),
-            Stop("Счета", lambda: self._bills().controls()),
+            Stop("Вход в личный кабинет", lambda: _checked(LoginPage.open(page, url))),
+            Stop("Главное меню администратора", lambda: _checked(self._menu())),
+            Stop("Счета", lambda: _checked(self._bills())),
             Stop(
                 "Заказать счет на E-mail: лицевой счет",
-                lambda: self._bills().order_invoice_by_email().controls(),
+                lambda: _checked(self._bills().order_invoice_by_email()),
             ),
-            Stop("Заказ счета на E-mail: период", lambda: self._invoice_period().controls()),
+            Stop("Заказ счета на E-mail: период", lambda: _checked(self._invoice_period())),
             Stop(
                 "Загрузить счет по ссылке",
-                lambda: self._bills().download_invoice_by_link().controls(),
+                lambda: _checked(self._bills().download_invoice_by_link()),
             ),
-            Stop(f"{delivery}: лицевой счет", lambda: self._bills().change_delivery().controls()),
-            Stop(f"{delivery}: текущий способ", lambda: self._delivery_summary().controls()),
-            Stop(
-                f"{delivery}: выбор способа", lambda: self._delivery_summary().change().controls()
-            ),
+            Stop(f"{delivery}: лицевой счет", lambda: _checked(self._bills().change_delivery())),
+            Stop(f"{delivery}: текущий способ", lambda: _checked(self._delivery_summary())),
+            Stop(f"{delivery}: выбор способа", lambda: _checked(self._delivery_summary().change())),
             Stop(
                 "Детализация на E-mail: период",
-                lambda: self._bills().order_call_details().controls(),
+                lambda: _checked(self._bills().order_call_details()),
             ),
-            Stop("Детализация на E-mail: абоненты", lambda: self._details_step().controls()),
-            Stop("Начисления за текущий период", lambda: self._bills().order_charges().controls()),
+            Stop("Детализация на E-mail: абоненты", lambda: _checked(self._details_step())),
+            Stop("Начисления за текущий период", lambda: _checked(self._bills().order_charges())),
         ]
 
     def _walk_account(self, step: AccountChoice) -> str:
@@ -269,6 +269,13 @@ class SipRobot(CabinetRobot):
             return [self.downloaded(job.download())]
 
         return self._attempt(fetch, request.account)
+
+
+def _checked(screen: SipScreen) -> Controls:
+    """What the canary looks for on ``screen``; OrderRefused with the cabinet's words when
+    it refuses the service there today (the cabinet's refusal is plain text, no alert)."""
+    screen.refuse_if_alerted()
+    return screen.controls()
 
 
 def _setting(shown: Delivery) -> DeliverySetting:

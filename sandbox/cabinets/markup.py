@@ -49,7 +49,8 @@ Each item at most once, except ``rename``:
 - ``rename=OLD=>NEW``: wherever a piece of visible text is exactly ``OLD`` (a text node,
   surrounding white space aside, e.g. a button's name, a heading, a label, a link, an
   option, a status message), it reads ``NEW``; so do the ``aria-label``, ``title``,
-  ``placeholder`` and ``alt`` attributes equal to ``OLD``, and string values equal to
+  ``placeholder`` and ``alt`` attributes equal to ``OLD``, the ``value`` of a nameless
+  ``<input type=button|submit|reset>`` (its visible name), and string values equal to
   ``OLD`` in the cabinet's JSON answers (a status a script shows). Form field names and
   values are untouched, so the server understands the form as before. Several renames go
   in one item separated by ``;`` or in several ``rename=`` items. A new item starts only
@@ -411,8 +412,11 @@ def _rename_in(element: _Element, renames: dict[str, str]) -> None:
                     lead = child.raw[: len(child.raw) - len(child.raw.lstrip())]
                     trail = child.raw[len(child.raw.rstrip()) :]
                     element.children[index] = _Text(lead + html.escape(new, quote=False) + trail)
+    # An <input type=button|submit> is named by its value (not sent: it has no name).
+    named_by_value = element.tag == "input" and element.attr("name") is None
+    named_by_value &= (element.attr("type") or "").lower() in ("button", "submit", "reset")
     for index, (name, value) in enumerate(element.attrs):
-        if name in _NAMING_ATTRS and value is not None:
+        if (name in _NAMING_ATTRS or (named_by_value and name == "value")) and value is not None:
             new = renames.get(_normal(value))
             if new is not None:
                 element.attrs[index] = (name, new)

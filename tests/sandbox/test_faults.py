@@ -65,6 +65,7 @@ def statuses(client: CabinetClient, count: int) -> list[int]:
 
 def test_random_500s_are_reproducible_by_seed(sip: CabinetClient, sandbox: Sandbox) -> None:
     cabinet = sandbox.cabinet("sip")
+    cabinet.set_markup("semantic")  # read by its heading and alert
     cabinet.set_faults("error_rate=0.5,seed=7")
     first = statuses(sip, 30)
     assert set(first) == {200, 500}
@@ -85,6 +86,7 @@ def test_random_500s_are_reproducible_by_seed(sip: CabinetClient, sandbox: Sandb
 
 
 def test_maintenance_page_everywhere_until_lifted(sip: CabinetClient, sandbox: Sandbox) -> None:
+    sandbox.cabinet("sip").set_markup("semantic")  # read by its heading and alert
     sip.login()
     answer = sip.http.post("/_sandbox/faults", data={"spec": "maintenance=sip"})
     assert answer.json() == {"faults": "maintenance=sip"}
@@ -116,6 +118,7 @@ def test_latency_delays_every_page(sip: CabinetClient, sandbox: Sandbox) -> None
 def test_expired_session_goes_to_login_with_a_message(
     sip: CabinetClient, sandbox: Sandbox, new_client: Callable[[], CabinetClient]
 ) -> None:
+    sandbox.cabinet("sip").set_markup("semantic")  # read by its heading and alert
     sip.login()
     sandbox.cabinet("sip").set_faults("session_ttl_s=0.001")  # older than 1 ms: every session
     response = sip.http.get("/bills", follow_redirects=False)
@@ -131,6 +134,7 @@ def test_expired_session_goes_to_login_with_a_message(
 def test_expire_sessions_sends_every_browser_to_log_in_again(
     sip: CabinetClient, sandbox: Sandbox, new_client: Callable[[], CabinetClient]
 ) -> None:
+    sandbox.cabinet("sip").set_markup("semantic")  # read by its heading
     other = new_client()
     for client in (sip, other):
         client.login()

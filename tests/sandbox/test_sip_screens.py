@@ -1,6 +1,7 @@
 """The SIP cabinet over HTTP, as the screen contract describes it: login, CSRF, the
 invoice screens, delivery settings, call details and charges, and the e-mails that
-arrive in Dovecot."""
+arrive in Dovecot. Read in the semantic markup (headings, labels, roles, readable option
+values); the legacy markup served by default has its own tests (``test_sip_legacy``)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,11 @@ CSRF_ALERT = "Недействительный запрос. Обновите с
 def attachments(message: StoredMessage) -> list[tuple[str, bytes]]:
     parts = message.message.iter_attachments()
     return [(str(p.get_filename()), bytes(p.get_content())) for p in parts]
+
+
+@pytest.fixture(autouse=True)
+def semantic(sandbox: Sandbox) -> None:
+    sandbox.cabinet("sip").set_markup("semantic")
 
 
 def wait_mail(sandbox: Sandbox) -> None:
@@ -335,7 +341,8 @@ def test_delivery_screens_and_every_address_validation_message(
     assert "Текущий e-mail: a@example.com;b@example.by" in ok.text
     formats = sip.open("/bills/delivery/format", account=ACCOUNT_1)
     assert formats.h1 == "Выберите формат счёта"
-    assert [text for _, text in formats.options["format"]] == ["PDF", "Excel", "Excel с разбивкой"]
+    # «Формат счёта: pdf», as the manual's format screen writes it.
+    assert [text for _, text in formats.options["format"]] == ["pdf", "Excel", "Excel с разбивкой"]
     assert sandbox.cabinet("sip").orders() == []  # settings are not orders
 
 

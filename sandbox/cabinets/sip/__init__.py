@@ -5,6 +5,6 @@ Screens, labels and messages follow the operator's manuals
 screen contract the robot's page objects are written against.
 """
 
-from sandbox.cabinets.sip.cabinet import SipCabinet
+from sandbox.cabinets.sip.cabinet import SipCabinet, opaque_id
 
-__all__ = ["SipCabinet"]
+__all__ = ["SipCabinet", "opaque_id"]

@@ -7,8 +7,9 @@ the sandbox does what such a cabinet most plausibly does; those places say so.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +28,17 @@ from sandbox.documents import Customer, DocumentSpec
 from sandbox.outbox import Outbox
 from sandbox.world import SandboxAccount, accounts_of
 
-__all__ = ["SipCabinet"]
+__all__ = ["SipCabinet", "opaque_id"]
 
 HERE = Path(__file__).parent
 _LOGOUT = ("Выход", "/logout")
+
+
+def opaque_id(kind: str, value: str) -> str:
+    """The id a legacy page names the option ``value`` of a ``kind`` choice by: six digits,
+    the same in every run (so that recorded scenarios replay)."""
+    digest = hashlib.blake2b(f"{kind}\0{value}".encode(), digest_size=4).digest()
+    return str(100000 + int.from_bytes(digest) % 900000)
 
 
 class SipCabinet(Cabinet):
@@ -110,8 +118,31 @@ class SipCabinet(Cabinet):
         self, request: Request, template: str, session: Session, **variables: Any
     ) -> HTMLResponse:
         """A logged-in page; every one may offer the company's accounts."""
-        accounts = self.company.account_options()
+        accounts = self.options("account", self.company.account_options())
         return self.render(request, template, session, accounts=accounts, **variables)
+
+    # -- what option values say ------------------------------------------------------------
+    #
+    # The legacy pages name their options by opaque ids of the cabinet's database, as the
+    # real cabinet's do (the manual shows only display texts); the server maps them back.
+    # The semantic pages keep the readable values.
+
+    def option_id(self, kind: str, value: str) -> str:
+        """The value ``value`` of a ``kind`` choice (account, period, ...) has in the page."""
+        return opaque_id(kind, value) if self.style == "legacy" else value
+
+    def options(self, kind: str, pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        """(value, text) options as the page writes them."""
+        return [(self.option_id(kind, value), text) for value, text in pairs]
+
+    def chosen(self, kind: str, posted: str, values: Iterable[str]) -> str | None:
+        """The one of ``values`` that ``posted`` names, if any (forms can be forged)."""
+        return next((v for v in values if self.option_id(kind, v) == posted), None)
+
+    def period_in(self, posted: str, allowed: Sequence[Period]) -> Period | None:
+        """The period among ``allowed`` that ``posted`` names, if any."""
+        value = self.chosen("period", posted, (str(p) for p in allowed))
+        return None if value is None else Period.parse(value)
 
     def billing_days(self) -> bool:
         """From the 1st to the 3rd the cabinet forms invoices and takes no invoice orders."""
@@ -145,13 +176,13 @@ class SipCabinet(Cabinet):
         self.mail_document(order, spec, self.company.customer, delay_s)
 
     def account_in(self, value: str) -> str | None:
-        """``value`` if it is one of the company's accounts (forms can be forged)."""
-        return value if value in self.company.accounts else None
+        """The company's account ``value`` names, if any (forms can be forged)."""
+        return self.chosen("account", value, self.company.accounts)
 
     def context(self, request: Request, session: Session | None) -> dict[str, Any]:
         """The left menu when logged in; the Счета sub-links inside that section."""
         if session is None or session.login is None:
-            return {"nav": []}
+            return {"nav": [], "ref": self.option_id}
         path = request.url.path
         nav = []
         for label, href, _ in texts.SECTIONS:
@@ -165,7 +196,7 @@ class SipCabinet(Cabinet):
                 {"label": label, "href": href, "current": path == href, "children": children}
             )
         nav.append({"label": _LOGOUT[0], "href": _LOGOUT[1], "current": False, "children": []})
-        return {"nav": nav}
+        return {"nav": nav, "ref": self.option_id}
 
     def add_routes(self, app: FastAPI) -> None:
         self._add_entry_routes(app)

@@ -145,8 +145,3 @@ class SipCompany:
     def set_format(self, account: str, invoice_format: str) -> None:
         with self._lock:
             self._delivery[account] = replace(self._delivery[account], format=invoice_format)
-
-
-def pick(value: str, allowed: Sequence[Period]) -> Period | None:
-    """The period among ``allowed`` written ``value`` (``2026-10``), if any."""
-    return next((p for p in allowed if str(p) == value), None)

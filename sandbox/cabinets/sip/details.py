@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request, Response
 from robots.domain import DocumentFormat, DocumentKind, Period
 from sandbox.cabinets.sessions import Session
 from sandbox.cabinets.sip import texts
-from sandbox.cabinets.sip.company import month_option, months_back, pick
+from sandbox.cabinets.sip.company import month_option, months_back
 
 if TYPE_CHECKING:
     from sandbox.cabinets.sip.cabinet import SipCabinet
@@ -35,8 +35,8 @@ def add_routes(app: FastAPI, cab: SipCabinet) -> None:
             session,
             intro=texts.DETAILS_INTRO,
             alert=alert,
-            periods=[month_option(p) for p in periods()],
-            types=list(_DETAIL_TYPES.items()),
+            periods=cab.options("period", (month_option(p) for p in periods())),
+            types=cab.options("kind", _DETAIL_TYPES.items()),
         )
 
     def details_step2(
@@ -60,17 +60,21 @@ def add_routes(app: FastAPI, cab: SipCabinet) -> None:
     @app.get("/bills/details/subscribers")
     async def subscribers(request: Request, period: str = "", kind: str = "") -> Response:
         session = cab.require_login(request)
-        chosen = pick(period, periods())
-        if chosen is None or kind not in _DETAIL_TYPES:
+        chosen, kind_chosen = (
+            cab.period_in(period, periods()),
+            cab.chosen("kind", kind, _DETAIL_TYPES),
+        )
+        if chosen is None or kind_chosen is None:
             return details_step1(request, session, texts.BAD_REQUEST)
-        return details_step2(request, session, chosen, kind)
+        return details_step2(request, session, chosen, kind_chosen)
 
     @app.post("/bills/details")
     async def order_details(request: Request) -> Response:
         session = cab.require_login(request)
         form = await cab.checked_form(request, session)
-        period, kind = pick(form.get("period"), periods()), form.get("kind")
-        if period is None or kind not in _DETAIL_TYPES:
+        period = cab.period_in(form.get("period"), periods())
+        kind = cab.chosen("kind", form.get("kind"), _DETAIL_TYPES)
+        if period is None or kind is None:
             return details_step1(request, session, texts.BAD_REQUEST)
         ticked = set(form.getlist("number"))
         chosen = [s for s in company.subscribers() if s.orderable and s.number in ticked]

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from robots.domain import DocumentFormat, DocumentKind, Period
 from sandbox.cabinets.sessions import Session
 from sandbox.cabinets.sip import texts
-from sandbox.cabinets.sip.company import INVOICE_FORMATS, month_option, months_back, pick
+from sandbox.cabinets.sip.company import INVOICE_FORMATS, month_option, months_back
 from sandbox.documents import DocumentSpec, render
 from sandbox.documents.model import month_phrase
 from sandbox.mails import operator_filename
@@ -92,8 +92,9 @@ def add_routes(app: FastAPI, cab: SipCabinet) -> None:
     ) -> Response:
         refused = cab.billing_days()
         alert = texts.BILLING_DAYS if refused else alert
+        selected = cab.option_id("account", account) if account else ""
         return cab.page(
-            request, "email_account.html", session, refused=refused, alert=alert, selected=account
+            request, "email_account.html", session, refused=refused, alert=alert, selected=selected
         )
 
     @app.get("/bills/email")
@@ -103,19 +104,20 @@ def add_routes(app: FastAPI, cab: SipCabinet) -> None:
     @app.get("/bills/email/period")
     async def email_period(request: Request, account: str = "") -> Response:
         session = cab.require_login(request)
-        if cab.billing_days() or not cab.account_in(account):
+        chosen = cab.account_in(account)
+        if cab.billing_days() or chosen is None:
             return email_step1(request, session, texts.BAD_REQUEST)
-        if not company.delivery(account).recipients:
-            return email_step1(request, session, texts.NO_DELIVERY_EMAIL, account)
-        periods = [month_option(p) for p in closed_months()]
-        return cab.page(request, "email_period.html", session, account=account, periods=periods)
+        if not company.delivery(chosen).recipients:
+            return email_step1(request, session, texts.NO_DELIVERY_EMAIL, chosen)
+        periods = cab.options("period", (month_option(p) for p in closed_months()))
+        return cab.page(request, "email_period.html", session, account=chosen, periods=periods)
 
     @app.post("/bills/email/order")
     async def email_order(request: Request) -> Response:
         session = cab.require_login(request)
         form = await cab.checked_form(request, session)
         account = cab.account_in(form.get("account"))
-        period = pick(form.get("period"), closed_months())
+        period = cab.period_in(form.get("period"), closed_months())
         if cab.billing_days() or account is None or period is None:
             return email_step1(request, session, texts.BAD_REQUEST)
         delivery = company.delivery(account)
@@ -142,7 +144,7 @@ def add_routes(app: FastAPI, cab: SipCabinet) -> None:
             refused=refused,
             alert=texts.BILLING_DAYS if refused else alert,
             intro=texts.LINK_INTRO,
-            periods=[month_option(p) for p in link_months()],
+            periods=cab.options("period", (month_option(p) for p in link_months())),
             formats=list(_LINK_FORMATS.items()),
         )
 
@@ -167,7 +169,7 @@ def add_routes(app: FastAPI, cab: SipCabinet) -> None:
         session = cab.require_login(request)
         form = await cab.checked_form(request, session)
         account = cab.account_in(form.get("account"))
-        period = pick(form.get("period"), link_months())
+        period = cab.period_in(form.get("period"), link_months())
         fmt = form.get("format", "pdf")
         if cab.billing_days() or account is None or period is None or fmt not in _LINK_FORMATS:
             return link_form(request, session, texts.BAD_REQUEST)
