@@ -9,6 +9,7 @@ from prefect.blocks.system import Secret
 from typer.testing import CliRunner
 
 from cli.main import app
+from support.configs import MAIL_AND_INBOX
 
 pytestmark = [
     pytest.mark.integration,
@@ -16,16 +17,9 @@ pytestmark = [
     pytest.mark.usefixtures("prefect_server"),
 ]
 
-CONFIG = """
-[mail]
-host = "127.0.0.1"
-security = "plain"
-username = "robot"
-password_env = "TEST_MAIL_PW"
-
-[tarifer]
-inbox = "inbox"
-
+CONFIG = (
+    MAIL_AND_INBOX
+    + """
 [[cabinets]]
 name = "mts-main"
 operator = "mts"
@@ -33,6 +27,7 @@ url = "https://lk.mts.ru/"
 login = "9161234567"
 password_secret = "mts-main-password"
 """
+)
 
 
 def test_a_secret_block_that_does_not_exist_fails_the_check_until_it_is_saved(

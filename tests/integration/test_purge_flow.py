@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from flows.purging import purge_files
+from support.configs import MAIL_AND_INBOX
 
 pytestmark = [
     pytest.mark.integration,
@@ -15,19 +16,13 @@ pytestmark = [
     pytest.mark.usefixtures("prefect_server"),
 ]
 
-CONFIG = """
-[mail]
-host = "127.0.0.1"
-security = "plain"
-username = "robot"
-password_env = "TEST_MAIL_PW"
-
-[tarifer]
-inbox = "inbox"
-
+CONFIG = (
+    MAIL_AND_INBOX
+    + """
 [state]
 dir = "state"
 """
+)
 
 
 def test_the_flow_removes_old_evidence_and_returns_what_it_removed(tmp_path: Path) -> None:

@@ -13,22 +13,17 @@ from robots.delivery import TariferInbox
 from robots.errors import ConfigurationError
 from robots.ledger import Ledger
 from robots.permissions import inbox_access
+from support.configs import MAIL_AND_INBOX
 
-CONFIG = """
-[mail]
-host = "127.0.0.1"
-security = "plain"
-username = "robot"
-password_env = "TEST_MAIL_PW"
-
-[tarifer]
-inbox = "inbox"
-
+CONFIG = (
+    MAIL_AND_INBOX
+    + """
 [[cabinets]]
 name = "mts-main"
 operator = "mts"
 {cabinet}
 """
+)
 
 
 def write(tmp_path: Path, cabinet: str, mode: int) -> Path:

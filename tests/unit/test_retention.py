@@ -18,21 +18,15 @@ from robots.errors import ConfigurationError
 from robots.ledger import Ledger, MessageRecord, Outcome, ReviewRecord, ReviewState
 from robots.mail.recovery import exclusive
 from robots.retention import purge
+from support.configs import MAIL_AND_INBOX
 
 # The ledger stamps decisions with the real time: the fake clock is set from it.
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=91)
 DAY = dt.timedelta(days=1)
 
-CONFIG = """
-[mail]
-host = "127.0.0.1"
-security = "plain"
-username = "robot"
-password_env = "TEST_MAIL_PW"
-
-[tarifer]
-inbox = "inbox"
-
+CONFIG = (
+    MAIL_AND_INBOX
+    + """
 [state]
 dir = "state"
 
@@ -43,6 +37,7 @@ keep_recordings = "30d"
 keep_review = "90d"
 keep_logs = "60d"
 """
+)
 
 
 def aged(path: Path, age: dt.timedelta, data: bytes = b"x" * 10) -> Path:
