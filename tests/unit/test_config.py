@@ -12,25 +12,20 @@ from typer.testing import CliRunner
 from cli.main import app
 from config.loader import load_config
 from robots.errors import ConfigurationError
+from support.configs import MAIL_AND_INBOX
 
 EXAMPLE = Path(__file__).parents[2] / "config" / "example.toml"
 
-MINIMAL = """
-[mail]
-host = "127.0.0.1"
-security = "plain"
-username = "robot"
-password_env = "TEST_MAIL_PW"
-
-[tarifer]
-inbox = "inbox"
-
+MINIMAL = (
+    MAIL_AND_INBOX
+    + """
 [[cabinets]]
 name = "mts-main"
 operator = "mts"
 mail_from = ["@mts.ru"]
 accounts = [{ id = "277012345678", numbers = ["79161234567"] }]
 """
+)
 
 
 def write(tmp_path: Path, text: str, name: str = "cabinet-robot.toml") -> Path:
