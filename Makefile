@@ -9,7 +9,7 @@ APT_PACKAGES := chromium dovecot-imapd dovecot-lmtpd fonts-dejavu-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system-packages demo test test-semantic lint typecheck bench scenarios clean
+.PHONY: setup system-packages demo test unit test-semantic lint typecheck bench scenarios clean
 
 setup: system-packages $(STAMP)
 
@@ -35,12 +35,17 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy
 
 test: setup lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+# The unit tests alone: no server, no browser but small pages (about a minute).
+unit: setup
+	$(BIN)/python -m pytest -n 2 -q tests/unit
 
 # The end-to-end tests on the cabinets' accessible markup instead of their era's.
 test-semantic: setup
@@ -56,4 +61,4 @@ scenarios: setup
 	$(BIN)/python -m sandbox.scenarios
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
