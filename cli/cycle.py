@@ -118,7 +118,7 @@ def run(
         if dry_run:
             _dry_run(settings, month, day, cabinet, as_json)
             return
-        log_to_file(settings.state.dir)
+        log_to_file(settings.state.dir, settings.privacy.mask_numbers)
         live = interactive and not as_json
         # Ctrl-C / SIGTERM: stop at a safe point, exit 130 / 143 with one line.
         with stoppable(release_held), _live_progress(settings, month, day, live):

@@ -43,7 +43,7 @@ def _settings(config: ConfigOption, verbose: bool) -> RobotConfig:
     setup_logging(sys.stderr.isatty(), verbose)
     try:
         settings = load_config(config)
-        log_to_file(settings.state.dir)
+        log_to_file(settings.state.dir, settings.privacy.mask_numbers)
     except RobotError as exc:
         fail(exc)
     return settings

@@ -30,7 +30,7 @@ def subscribers(
     setup_logging(sys.stderr.isatty(), verbose)
     try:
         settings = load_config(config)
-        log_to_file(settings.state.dir)
+        log_to_file(settings.state.dir, settings.privacy.mask_numbers)
         target = find_cabinet(settings, cabinet)
         with open_robot(settings, target) as robot:
             found = robot.subscribers()
