@@ -224,7 +224,7 @@ def _notify(
     if settings.notify is None or not (review or any(c.status in NEEDS_ATTENTION for c in cells)):
         return False
     try:
-        send_summary(settings.notify, period, cells, reports, review)
+        send_summary(settings.notify, period, cells, reports, review, settings.privacy.mask_numbers)
     except MailUnavailable as exc:
         get_run_logger().error("%s", exc)
         return False
