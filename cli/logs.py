@@ -64,6 +64,10 @@ class NumberMasking(logging.Filter):
         message = record.getMessage()
         if NUMBER_IN_TEXT.search(message):
             record.msg, record.args = mask_numbers_in(message), None
+        if record.exc_info and not record.exc_text:  # an error's message, in its traceback
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_numbers_in(record.exc_text)
         return True
 
 

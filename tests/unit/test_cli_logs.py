@@ -135,3 +135,15 @@ def test_numbers_are_masked_before_the_configuration_is_read(
     setup_logging(interactive=False, verbose=False)
     logging.getLogger("robots.mail.collector").info("from +375291234567")
     assert "from +375 29 ***-**-67" in capsys.readouterr().err
+
+
+def test_a_tracebacks_numbers_are_masked_too(tmp_path: Path) -> None:
+    setup_logging(interactive=False, verbose=False)
+    path = log_to_file(tmp_path / "state")
+    try:
+        raise LookupError("no subscriber 375291234568 in the list")
+    except LookupError:
+        logging.getLogger("robots.cabinets.a1").exception("a1-main 1234567890123: failed")
+    kept = path.read_text(encoding="utf-8")
+    assert "LookupError: no subscriber +375 29 ***-**-68 in the list" in kept, kept
+    assert "375291234568" not in kept
