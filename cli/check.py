@@ -30,7 +30,7 @@ def check(
     setup_logging(sys.stderr.isatty(), verbose)
     try:
         settings = load_config(config)
-        log_to_file(settings.state.dir)
+        log_to_file(settings.state.dir, settings.privacy.mask_numbers)
         report = run_canary(settings, cabinet)
     except RobotError as exc:
         fail(exc)

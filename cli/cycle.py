@@ -118,7 +118,7 @@ def run(
         if dry_run:
             _dry_run(settings, month, day, cabinet, as_json)
             return
-        log_to_file(settings.state.dir)
+        log_to_file(settings.state.dir, settings.privacy.mask_numbers)
         live = interactive and not as_json
         # Ctrl-C / SIGTERM: stop at a safe point, exit 130 / 143 with one line.
         with stoppable(release_held), _live_progress(settings, month, day, live):
@@ -171,6 +171,7 @@ def _dry_run(
 
     from cli.dry_run import as_json as plan_json
     from cli.dry_run import plan_steps, summary
+    from robots.masking import shown
 
     steps = plan_steps(settings, period, today, cabinets)
     if as_json:
@@ -182,7 +183,8 @@ def _dry_run(
         table.add_column(column, overflow="fold")
     for step in steps:
         action = step.action if step.action == "nothing" else f"[bold]{step.action}[/]"
-        table.add_row(step.cabinet, step.account, step.kind, action, step.detail)
+        detail = shown(step.detail, settings.privacy.mask_numbers)
+        table.add_row(step.cabinet, step.account, step.kind, action, detail)
     if steps:
         console.print(table)
     else:
@@ -211,6 +213,7 @@ def _show(
     from rich.console import Console
 
     from robots.cycle.matrix import NEEDS_ATTENTION, rows, tally
+    from robots.masking import shown
     from robots.review import waiting_leads
 
     review = waiting_leads(settings)
@@ -225,20 +228,21 @@ def _show(
         return
     # Not on a terminal (a log, a pipe): wide enough for the matrix rather than 80 columns.
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    mask = settings.privacy.mask_numbers  # the tables are for people; --json is not masked
     if problems_only and everything and not cells:
         console.print(f"Nothing missing, failed or in review for {period} ({tally(everything)}).")
     elif problems_only:
         title = f"Documents missing, failed or in review for {period}"
-        _print_matrix(console, period, cells, title=title, counted=everything)
+        _print_matrix(console, period, cells, title=title, counted=everything, mask=mask)
     else:
-        _print_matrix(console, period, cells)
+        _print_matrix(console, period, cells, mask=mask)
     if review:
         console.print(
             f"{len(review)} file(s) of the operators' mail wait for a person to place them: "
             "cabinet-robot review list"
         )
         for lead in review:
-            console.print(f"  {lead.id}: {lead.file}, {lead.known}: {lead.command}")
+            console.print(shown(f"  {lead.id}: {lead.file}, {lead.known}: {lead.command}", mask))
     if "report_xlsx" in result:
         console.print(f"Report for accounting: {result['report_xlsx']} (and .html, .csv)")
 
@@ -249,12 +253,14 @@ def _print_matrix(
     cells: list[Cell],
     title: str | None = None,
     counted: list[Cell] | None = None,
+    mask: bool = True,
 ) -> None:
     """The matrix as a table (``title``: another than the whole month's), then the tally
-    of ``counted`` (default: of ``cells``)."""
+    of ``counted`` (default: of ``cells``); subscriber numbers masked when ``mask``."""
     from rich.table import Table
 
     from robots.cycle.matrix import Status, tally
+    from robots.masking import shown
 
     colours = {
         Status.DELIVERED: "green",
@@ -276,7 +282,7 @@ def _print_matrix(
         if cell.evidence:
             detail += f" (evidence: {cell.evidence})"
         status = f"[{colours[cell.status]}]{cell.status}[/]"
-        table.add_row(cell.cabinet, cell.account, cell.kind, status, detail)
+        table.add_row(cell.cabinet, cell.account, cell.kind, status, shown(detail, mask))
     console.print(table)
     console.print(tally(cells if counted is None else counted))
 

@@ -15,6 +15,7 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
 
+from robots.masking import NUMBER_IN_TEXT, mask_numbers_in
 from robots.permissions import private_folder
 
 # The robot's own packages: ``--verbose`` concerns only these.
@@ -40,6 +41,43 @@ class IsoFormatter(logging.Formatter):
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         return iso_time(record.created)
+
+
+class NumberMasking(logging.Filter):
+    """Subscriber numbers in a line's message masked (``+7 916 ***-**-67``), unless
+    ``[privacy] mask_numbers = false`` switched it off.
+
+    A number is what ``robots.masking.NUMBER_IN_TEXT`` finds: ``7`` and 10 digits, or
+    ``375`` and 9, standing alone. The personal accounts the lines name (8 to 10 or 13
+    digits, MTS's 12 beginning with 2) are not of that form and stay readable: they say
+    which document a line is about. The record itself is changed, so that every handler
+    after this one (the file, the Prefect run's logs) writes the masked line.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.enabled = True
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.enabled:
+            return True
+        message = record.getMessage()
+        if NUMBER_IN_TEXT.search(message):
+            record.msg, record.args = mask_numbers_in(message), None
+        if record.exc_info and not record.exc_text:  # an error's message, in its traceback
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_numbers_in(record.exc_text)
+        return True
+
+
+# One filter on every handler of the robot's: the configuration switches it for all.
+_MASKING = NumberMasking()
+
+
+def _mask_on(handler: logging.Handler) -> None:
+    if _MASKING not in handler.filters:
+        handler.addFilter(_MASKING)
 
 
 class PrivateRotatingFileHandler(RotatingFileHandler):
@@ -77,6 +115,8 @@ def setup_logging(interactive: bool, verbose: bool) -> None:
     else:
         handler = _Stderr()
         handler.setFormatter(IsoFormatter())
+    _MASKING.enabled = True  # until the configuration says otherwise (log_to_file)
+    _mask_on(handler)
     logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
     for name in ROBOT_LOGGERS:
         logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.NOTSET)
@@ -84,8 +124,14 @@ def setup_logging(interactive: bool, verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def log_to_file(state_dir: Path) -> Path:
-    """Also log to ``<state_dir>/logs/cabinet-robot.log`` (folder 0700, files 0600)."""
+def log_to_file(state_dir: Path, mask_numbers: bool = True) -> Path:
+    """Also log to ``<state_dir>/logs/cabinet-robot.log`` (folder 0700, files 0600).
+
+    Args:
+        state_dir: ``[state] dir``.
+        mask_numbers: ``[privacy] mask_numbers``: subscriber numbers masked in every line
+            the robot's handlers write (stderr, the file, the Prefect run's logs).
+    """
     folder = state_dir / "logs"
     private_folder(folder)
     path = folder / LOG_FILE
@@ -98,4 +144,9 @@ def log_to_file(state_dir: Path) -> Path:
     )
     handler.setFormatter(IsoFormatter())
     root.addHandler(handler)
+    _MASKING.enabled = mask_numbers
+    # The root's, and Prefect's on the robot's loggers and its runs' (the run's logs in the UI).
+    for name in ("", *ROBOT_LOGGERS, "prefect.flow_runs", "prefect.task_runs"):
+        for each in logging.getLogger(name).handlers:
+            _mask_on(each)
     return path

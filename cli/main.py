@@ -66,7 +66,7 @@ def collect(
     setup_logging(interactive, verbose)
     try:
         settings = load_config(config)
-        log_to_file(settings.state.dir)
+        log_to_file(settings.state.dir, settings.privacy.mask_numbers)
         with progress_reporter(interactive, "Collecting mail") as report:
             summary = Collector(settings, progress=report).run()
     except RobotError as exc:

@@ -93,7 +93,7 @@ def order(
     try:
         month = period_option(period, dt.date.today())
         settings = load_config(config)
-        log_to_file(settings.state.dir)
+        log_to_file(settings.state.dir, settings.privacy.mask_numbers)
         target = find_cabinet(settings, cabinet)
         accounts = [account] if account else [a.id for a in target.accounts]
         with open_robot(settings, target) as robot:

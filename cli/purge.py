@@ -35,7 +35,7 @@ def purge(
     try:
         settings = load_config(config)
         if not dry_run:
-            log_to_file(settings.state.dir)
+            log_to_file(settings.state.dir, settings.privacy.mask_numbers)
         report = purge_files(settings, dry_run=dry_run)
     except RobotError as exc:
         fail(exc)

@@ -43,7 +43,7 @@ def _settings(config: ConfigOption, verbose: bool) -> RobotConfig:
     setup_logging(sys.stderr.isatty(), verbose)
     try:
         settings = load_config(config)
-        log_to_file(settings.state.dir)
+        log_to_file(settings.state.dir, settings.privacy.mask_numbers)
     except RobotError as exc:
         fail(exc)
     return settings
@@ -52,6 +52,13 @@ def _settings(config: ConfigOption, verbose: bool) -> RobotConfig:
 def _line(item: ReviewItem) -> str:
     received = item.received_at.strftime("%Y-%m-%d %H:%M")
     return f"{item.id:>5}  {received}  {item.sender or 'unknown sender'}  {item.origin}"
+
+
+def _echo(settings: RobotConfig, line: str) -> None:
+    """A line for people: subscriber numbers masked unless ``[privacy] mask_numbers = false``."""
+    from robots.masking import shown
+
+    typer.echo(shown(line, settings.privacy.mask_numbers))
 
 
 @review_app.command("list")
@@ -69,8 +76,8 @@ def list_items(
     items = ReviewQueue(settings).items(None if all_items else ReviewState.WAITING)
     for item in items:
         state = f"  [{item.state}]" if all_items else ""
-        typer.echo(f"{_line(item)}{state}")
-        typer.echo(f"       {item.reason}")
+        _echo(settings, f"{_line(item)}{state}")
+        _echo(settings, f"       {item.reason}")
     waiting = sum(item.state is ReviewState.WAITING for item in items)
     typer.echo(f"{waiting} file(s) waiting for review")
 
@@ -102,7 +109,7 @@ def show(item: ItemArgument, config: ConfigOption = None, verbose: VerboseOption
         when = found.resolved_at.isoformat()
         fields["decided"] = f"{found.state} by {found.resolved_by} at {when}: {found.resolution}"
     for name, value in fields.items():
-        typer.echo(f"{name + ':':<10} {value}")
+        _echo(settings, f"{name + ':':<10} {value}")
 
 
 @review_app.command()

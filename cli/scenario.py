@@ -104,7 +104,7 @@ def record(
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from None
         settings = load_config(config)
-        log_to_file(settings.state.dir)
+        log_to_file(settings.state.dir, settings.privacy.mask_numbers)
         target = find_cabinet(settings, cabinet)
         if account is None and what in (OperationName.ORDER, OperationName.DOWNLOAD):
             account = target.accounts[0].id if target.accounts else None
@@ -144,7 +144,7 @@ def replay(
         settings = BrowserSettings()
         if config:  # its browser, and its state folder for the log
             loaded = load_config(config)
-            log_to_file(loaded.state.dir)
+            log_to_file(loaded.state.dir, loaded.privacy.mask_numbers)
             settings = loaded.browser
         results = replay_scenarios(scenario_folders(paths), settings, out)
     except RobotError as exc:

@@ -37,7 +37,7 @@ def serve(config: ConfigOption = None) -> None:
     try:
         settings = load_config(config)
         path = config_path(config).resolve()
-        log_to_file(settings.state.dir)
+        log_to_file(settings.state.dir, settings.privacy.mask_numbers)
     except ConfigurationError as exc:
         fail(exc)
     try:

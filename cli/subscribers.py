@@ -30,7 +30,7 @@ def subscribers(
     setup_logging(sys.stderr.isatty(), verbose)
     try:
         settings = load_config(config)
-        log_to_file(settings.state.dir)
+        log_to_file(settings.state.dir, settings.privacy.mask_numbers)
         target = find_cabinet(settings, cabinet)
         with open_robot(settings, target) as robot:
             found = robot.subscribers()
@@ -41,7 +41,11 @@ def subscribers(
         listed = [s.model_dump(mode="json") for s in found]
         typer.echo(json.dumps({"cabinet": cabinet, "inventory": str(path), "subscribers": listed}))
         return
+    from robots.masking import mask_number
+
+    mask = settings.privacy.mask_numbers  # the list for people; --json and the inventory: whole
     for subscriber in found:
         extra = ", ".join(v for v in (subscriber.tariff, subscriber.name) if v)
-        typer.echo(f"{subscriber.number}  {subscriber.account}  {extra}")
+        number = mask_number(subscriber.number) if mask else subscriber.number
+        typer.echo(f"{number}  {subscriber.account}  {extra}")
     typer.echo(f"{len(found)} subscriber(s) of {cabinet} saved to {path}")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from config.models import LoginMethod, RobotConfig
+from robots.masking import shown
 
 
 @dataclass(frozen=True)
@@ -117,5 +118,6 @@ def config_summary(
         if cabinet.has_login:
             secret = secrets.get(f"cabinet {cabinet.name}")
             password = f"password {_status(secret, missing)}" if secret else "SMS code, no password"
-            lines.append(f"    robot: {cabinet.url} as {cabinet.login}, {password}")
+            login = shown(cabinet.login or "", config.privacy.mask_numbers)  # MTS, Kcell: a number
+            lines.append(f"    robot: {cabinet.url} as {login}, {password}")
     return "\n".join(lines)

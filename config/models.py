@@ -488,7 +488,8 @@ class ScheduleSettings(_Section):
 
 class PrivacySettings(_Section):
     """[privacy]: how long the robot keeps its copies of personal data (``cabinet-robot
-    purge``, scheduled by ``serve``). What is still in use is never removed."""
+    purge``, scheduled by ``serve``; what is still in use is never removed), and whether
+    people see subscriber numbers masked."""
 
     keep_evidence: Duration = dt.timedelta(days=30)  # failures' traces, screenshots; canary runs
     keep_spool: Duration = dt.timedelta(0)  # raw messages of committed batches; 0: at once
@@ -496,6 +497,9 @@ class PrivacySettings(_Section):
     keep_review: Duration = dt.timedelta(days=90)  # review copies once decided (waiting: kept)
     keep_logs: Duration = dt.timedelta(days=90)  # rotated log files (the current one stays)
     recordings: Path = Path("var/scenarios")  # where `scenario record` writes by default
+    # Subscriber numbers in logs, artifacts, the matrix and reports as +7 916 ***-**-67;
+    # what Tarifer receives, the ledger and --json are never masked (robots.masking).
+    mask_numbers: bool = True
 
     @field_validator("keep_evidence", "keep_spool", "keep_recordings", "keep_review", "keep_logs")
     @classmethod

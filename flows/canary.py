@@ -22,6 +22,7 @@ from flows.logins import login_slot
 from robots.canary import CanaryReport, run_canary
 from robots.errors import UnexpectedScreen
 from robots.evidence_view import Evidence, evidence_markdown, make_previews
+from robots.masking import shown, shown_rows
 
 
 def _run_name() -> str:
@@ -41,13 +42,14 @@ def canary_check(
     report = run_canary(
         settings, cabinets, guard=lambda cabinet: login_slot(cabinet, settings.cycle.slot_wait)
     )
+    mask = settings.privacy.mask_numbers  # people read the artifacts; the result keeps them
     create_table_artifact(
-        [check.as_json() for check in report.checks],
+        shown_rows([check.as_json() for check in report.checks], mask),
         key="canary",
         description="Every screen the robot uses: ok / changed / unavailable",
     )
     if not report.ok:
-        _publish_evidence(report, settings.browser)
+        _publish_evidence(report, settings.browser, mask)
         raise UnexpectedScreen(
             "the canary found screens that are not as the robot expects: "
             + "; ".join(f"{c.cabinet} {c.screen}: {c.status}" for c in report.problems())
@@ -56,7 +58,7 @@ def canary_check(
     return report.as_json()
 
 
-def _publish_evidence(report: CanaryReport, browser: BrowserSettings) -> None:
+def _publish_evidence(report: CanaryReport, browser: BrowserSettings, mask: bool) -> None:
     """The changed screens' screenshots and their cabinet's trace, shown on the run's page."""
     evidence = []
     for check in report.problems():
@@ -65,8 +67,8 @@ def _publish_evidence(report: CanaryReport, browser: BrowserSettings) -> None:
             continue  # unavailable: nothing was seen, the table says why
         evidence.append(
             Evidence(
-                title=f"{check.cabinet} «{check.screen}»: {check.status}",
-                detail=check.detail,
+                title=shown(f"{check.cabinet} «{check.screen}»: {check.status}", mask),
+                detail=shown(check.detail, mask),
                 screenshot=check.screenshot,
                 trace=trace if trace.is_file() else None,
             )

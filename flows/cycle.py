@@ -37,6 +37,7 @@ from robots.cycle.report import ReportFiles, write_reports
 from robots.cycle.work import gone_missing
 from robots.domain import Period
 from robots.errors import MailUnavailable, TransientError
+from robots.masking import shown, shown_rows
 from robots.permissions import inbox_access
 from robots.review import ReviewLead, waiting_leads
 
@@ -153,9 +154,11 @@ def finish(
         mine = book.items(period, set(cabinets) if cabinets else None)
     review = waiting_leads(settings)
     cells = reconcile(items, today, review)
-    text = markdown(period, cells)
+    # People read the artifacts: numbers masked; the run's data (--json) keeps them whole.
+    mask = settings.privacy.mask_numbers
+    text = markdown(period, cells, mask)
     create_markdown_artifact(text, key=f"matrix-{period}", description=f"Documents for {period}")
-    create_table_artifact(rows(cells), key=f"matrix-table-{period}")
+    create_table_artifact(shown_rows(rows(cells), mask), key=f"matrix-table-{period}")
     reports = write_reports(
         settings.tarifer.inbox,
         period,
@@ -163,6 +166,7 @@ def finish(
         jump_share=settings.report.jump_share,
         review=review,
         access=inbox_access(settings.tarifer),
+        mask_numbers=mask,
     )
     get_run_logger().info("documents for %s: %s; report %s", period, tally(cells), reports.xlsx)
     for lead in review:
@@ -170,7 +174,7 @@ def finish(
             "waiting in review: %s, %s: %s", lead.file, lead.known, lead.command
         )
     notified = _notify(settings, period, cells, reports, review)
-    publish_evidence(mine, settings.browser, f"What failed in {period}")
+    publish_evidence(mine, settings.browser, f"What failed in {period}", mask)
     my_cells = reconcile(mine, today, review)
     problems = [c for c in my_cells if c.status in NEEDS_ATTENTION]
     result = {
@@ -185,7 +189,7 @@ def finish(
         "review": [lead.as_json() for lead in review],
     }
     if problems:
-        return Failed(message=_problems_message(problems), data=result)
+        return Failed(message=shown(_problems_message(problems), mask), data=result)
     return Completed(message=tally(my_cells) or "nothing expected", data=result)
 
 
@@ -220,7 +224,7 @@ def _notify(
     if settings.notify is None or not (review or any(c.status in NEEDS_ATTENTION for c in cells)):
         return False
     try:
-        send_summary(settings.notify, period, cells, reports, review)
+        send_summary(settings.notify, period, cells, reports, review, settings.privacy.mask_numbers)
     except MailUnavailable as exc:
         get_run_logger().error("%s", exc)
         return False

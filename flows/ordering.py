@@ -40,6 +40,7 @@ from robots.cycle.work import CabinetWork, describe, to_order, work_cabinet
 from robots.domain import Period
 from robots.errors import Retry, RobotError, retry_of
 from robots.evidence_view import Evidence, evidence_markdown, make_previews
+from robots.masking import shown
 from robots.stopping import Stopped
 
 log = logging.getLogger(__name__)
@@ -96,8 +97,11 @@ def _record_session_failure(
             book.failed(item.key, reason, str(evidence) if evidence else None)
 
 
-def publish_evidence(items: list[Item], browser: BrowserSettings, heading: str) -> None:
-    """One markdown artifact on the run: each failure's reason, screenshot and trace command.
+def publish_evidence(
+    items: list[Item], browser: BrowserSettings, heading: str, mask_numbers: bool = True
+) -> None:
+    """One markdown artifact on the run: each failure's reason, screenshot and trace command
+    (subscriber numbers in the words masked unless ``mask_numbers`` is false).
 
     A folder of evidence can stand for several documents (a session that ended in an
     error fails all that were still due).
@@ -116,8 +120,9 @@ def publish_evidence(items: list[Item], browser: BrowserSettings, heading: str) 
             what = [*what[:2], f"{len(what) - 2} more"]
         evidence.append(
             Evidence(
-                title=f"{those[0].cabinet}: {', '.join(what)}",
-                detail=those[0].reason or "failed",
+                title=shown(f"{those[0].cabinet}: {', '.join(what)}", mask_numbers),
+                # Only the words: the page embeds the screenshot, whose base64 is no number.
+                detail=shown(those[0].reason or "failed", mask_numbers),
                 screenshot=screenshot if screenshot.is_file() else None,
                 trace=trace if trace.is_file() else None,
             )
@@ -183,5 +188,10 @@ def order_documents(
             sessions.append({"cabinet": name, "error": str(error)})
     with opened_book(settings.state.ledger_url) as book:
         worked_on = book.items(period, set(futures))
-    publish_evidence(worked_on, settings.browser, f"What failed in ordering {period}")
+    publish_evidence(
+        worked_on,
+        settings.browser,
+        f"What failed in ordering {period}",
+        settings.privacy.mask_numbers,
+    )
     return {"sessions": sessions}

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 from robots.cycle.book import Item, ItemState
+from robots.masking import shown
 from robots.review import ReviewLead
 
 
@@ -153,8 +154,9 @@ def pivot(cells: list[Cell]) -> tuple[list[str], dict[tuple[str, str], dict[str,
     return kinds, table
 
 
-def markdown(period: str, cells: list[Cell]) -> str:
-    """The matrix as markdown (the Prefect run's artifact)."""
+def markdown(period: str, cells: list[Cell], mask_numbers: bool = True) -> str:
+    """The matrix as markdown (the Prefect run's artifact); subscriber numbers masked
+    unless ``mask_numbers`` is false (``[privacy] mask_numbers``)."""
     kinds, table = pivot(cells)
     total = tally(cells)
     lines = [
@@ -179,4 +181,4 @@ def markdown(period: str, cells: list[Cell]) -> str:
             + (f" (evidence: `{c.evidence}`)" if c.evidence else "")
             for c in problems
         ]
-    return "\n".join(lines) + "\n"
+    return shown("\n".join(lines) + "\n", mask_numbers)

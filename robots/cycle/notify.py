@@ -27,6 +27,7 @@ from robots.cycle.report import (
     tally_ru,
 )
 from robots.errors import MailUnavailable
+from robots.masking import shown
 from robots.review import ReviewLead
 
 _PROBLEMS = NEEDS_ATTENTION
@@ -143,6 +144,7 @@ def summary_message(
     cells: list[Cell],
     reports: ReportFiles | None = None,
     review: Sequence[ReviewLead] = (),
+    mask_numbers: bool = True,
 ) -> EmailMessage:
     """The e-mail: the counts in the subject, text and HTML bodies, the XLSX attached.
 
@@ -152,6 +154,7 @@ def summary_message(
         cells: The month's reconciliation.
         reports: The report files just written; the XLSX is attached when given.
         review: The files waiting in review.
+        mask_numbers: ``[privacy] mask_numbers``: subscriber numbers in the bodies masked.
     """
     tally = counts(cells)
     named = [
@@ -167,8 +170,10 @@ def summary_message(
     message["Subject"] = f"cabinet-robot: documents for {period}: {problems or 'all delivered'}"
     message["From"] = settings.sender
     message["To"] = ", ".join(settings.to)
-    message.set_content(summary_text(period, cells, attach, review))
-    message.add_alternative(summary_html(period, cells, attach, review), subtype="html")
+    text = summary_text(period, cells, attach, review)
+    message.set_content(shown(text, mask_numbers))
+    page = summary_html(period, cells, attach, review)
+    message.add_alternative(shown(page, mask_numbers), subtype="html")
     if reports is not None and attach:
         maintype, subtype = _XLSX.split("/")
         message.add_attachment(
@@ -183,9 +188,10 @@ def send_summary(
     cells: list[Cell],
     reports: ReportFiles | None = None,
     review: Sequence[ReviewLead] = (),
+    mask_numbers: bool = True,
 ) -> None:
     """Send the summary over SMTP; MailUnavailable when the server cannot take it."""
-    message = summary_message(settings, period, cells, reports, review)
+    message = summary_message(settings, period, cells, reports, review, mask_numbers)
     host, port = settings.smtp_host, settings.effective_port
     context = ssl.create_default_context()
     try:

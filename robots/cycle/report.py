@@ -28,6 +28,7 @@ from urllib.parse import quote
 from robots.cycle.matrix import Cell, Status, counts, pivot
 from robots.delivery import MANIFEST
 from robots.domain import DocumentKind, Period
+from robots.masking import shown
 from robots.permissions import InboxAccess
 from robots.recognition.amounts import AmountsNotRead, InvoiceAmounts, invoice_amounts
 from robots.review import ReviewLead
@@ -206,6 +207,11 @@ class Report:
     totals: list[Total]
     jump_share: float
     review: list[ReviewLead] = field(default_factory=list)  # files waiting for a person
+    mask_numbers: bool = True  # [privacy] mask_numbers: the words people read, not the links
+
+    def shown(self, text: str) -> str:
+        """``text`` as the report shows it: subscriber numbers masked unless told not to."""
+        return shown(text, self.mask_numbers)
 
     def reading(self, cell: Cell) -> InvoiceReading | None:
         """The invoice amounts of ``cell``; None for another kind or an undelivered one."""
@@ -222,6 +228,7 @@ def build_report(
     cells: list[Cell],
     jump_share: float,
     review: Sequence[ReviewLead] = (),
+    mask_numbers: bool = True,
 ) -> Report:
     """Read the month's and the previous month's invoices and total them."""
     invoices = {
@@ -238,6 +245,7 @@ def build_report(
         totals=totals(by_operator, previous_invoices(inbox, period)),
         jump_share=jump_share,
         review=list(review),
+        mask_numbers=mask_numbers,
     )
 
 
@@ -268,9 +276,11 @@ def tally_ru(cells: list[Cell]) -> str:
 # --- HTML ----------------------------------------------------------------------------------
 
 
-def _link(rel: str) -> str:
-    # The report sits in the inbox's root, so a file's inbox path is its relative URL.
-    return f'<a href="{html.escape(quote(rel))}">{html.escape(Path(rel).name)}</a>'
+def _link(report: Report, rel: str) -> str:
+    # The report sits in the inbox's root, so a file's inbox path is its relative URL; the
+    # link opens the file as Tarifer has it, its text is what people read.
+    name = report.shown(Path(rel).name)
+    return f'<a href="{html.escape(quote(rel))}">{html.escape(name)}</a>'
 
 
 def _amounts_html(reading: InvoiceReading) -> str:
@@ -293,9 +303,9 @@ def _cell_html(report: Report, cell: Cell) -> str:
     e = html.escape
     label = STATUS_LABELS[cell.status]
     if cell.status is Status.DELIVERED:
-        detail = "<br>".join(_link(f) for f in cell.files)
+        detail = "<br>".join(_link(report, f) for f in cell.files)
     else:
-        detail = e(cell.detail)
+        detail = e(report.shown(cell.detail))
     reading = report.reading(cell)
     amounts = _amounts_html(reading) if reading else ""
     return (
@@ -341,7 +351,8 @@ def _unread_html(report: Report) -> str:
     if not unread:
         return ""
     items = "".join(
-        f"<li>{html.escape(f'{c.cabinet} {c.account}')}: {html.escape(r.problem or '')}</li>"
+        f"<li>{html.escape(f'{c.cabinet} {c.account}')}: "
+        f"{html.escape(report.shown(r.problem or ''))}</li>"
         for c, r in unread
     )
     return f"<h2>Суммы, которые не удалось прочитать</h2><ul>{items}</ul>"
@@ -350,10 +361,10 @@ def _unread_html(report: Report) -> str:
 REVIEW_HEADERS = ("№", "Получен", "Отправитель", "Файл", "Что известно", "Что сделать")
 
 
-def review_row(lead: ReviewLead) -> list[Any]:
+def review_row(report: Report, lead: ReviewLead) -> list[Any]:
     """A file waiting in review as the report lists it (``REVIEW_HEADERS``)."""
-    return [lead.id, _local(lead.received_at), lead.sender or "—", lead.file,
-            f"{lead.known}. {lead.found}", lead.command]  # fmt: skip
+    return [lead.id, _local(lead.received_at), lead.sender or "—", report.shown(lead.file),
+            report.shown(f"{lead.known}. {lead.found}"), lead.command]  # fmt: skip
 
 
 def _review_html(report: Report) -> str:
@@ -365,7 +376,7 @@ def _review_html(report: Report) -> str:
         "<tr>"
         + "".join(
             f"<td>{e(f'{v:%d.%m.%Y %H:%M}' if isinstance(v, dt.datetime) else str(v))}</td>"
-            for v in review_row(lead)
+            for v in review_row(report, lead)
         )
         + "</tr>"
         for lead in report.review
@@ -455,8 +466,8 @@ def _row(report: Report, cell: Cell) -> list[Any]:
         amounts.currency if amounts else None,
         _local(cell.ordered_at),
         _local(cell.due_at),
-        ", ".join(Path(f).name for f in cell.files),
-        detail,
+        report.shown(", ".join(Path(f).name for f in cell.files)),
+        report.shown(detail),
         cell.kind,
         str(cell.status),
         " ".join(map(str, cell.review)) or None,
@@ -536,7 +547,7 @@ def _totals_sheet(sheet: Any, report: Report) -> None:
 def _review_sheet(sheet: Any, report: Report) -> None:
     sheet.append(list(REVIEW_HEADERS))
     for lead in report.review:
-        sheet.append(review_row(lead))
+        sheet.append(review_row(report, lead))
     _format(sheet, [(6, None), (16, "DD.MM.YYYY HH:MM"), (24, None), (30, None), (70, None),
                     (34, None)])  # fmt: skip
 
@@ -613,6 +624,7 @@ def write_reports(
     jump_share: float = 0.25,
     review: Sequence[ReviewLead] = (),
     access: InboxAccess | None = None,
+    mask_numbers: bool = True,
 ) -> ReportFiles:
     """``report-<period>.html``, ``.xlsx`` and ``.csv`` beside the manifest, each replaced
     atomically, readable by the owner and, if the inbox is, by its group.
@@ -626,6 +638,8 @@ def write_reports(
         review: The files waiting in review, listed with what to do.
         access: The inbox's modes and group (``[tarifer] group``); None: readable by the
             inbox folder's group if the folder is.
+        mask_numbers: ``[privacy] mask_numbers``: subscriber numbers in the words masked
+            (the links still open the files as Tarifer has them).
     """
     if access is None:
         inbox.mkdir(parents=True, exist_ok=True)
@@ -633,7 +647,7 @@ def write_reports(
         access = InboxAccess(shared=bool(group_reads))
     else:
         access.folders(inbox, inbox)
-    report = build_report(inbox, period, cells, jump_share, review)
+    report = build_report(inbox, period, cells, jump_share, review, mask_numbers)
     files = ReportFiles(
         html=inbox / report_name(period, "html"),
         xlsx=inbox / report_name(period, "xlsx"),

@@ -22,6 +22,7 @@ from prefect.settings import get_current_settings
 from config.loader import load_config
 from robots.cycle.plan import plan_period
 from robots.domain import Operator, Period
+from robots.masking import mask_number
 from sandbox.mailset import month_of_mail
 from sandbox.stack import Sandbox
 from sandbox.world import accounts_of
@@ -180,12 +181,34 @@ def test_cycle_delivers_everything_from_all_four_cabinets_and_a_rerun_repeats_no
 
     status = driver.cli("status", "--json", "--period", PERIOD)
     assert status.exit_code == 0 and json.loads(status.stdout)["matrix"] == payload["matrix"]
+    # People see the subscriber numbers masked; --json and the files' paths keep them whole.
+    numbers = numbers_in(" ".join(r["files"] for r in payload["matrix"]))
+    assert numbers, "some delivered file is named by its number"
+    assert_masked(numbers, latest_artifact(f"matrix-table-{PERIOD}"), html, mask=True)
 
     orders_before = all_orders(sandbox)
-    code, payload = run_cycle(driver)
+    # The rerun with [privacy] mask_numbers = false writes the artifact and report again.
+    code, payload = run_cycle(driver, CABINET_ROBOT_PRIVACY__MASK_NUMBERS="false")
     assert code == 0 and set(statuses(payload).values()) == {"delivered"}
     assert all_orders(sandbox) == orders_before, "a rerun placed orders again"
     assert manifest(sandbox) == lines, "a rerun delivered files again"
+    html = (inbox / f"report-{PERIOD}.html").read_text(encoding="utf-8")
+    assert_masked(numbers, latest_artifact(f"matrix-table-{PERIOD}"), html, mask=False)
+
+
+def numbers_in(text: str) -> set[str]:
+    """The sandbox's subscriber numbers that ``text`` names."""
+    every = {n for operator in Operator for a in accounts_of(operator) for n in a.numbers}
+    return {n for n in every if n in text}
+
+
+def assert_masked(numbers: set[str], artifact: str, report: str, mask: bool) -> None:
+    """``numbers`` masked (or whole) in the matrix artifact and the report's words."""
+    words = re.sub(r'href="[^"]*"', "", report)  # the links open the files as Tarifer has them
+    for text in (artifact, words):
+        for number in numbers:
+            assert (number in text) is not mask, (number, text[:2000])
+            assert (mask_number(number) in text) is mask, (number, text[:2000])
 
 
 def test_what_the_operator_mailed_before_the_first_run_is_not_ordered(

@@ -123,6 +123,16 @@ def test_the_numbers_of_every_company_feed_the_inventory(sandbox: Sandbox, drive
         "77012223346": BRANCH_ACCOUNT,
         "77012223347": BRANCH_ACCOUNT,
     }
+    # The list printed for people masks the numbers (the --json above and the inventory
+    # keep them whole), unless [privacy] mask_numbers = false.
+    text = driver.cli("subscribers", "--cabinet", CABINET)
+    assert text.exit_code == 0, text.output
+    assert f"+7 701 ***-**-44  {ACCOUNT}" in text.stdout and "77012223344" not in text.stdout
+    whole = driver.cli(
+        "subscribers", "--cabinet", CABINET, CABINET_ROBOT_PRIVACY__MASK_NUMBERS="false"
+    )
+    assert whole.exit_code == 0, whole.output
+    assert f"77012223344  {ACCOUNT}" in whole.stdout
 
 
 # 22 more accounts, taking turns between the two companies: 13 numbers in each, more than

@@ -137,3 +137,38 @@ def test_tls_with_a_private_ca(tls_mail_server: MailServer, tmp_path: Path) -> N
     result = run(untrusted, box.password, "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["delivered"] == 1
+
+
+@pytest.mark.parametrize("mask", [True, False], ids=["masked", "mask_numbers-false"])
+def test_the_log_file_masks_subscriber_numbers_unless_told_not_to(
+    mailbox: Mailbox, tmp_path: Path, mask: bool
+) -> None:
+    number = "79161234567"  # Иванов Иван Иванович at MTS, account 277012345678
+    details = render(
+        spec(Operator.MTS, DocumentKind.CALL_DETAILS, DocumentFormat.PDF, Period.parse("2026-10"))
+    )
+    mailbox.deliver(
+        operator_message(
+            Operator.MTS,
+            [("details.pdf", details)],
+            to=mailbox.address,
+            subject=f"Детализация по номеру {number}",
+            kind=DocumentKind.CALL_DETAILS,
+        )
+    )
+    config = write_config(mailbox, tmp_path)
+    if not mask:
+        config.write_text(config.read_text() + "\n[privacy]\nmask_numbers = false\n")
+    result = run(config, mailbox.password, "--json", "-v")
+
+    assert result.returncode == 0, result.stderr
+    kept = (tmp_path / "state" / "logs" / "cabinet-robot.log").read_text(encoding="utf-8")
+    line = next(line for line in kept.splitlines() if "processed UID 1 from " in line)
+    if mask:
+        assert "Детализация по номеру +7 916 ***-**-67" in line, line
+        assert number not in kept and number not in result.stderr
+    else:
+        assert f"Детализация по номеру {number}" in line, line
+    # What Tarifer receives is never masked: the manifest lists the number whole.
+    manifest = (tmp_path / "tarifer" / "manifest.jsonl").read_text(encoding="utf-8")
+    assert f'"{number}"' in manifest

@@ -385,3 +385,25 @@ def test_a_message_answering_the_cabinets_order_records_the_order_as_evidence(
     evidence = cast(dict[str, str], line["evidence"])
     assert evidence["operator"].endswith(f"sender {sip}, order {sip} 2026-10 invoice")
     assert evidence["kind"].endswith(f"order {sip} 2026-10 invoice")
+
+
+@pytest.mark.parametrize("mask", [True, False], ids=["masked", "mask_numbers-false"])
+def test_review_list_and_show_mask_subscriber_numbers(
+    mailbox: Mailbox, config_path: Path, mask: bool
+) -> None:
+    if not mask:
+        config_path.write_text(config_path.read_text() + "\n[privacy]\nmask_numbers = false\n")
+    number = "79161234567"  # Иванов Иван Иванович at MTS
+    message = mts_mail(mailbox.address, [(f"scan_{number}.pdf", scanned_invoice())])
+    message.replace_header("Subject", f"Детализация по номеру {number}")
+    mailbox.deliver(message)
+    Collector(load_config(config_path)).run()
+
+    code, listed, _ = review(config_path, "list")
+    assert code == 0
+    code, shown, _ = review(config_path, "show", "1")
+    assert code == 0
+    for out in (listed, shown):
+        assert ("scan_+7 916 ***-**-67.pdf" in out) is mask, out
+        assert (number in out) is not mask, out
+    assert ("subject:   Детализация по номеру +7 916 ***-**-67" in shown) is mask, shown

@@ -3,11 +3,13 @@ a person's text and HTML, no path of the robot's server, the report attached."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from config.models import MailSecurity, NotifySettings
 from robots.cycle.matrix import Cell, Status
@@ -92,3 +94,33 @@ def test_the_summary_is_readable_as_text_and_html_and_names_no_server_path(
     assert attachment.get_filename() == f"report-{PERIOD}.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(attachment.get_content()))
     assert book["Документы"]["D2"].value == "1100023456"
+
+
+@pytest.mark.parametrize("mask", [True, False], ids=["masked", "mask_numbers-false"])
+def test_the_summary_masks_subscriber_numbers_unless_told_not_to(
+    mail_server: MailServer, mailbox: Mailbox, mask: bool
+) -> None:
+    number = "375172345678"  # the SIP cabinet's «SIP-соединение» on account 1100023456
+    matrix = [
+        dataclasses.replace(c, detail=f"the cabinet does not list {number}")
+        if c.status is Status.FAILED
+        else c
+        for c in cells(f"sip/1100023456/{PERIOD}/invoice_1100023456_{PERIOD}.txt")
+    ]
+    with SmtpRelay(mail_server) as relay:
+        settings = NotifySettings(
+            to=(mailbox.address,),
+            sender="robot@example.com",
+            smtp_host="127.0.0.1",
+            smtp_port=relay.port,
+            security=MailSecurity.PLAIN,
+        )
+        send_summary(settings, PERIOD, matrix, mask_numbers=mask)
+
+    (stored,) = mailbox.messages()
+    for part in (("plain",), ("html",)):
+        body = stored.message.get_body(part)
+        assert body is not None
+        content = body.get_content()
+        assert ("does not list +375 17 ***-**-78" in content) is mask, content
+        assert (number in content) is not mask, content

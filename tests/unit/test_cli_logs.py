@@ -3,6 +3,7 @@ a private rotating file under the state folder, ``--verbose`` for the robot's lo
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import stat
@@ -101,3 +102,48 @@ def test_a_second_command_in_one_process_logs_to_its_own_file_once(tmp_path: Pat
 
     assert second.read_text(encoding="utf-8").count("once") == 1
     assert "once" not in (tmp_path / "one" / "logs" / "cabinet-robot.log").read_text()
+
+
+@pytest.mark.parametrize("mask", [True, False], ids=["masked", "mask_numbers-false"])
+def test_numbers_are_masked_on_every_handler_of_the_robots_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mask: bool
+) -> None:
+    # Prefect puts its handler (the run's logs in the UI) on the robot's logger itself
+    # (PREFECT_LOGGING_EXTRA_LOGGERS=robots): it sees a line before the root's handlers.
+    prefect_like = logging.StreamHandler(io.StringIO())
+    robots = logging.getLogger("robots")
+    robots.addHandler(prefect_like)
+    try:
+        setup_logging(interactive=False, verbose=False)
+        path = log_to_file(tmp_path / "state", mask_numbers=mask)
+        logging.getLogger("robots.cycle.work").warning(
+            "kcell-main 1040123456 call_details 2026-10: no number %s", "77012223344"
+        )
+    finally:
+        robots.removeHandler(prefect_like)
+    line = "kcell-main 1040123456 call_details 2026-10: no number "
+    line += "+7 701 ***-**-44" if mask else "77012223344"
+    stream = prefect_like.stream
+    assert isinstance(stream, io.StringIO)
+    for written in (stream.getvalue(), capsys.readouterr().err, path.read_text()):
+        assert line in written, written
+
+
+def test_numbers_are_masked_before_the_configuration_is_read(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    setup_logging(interactive=False, verbose=False)
+    logging.getLogger("robots.mail.collector").info("from +375291234567")
+    assert "from +375 29 ***-**-67" in capsys.readouterr().err
+
+
+def test_a_tracebacks_numbers_are_masked_too(tmp_path: Path) -> None:
+    setup_logging(interactive=False, verbose=False)
+    path = log_to_file(tmp_path / "state")
+    try:
+        raise LookupError("no subscriber 375291234568 in the list")
+    except LookupError:
+        logging.getLogger("robots.cabinets.a1").exception("a1-main 1234567890123: failed")
+    kept = path.read_text(encoding="utf-8")
+    assert "LookupError: no subscriber +375 29 ***-**-68 in the list" in kept, kept
+    assert "375291234568" not in kept

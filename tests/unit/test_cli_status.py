@@ -95,3 +95,25 @@ def test_problems_says_so_when_there_are_none(config: Path) -> None:
     text = status(config, "--problems")
     assert text.strip() == "Nothing missing, failed or in review for 2026-10 (1 delivered)."
     assert json.loads(status(config, "--problems", "--json"))["matrix"] == []
+
+
+@pytest.mark.parametrize("mask", [True, False], ids=["masked", "mask_numbers-false"])
+def test_the_matrix_masks_subscriber_numbers_and_the_json_keeps_them(
+    config: Path, mask: bool
+) -> None:
+    if not mask:
+        config.write_text(config.read_text() + "\n[privacy]\nmask_numbers = false\n")
+    delivered, failed = expect(config, "277012345678", "277012345679")
+    details = "mts/277012345678/2026-10/call_details_277012345678_2026-10_79161234567.pdf"
+    with opened_book(load_config(config).state.ledger_url) as book:
+        book.delivered(delivered, [details])
+        book.failed(failed, "the cabinet does not list 79167654321", None)
+
+    text = status(config)
+    masked = ["_+7 916 ***-**-67.pdf", "does not list +7 916 ***-**-21"]
+    whole = ["_79161234567.pdf", "does not list 79167654321"]
+    shown, hidden = (masked, whole) if mask else (whole, masked)
+    assert all(s in text for s in shown) and not any(h in text for h in hidden), text
+    rows = json.loads(status(config, "--json"))["matrix"]
+    assert {r["files"] for r in rows} == {details, ""}
+    assert "the cabinet does not list 79167654321" in {r["detail"] for r in rows}

@@ -381,3 +381,21 @@ def test_a_cabinet_says_what_its_operator_is_called(tmp_path: Path) -> None:
 def test_a_bad_recognition_is_refused_at_load(tmp_path: Path, value: str, message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
         load_config(write(tmp_path, MINIMAL + f"recognition = {value}\n"))
+
+
+@pytest.mark.parametrize("mask", [True, False], ids=["masked", "mask_numbers-false"])
+def test_config_check_masks_a_login_that_is_a_subscriber_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mask: bool
+) -> None:
+    monkeypatch.setenv("TEST_MAIL_PW", "x")
+    text = MINIMAL + (
+        'url = "https://lk.mts.ru"\nlogin = "79161234567"\npassword_env = "TEST_MTS_PW"\n'
+    )
+    if not mask:
+        text += "\n[privacy]\nmask_numbers = false\n"
+    path = write(tmp_path, text)
+    assert load_config(path).privacy.mask_numbers is mask
+    result = CliRunner().invoke(app, ["config", "check", "--no-secrets", "--config", str(path)])
+    assert result.exit_code == 0, result.output
+    login = "+7 916 ***-**-67" if mask else "79161234567"
+    assert f"robot: https://lk.mts.ru/ as {login}, password" in result.output

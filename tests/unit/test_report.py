@@ -391,3 +391,32 @@ def test_an_operators_total_is_compared_like_for_like() -> None:
     operator = totals(october, september)[0]
     assert operator.previous == Decimal("5000") and operator.jumped(0.2)
     assert not operator.jumped(0.25)
+
+
+@pytest.mark.parametrize("mask", [True, False], ids=["masked", "mask_numbers-false"])
+def test_the_report_masks_subscriber_numbers_but_links_the_files_whole(
+    tmp_path: Path, mask: bool
+) -> None:
+    inbox = tmp_path / "tarifer"
+    inbox.mkdir()
+    number = "375291234567"  # «Абонент 1» of A1 account 1234567890123
+    name = f"call_details_{JUMPING}_{PERIOD}_{number}.xlsx"
+    details = deliver(inbox, "a1", JUMPING, PERIOD, name, b"call details")
+    failed = cell(STEADY, "call_details", Status.FAILED)
+    failed = Cell(**{**failed.__dict__, "detail": "the cabinet lists no number 375291234570"})
+    cells = [cell(JUMPING, "call_details", Status.DELIVERED, (details,)), failed]
+    reports = write_reports(inbox, PERIOD, cells, mask_numbers=mask)
+
+    whole, masked = (number, "375291234570"), ("+375 29 ***-**-67", "+375 29 ***-**-70")
+    seen, unseen = (masked, whole) if mask else (whole, masked)
+    page = reports.html.read_text(encoding="utf-8")
+    sheet = openpyxl.load_workbook(reports.xlsx)["Документы"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2)]
+    table = reports.csv.read_text(encoding="utf-8-sig")
+    words = re.sub(r'href="[^"]*"', "", page)
+    for text in (words, table, " ".join(str(c.value) for r in rows for c in r.values())):
+        assert all(s in text for s in seen) and not any(u in text for u in unseen), text
+    # The links open the file as Tarifer has it, whatever the words show.
+    assert re.findall(r'<a href="([^"]+)">', page) == [details.replace(" ", "%20")]
+    assert rows[0]["Файлы"].hyperlink.target == details
