@@ -118,4 +118,8 @@ def config_summary(
             secret = secrets.get(f"cabinet {cabinet.name}")
             password = f"password {_status(secret, missing)}" if secret else "SMS code, no password"
             lines.append(f"    robot: {cabinet.url} as {cabinet.login}, {password}")
+        for key, overrides in (("labels", cabinet.labels), ("titles", cabinet.titles)):
+            if overrides:
+                shown = ", ".join(f"«{word}» → «{own}»" for word, own in overrides.items())
+                lines.append(f"    {key}: {shown}")
     return "\n".join(lines)
