@@ -120,4 +120,8 @@ def config_summary(
             password = f"password {_status(secret, missing)}" if secret else "SMS code, no password"
             login = shown(cabinet.login or "", config.privacy.mask_numbers)  # MTS, Kcell: a number
             lines.append(f"    robot: {cabinet.url} as {login}, {password}")
+        for key, overrides in (("labels", cabinet.labels), ("titles", cabinet.titles)):
+            if overrides:
+                pairs = ", ".join(f"«{word}» → «{own}»" for word, own in overrides.items())
+                lines.append(f"    {key}: {pairs}")
     return "\n".join(lines)

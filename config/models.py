@@ -8,6 +8,7 @@ and the password is read only when it is needed.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import ipaddress
 import os
 import re
@@ -325,6 +326,26 @@ class RecognitionSettings(_Section):
         return self
 
 
+def unknown_word(
+    cabinet: str, operator: Operator, key: str, word: str, known: frozenset[str]
+) -> None:
+    """Refuse an override of a word the robot does not look for on ``operator``'s
+    screens (a typo, or a word of another cabinet), naming the closest word it knows."""
+    from page_objects.base import fold
+
+    folded = {fold(known_word): known_word for known_word in known}
+    if fold(word) in folded:
+        return
+    closest = difflib.get_close_matches(fold(word), list(folded), n=1, cutoff=0)
+    hint = (
+        f"did you mean {folded[closest[0]]!r}?" if closest else f"the {operator} screens have none"
+    )
+    raise ValueError(
+        f"cabinet {cabinet!r}: {key} {word!r} is not a word the robot looks for on the "
+        f"{operator} cabinet's screens: {hint}"
+    )
+
+
 class CabinetSettings(_Section):
     """[[cabinets]]: one login to one operator's cabinet.
 
@@ -357,6 +378,31 @@ class CabinetSettings(_Section):
     recognition: RecognitionSettings | None = None
     # What the monthly cycle orders here; None: the operator's defaults (the robot's).
     documents: tuple[DocumentSettings, ...] | None = None
+    # What this cabinet shows instead of the manual's words the robot looks for: of
+    # controls and fields (labels), of screens (titles). {manual's word: cabinet's word}.
+    labels: dict[str, str] = {}
+    titles: dict[str, str] = {}
+
+    @model_validator(mode="after")
+    def _known_words(self) -> Self:
+        if not self.labels and not self.titles:
+            return self
+        # Imported here: the page objects (and Playwright) load only for a file with overrides.
+        from page_objects.vocabulary import vocabulary
+
+        known = vocabulary(self.operator)
+        for key, given, words in (
+            ("labels", self.labels, known.labels),
+            ("titles", self.titles, known.titles),
+        ):
+            for word, shown in given.items():
+                unknown_word(self.name, self.operator, key, word, words)
+                if not shown.strip():
+                    raise ValueError(
+                        f"cabinet {self.name!r}: {key} {word!r} is empty: write what the cabinet "
+                        "shows instead, or remove it"
+                    )
+        return self
 
     @model_validator(mode="after")
     def _login_complete(self) -> Self:

@@ -4,7 +4,8 @@ A screen is recognised by its title, the text a person reads first, wherever it 
 (a heading, a bold cell, plain text); controls by their visible name whatever element
 they are, fields by their label or the text beside them, choices by their display text
 (the tolerant primitives at the end of this module), so the robot survives legacy and
-single-page markup as long as the cabinet's words stay. Where an action can land on
+single-page markup as long as the cabinet's words stay (or the configuration says what
+a cabinet shows instead: ``set_overrides``). Where an action can land on
 several screens (the expected one, the login page after a session ended, a maintenance
 page), ``arrive`` waits for all of them at once with ``locator.or_()`` and raises what
 the detour means.
@@ -56,6 +57,49 @@ def set_screen_timeout(page: Page, timeout_ms: float | None) -> None:
         _screen_timeouts[page] = timeout_ms
 
 
+# Each page's cabinet's own words for the manual's (``set_overrides``): labels of controls
+# and fields, titles of screens, as {manual's word folded: (manual's word, cabinet's)}.
+_label_overrides: WeakKeyDictionary[Page, dict[str, tuple[str, str]]] = WeakKeyDictionary()
+_title_overrides: WeakKeyDictionary[Page, dict[str, tuple[str, str]]] = WeakKeyDictionary()
+
+
+def set_overrides(page: Page, labels: Mapping[str, str], titles: Mapping[str, str]) -> None:
+    """What the cabinet on ``page`` shows instead of the manual's words: ``labels`` for
+    controls and fields, ``titles`` for screens' titles ({manual's word: cabinet's word}).
+    Every primitive below looks a word up here first."""
+    _label_overrides[page] = {fold(word): (word, shown) for word, shown in labels.items()}
+    _title_overrides[page] = {fold(word): (word, shown) for word, shown in titles.items()}
+
+
+def _page_of(scope: Scope) -> Page:
+    return scope if isinstance(scope, Page) else scope.page
+
+
+def label_shown(scope: Scope, label: str) -> str:
+    """What the cabinet of ``scope`` shows for the manual's control or field ``label``."""
+    return _label_overrides.get(_page_of(scope), {}).get(fold(label), (label, label))[1]
+
+
+def title_shown(scope: Scope, title: str) -> str:
+    """What the cabinet of ``scope`` shows for the manual's screen title ``title``."""
+    return _title_overrides.get(_page_of(scope), {}).get(fold(title), (title, title))[1]
+
+
+def as_configured(word: str, shown: str) -> str:
+    """«Далее», or «Далее», configured as «Продолжить» where the cabinet's word differs."""
+    return f"«{word}»" if shown == word else f"«{word}», configured as «{shown}»"
+
+
+def configured_for(shown: str) -> str | None:
+    """«Далее», configured as «Продолжить» when ``shown`` is a configured word of a live
+    page, for an error that only knows the word looked for (Playwright's call log)."""
+    for overrides in (*_label_overrides.values(), *_title_overrides.values()):
+        for word, configured in overrides.values():
+            if fold(configured) == fold(shown):
+                return f"«{word}», configured as «{configured}»"
+    return None
+
+
 def page_text(page: Page) -> str:
     """The page's visible text, squeezed and cut: enough to say what a detour showed."""
     return " ".join(page.locator("body").inner_text().split())[:300]
@@ -90,6 +134,9 @@ class Screen:
     """One screen of a cabinet. Subclasses name their ``heading``."""
 
     heading: ClassVar[str]
+    # The manual's words of the controls, fields and choices the robot uses here (and the
+    # links it follows from here): what a cabinet's ``labels`` may replace.
+    labels: ClassVar[tuple[str, ...]] = ()
     # Screens a cabinet may show instead of the expected one, by heading: what each means.
     detours: ClassVar[Mapping[str, Detour]] = {}
 
@@ -238,7 +285,7 @@ class Screen:
                     "before": list(_shown_before.get(self.page, ())),
                     "yes": [fold(t) for t in confirmed],
                     "no": [fold(t) for t in refused],
-                    "detours": [fold(t) for t in detours],
+                    "detours": [fold(title_shown(self.page, t)) for t in detours],
                 },
                 timeout=_screen_timeouts.get(self.page),
             ).json_value()
@@ -420,14 +467,15 @@ def arrive_at(page: Page, *expected: type[S]) -> S:
     # МЕНЕДЖЕР» above «Вход в Виртуальный менеджер»): a screen whose title is the page's
     # heading wins, else the first expected.
     for screen in present:
-        if page.get_by_role("heading", name=words(screen.heading)).count():
+        if page.get_by_role("heading", name=words(title_shown(page, screen.heading))).count():
             return screen(page)
     if present:
         return present[0](page)
     _raise_detour(page, detours)
     heading = page.get_by_role("heading")
     shown = heading.first.inner_text() if heading.count() else page.title()
-    raise UnexpectedScreen(f"expected {' or '.join(s.heading for s in expected)!r}, got {shown!r}")
+    titles = " or ".join(as_configured(s.heading, title_shown(page, s.heading)) for s in expected)
+    raise UnexpectedScreen(f"expected {titles}, got {shown!r}")
 
 
 # -- tolerant primitives ------------------------------------------------------------------
@@ -491,41 +539,45 @@ def words(text: str, *, whole: bool = True) -> re.Pattern[str]:
 def title_on(scope: Scope, title: str) -> Locator:
     """Where ``title`` shows as a whole text (a heading, a bold cell, plain text), never
     as a link, a button or a label."""
-    found = scope.locator(_TITLE, has_text=words(title))
+    shown = title_shown(scope, title)
+    found = scope.locator(_TITLE, has_text=words(shown))
     found = found.filter(has_not=scope.locator(_IN_CONTROL))
-    return found.filter(visible=True).first.describe(f"the title «{title}»")
+    return found.filter(visible=True).first.describe(f"the title {as_configured(title, shown)}")
 
 
 def control_on(scope: Scope, name: str) -> Locator:
     """The control a person clicks by ``name``: a button, a link, ``<input type=button>``,
     an image or icon by its alt or title, ``role=button``, a tab, a radio button or a
     menu item."""
-    named = words(name)
+    shown = label_shown(scope, name)
+    named = words(shown)
     found = scope.get_by_role("button", name=named)
     for role in ("link", "tab", "radio", "menuitem", "menuitemradio", "treeitem"):
         found = found.or_(scope.get_by_role(role, name=named))
     found = found.or_(scope.get_by_alt_text(named)).or_(scope.get_by_title(named))
     # A link without href, a cell that reacts to clicks: no role, only their text.
     found = found.or_(scope.locator("a, [onclick]", has_text=named))
-    return found.filter(visible=True).first.describe(f"the control «{name}»")
+    return found.filter(visible=True).first.describe(f"the control {as_configured(name, shown)}")
 
 
 def field_on(scope: Scope, label: str) -> Locator:
     """The field a person fills by ``label``: its <label>, the text beside it (the
     preceding cell or element), its placeholder or its aria name."""
-    named = words(label)
+    shown = label_shown(scope, label)
+    named = words(shown)
     captions = scope.locator(_CAPTION, has_text=named)
     found = scope.get_by_label(named).or_(scope.get_by_placeholder(named))
     found = found.or_(captions.locator(_BESIDE))
     found = found.or_(captions.locator("xpath=parent::td/following-sibling::td[1]").locator(_INPUT))
     found = found.or_(captions.locator(_INPUT))  # «Номер: <input>» in one cell
-    return found.filter(visible=True).first.describe(f"the field «{label}»")
+    return found.filter(visible=True).first.describe(f"the field {as_configured(label, shown)}")
 
 
 def opener_on(scope: Scope, label: str) -> Locator:
     """A choice by ``label``: its field, else what is written just after the caption
     (a custom drop-down's opener)."""
-    beside = scope.locator(_CAPTION, has_text=words(label)).locator("xpath=following-sibling::*[1]")
+    caption = words(label_shown(scope, label))
+    beside = scope.locator(_CAPTION, has_text=caption).locator("xpath=following-sibling::*[1]")
     field = field_on(scope, label)
     return field if field.count() else beside.filter(visible=True).first
 
@@ -780,13 +832,14 @@ def screen_timeout(page: Page) -> float | None:
 def tick_on(scope: Scope, text: str) -> Locator:
     """The radio button or checkbox a person ticks by ``text``: its label, else the text
     written right after it (legacy pages: ``<input type="radio"> PDF``)."""
-    named = words(text)
+    shown = label_shown(scope, text)
+    named = words(shown)
     found = scope.get_by_role("radio", name=named).or_(scope.get_by_role("checkbox", name=named))
     # A box without a label has no name: the text node just after it is what a person reads.
     box = "(@type='radio' or @type='checkbox')"
-    beside = f"normalize-space(following-sibling::node()[1])={_xpath_literal(_squeeze(text))}"
+    beside = f"normalize-space(following-sibling::node()[1])={_xpath_literal(_squeeze(shown))}"
     found = found.or_(scope.locator(f"xpath=//input[{box} and {beside}]"))
-    return found.first.describe(f"the choice «{text}»")
+    return found.first.describe(f"the choice {as_configured(text, shown)}")
 
 
 def _xpath_literal(text: str) -> str:

@@ -33,6 +33,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from config.models import BrowserSettings, CabinetSettings, RobotConfig
+from page_objects.base import configured_for, set_overrides
 from robots.errors import CabinetUnavailable, RobotError, UnexpectedScreen
 from robots.evidence import private_dirs, raw_folder, scrub_trace, write_private
 
@@ -216,6 +217,7 @@ def open_browser(
         context.set_default_timeout(config.browser.timeout_s * 1000)
         context.tracing.start(screenshots=options.screenshots, snapshots=True)
         page = context.new_page()
+        set_overrides(page, cabinet.labels, cabinet.titles)  # the cabinet's own words
         password = os.environ.get(cabinet.password_env or "", "")
         session = BrowserSession(
             context, page, state_file, options.keep_chunks_in, raw, secrets=[password]
@@ -277,7 +279,7 @@ def _by_words(awaited: str) -> str | None:
         kind = "the field"
     else:
         kind = "the text"
-    return f"{kind} «{text}»"
+    return f"{kind} {configured_for(text) or f'«{text}»'}"
 
 
 def _first_line(exc: Exception) -> str:

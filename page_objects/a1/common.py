@@ -111,6 +111,8 @@ class A1Screen(Screen):
 class Menu(A1Screen):
     """A screen after login: the menu and, for a supervisor, the «Лицевой счет» chooser."""
 
+    labels: ClassVar[tuple[str, ...]] = (ACCOUNT_CHOICE,)
+
     def menu_link(self, link: str) -> Locator:
         return self.button(link)
 

@@ -41,6 +41,7 @@ class InvoicesPage(Menu):
     """«Счета»: choose the period, «Отправить счет» (to the delivery e-mail)."""
 
     heading: ClassVar[str] = "Счета"
+    labels: ClassVar[tuple[str, ...]] = ("Период", "Отправить счет")
 
     def controls(self) -> Controls:
         return {
@@ -59,6 +60,17 @@ class DetailsPage(Menu):
     """«Детализация на Email»: year and month, then the subscribers, then confirm."""
 
     heading: ClassVar[str] = "Детализация на Email"
+    labels: ClassVar[tuple[str, ...]] = (
+        "Год",
+        "Месяц",
+        FROM_LIST,
+        FROM_FILE,
+        "Далее",
+        "Продолжить",
+        NEXT_PAGE,
+        "Файл xlsx",
+        "Подтвердить",
+    )
 
     def controls(self) -> Controls:
         """The first step: the period and how the subscribers are given."""
@@ -153,6 +165,13 @@ class ReconciliationPage(Menu):
     """«Акт сверки»: a period (three years back) and the address (delivery e-mail by default)."""
 
     heading: ClassVar[str] = "Акт сверки"
+    labels: ClassVar[tuple[str, ...]] = (
+        "Начало периода",
+        "Конец периода",
+        "Период",
+        "Email",
+        "Далее",
+    )
 
     def controls(self) -> Controls:
         return {

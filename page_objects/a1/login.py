@@ -27,6 +27,14 @@ ROLE_REFUSED = ("Роль недоступна для этого входа",)
 
 class LoginPage(A1Screen):
     heading: ClassVar[str] = LOGIN_HEADING
+    labels: ClassVar[tuple[str, ...]] = (
+        *TABS.values(),
+        *FIRST_FIELDS.values(),
+        "Пароль",
+        "Выслать код подтверждения",
+        "Код подтверждения",
+        "Войти в аккаунт",
+    )
 
     @staticmethod
     def open(page: Page, url: str) -> LoginPage | RolePage | MainPage:
@@ -99,6 +107,7 @@ class RolePage(A1Screen):
     """«Выберите способ входа»: Абонент, Администратор, Супервайзер."""
 
     heading: ClassVar[str] = "Выберите способ входа"
+    labels: ClassVar[tuple[str, ...]] = tuple(ROLES.values())
 
     def _choice(self, role: str) -> Locator:
         return self.button(ROLES[role])

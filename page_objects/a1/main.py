@@ -19,6 +19,7 @@ ADDRESS_REFUSED = ("Введите корректный адрес электр�
 class MainPage(Menu):
     heading: ClassVar[str] = "Главная"
     links: ClassVar[tuple[str, ...]] = ("Счета", "Детализация на Email", "Акт сверки", "Абоненты")
+    labels: ClassVar[tuple[str, ...]] = (*links, "Изменить")
 
     def controls(self) -> Controls:
         found = {f"link «{name}»": self.menu_link(name) for name in self.links}
@@ -55,6 +56,7 @@ class MainPage(Menu):
 
 class DeliveryForm(A1Screen):
     heading: ClassVar[str] = "Доставка счета"
+    labels: ClassVar[tuple[str, ...]] = ("Email адрес", "Формат", "Сохранить")
 
     def controls(self) -> Controls:
         found = self.form_controls(fields=["Email адрес"])

@@ -10,6 +10,7 @@ from page_objects.base import Controls, Fetched, file_from
 
 class SubscribersPage(Menu):
     heading: ClassVar[str] = "Абоненты"
+    labels: ClassVar[tuple[str, ...]] = ("Выгрузка в Excel",)
 
     def controls(self) -> Controls:
         return self.form_controls(buttons=["Выгрузка в Excel"])

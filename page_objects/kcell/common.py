@@ -67,6 +67,8 @@ class KcellScreen(Screen):
 class Menu(KcellScreen):
     """A screen with the top menu and «Выбор компании» (every screen after login)."""
 
+    labels: ClassVar[tuple[str, ...]] = (COMPANY,)
+
     def menu_link(self, name: str) -> Locator:
         """A link of the top menu («Управление номерами», «Документы и отчеты»)."""
         return control_on(self.page, name)

@@ -11,7 +11,7 @@ from typing import ClassVar, TypeVar
 from playwright.sync_api import Locator
 
 from page_objects.base import MONTHS, Controls, Fetched, answer_to, control_on, opener_on
-from page_objects.kcell.common import Menu
+from page_objects.kcell.common import PERIOD_ENDS, KcellScreen, Menu
 from robots.domain import DocumentFormat, Period
 from robots.errors import OrderRefused, UnexpectedScreen
 
@@ -64,6 +64,14 @@ class WorkActForm(DocumentForm):
         DocumentFormat.PDF: "Загрузить в PDF",
         DocumentFormat.XLSX: "Загрузить в Excel",
     }
+    labels: ClassVar[tuple[str, ...]] = (
+        link,
+        "Поиск по номеру лицевого счета",
+        "Лицевой счет",
+        "Год",
+        "Месяц",
+        *buttons.values(),
+    )
 
     def search_by_account(self) -> None:
         """The tab «Поиск по номеру лицевого счета» (it shows the field «Лицевой счет»)."""
@@ -95,6 +103,12 @@ class RegisterForm(DocumentForm):
 
     heading: ClassVar[str] = "Реестр счетов-фактур"
     link: ClassVar[str] = "Реестр счетов-фактур"
+    labels: ClassVar[tuple[str, ...]] = (
+        link,
+        KcellScreen.period_caption,
+        *PERIOD_ENDS,
+        "Запросить",
+    )
 
     def controls(self) -> Controls:
         return {"period «Укажите начало и конец периода»": self.period_field()} | (
@@ -116,6 +130,13 @@ class ReconciliationForm(DocumentForm):
 
     heading: ClassVar[str] = "Акт сверки (бета-режим)"
     link: ClassVar[str] = "Акт сверки"
+    labels: ClassVar[tuple[str, ...]] = (
+        link,
+        KcellScreen.period_caption,
+        *PERIOD_ENDS,
+        EMAIL,
+        "Отправить",
+    )
 
     def controls(self) -> Controls:
         return {"period «Укажите начало и конец периода»": self.period_field()} | (
@@ -134,6 +155,7 @@ class NumbersReportForm(DocumentForm):
 
     heading: ClassVar[str] = "Отчет по списку номеров (бета-режим)"
     link: ClassVar[str] = "Отчет по списку номеров"
+    labels: ClassVar[tuple[str, ...]] = (link, EMAIL, "Запросить")
 
     def controls(self) -> Controls:
         return self.form_controls(fields=[EMAIL], buttons=["Запросить"])
@@ -149,6 +171,13 @@ class PaymentsReportForm(DocumentForm):
 
     heading: ClassVar[str] = "Отчет по платежам (бета-режим)"
     link: ClassVar[str] = "Отчет по платежам"
+    labels: ClassVar[tuple[str, ...]] = (
+        link,
+        KcellScreen.period_caption,
+        *PERIOD_ENDS,
+        EMAIL,
+        "Отправить",
+    )
 
     def controls(self) -> Controls:
         return {"period «Укажите начало и конец периода»": self.period_field()} | (

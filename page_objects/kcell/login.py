@@ -29,6 +29,7 @@ class LoginPage(KcellScreen):
     """«Номер телефона», «Ваш пароль», «Войти»; «Забыли пароль?»."""
 
     heading: ClassVar[str] = LOGIN_HEADING
+    labels: ClassVar[tuple[str, ...]] = ("Номер телефона", "Ваш пароль", "Войти", "Забыли пароль?")
 
     def controls(self) -> Controls:
         forgot = self.button("Забыли пароль?")
@@ -89,6 +90,8 @@ class _Recovery(KcellScreen):
 class RecoveryPhoneStep(_Recovery):
     """Step 1: the administrator's number."""
 
+    labels: ClassVar[tuple[str, ...]] = ("Номер телефона", "Далее")
+
     def send_code(self, phone: str) -> RecoveryCodeStep:
         self.field("Номер телефона").fill(phone)
         self.press("Далее")
@@ -100,6 +103,8 @@ class RecoveryPhoneStep(_Recovery):
 class RecoveryCodeStep(_Recovery):
     """Step 2: «Введите SMS код отправленный на ваш номер»."""
 
+    labels: ClassVar[tuple[str, ...]] = ("SMS код", "Далее")
+
     def enter_code(self, code: str) -> RecoveryPasswordStep:
         self.field("SMS код").fill(code)
         self.press("Далее")
@@ -110,6 +115,8 @@ class RecoveryCodeStep(_Recovery):
 
 class RecoveryPasswordStep(_Recovery):
     """Step 3: the new password, twice; then the numbers page."""
+
+    labels: ClassVar[tuple[str, ...]] = (*NEW_PASSWORD, "Подтвердить")
 
     def set_password(self, password: str) -> NumbersPage:
         for name in NEW_PASSWORD:

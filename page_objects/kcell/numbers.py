@@ -18,7 +18,7 @@ from page_objects.base import (
     opener_on,
     rows_of,
 )
-from page_objects.kcell.common import COMPANY, Menu
+from page_objects.kcell.common import COMPANY, PERIOD_ENDS, Menu
 from robots.domain import DocumentFormat
 from robots.errors import OrderRefused, ParseError
 
@@ -47,6 +47,7 @@ class NumbersPage(Menu):
     """The company's numbers: «Номер», «Лицевой счет», «Тарифный план», ..."""
 
     heading: ClassVar[str] = "Управление номерами"
+    labels: ClassVar[tuple[str, ...]] = (COMPANY, "Документы и отчеты", NEXT_PAGE, PREVIOUS_PAGE)
 
     def table(self) -> Locator:
         return self.table_with(*COLUMNS)
@@ -104,6 +105,7 @@ class NumberProfile(Menu):
     """«Информация по номеру»."""
 
     heading: ClassVar[str] = "Информация по номеру"
+    labels: ClassVar[tuple[str, ...]] = ("Детализация",)
 
     def controls(self) -> Controls:
         return {"button «Детализация»": self.button("Детализация")}
@@ -118,6 +120,12 @@ class DetailsForm(Menu):
 
     heading: ClassVar[str] = "Детализация"
     period_caption: ClassVar[str] = "Начало и конец периода"
+    labels: ClassVar[tuple[str, ...]] = (
+        period_caption,
+        *PERIOD_ENDS,
+        *OUTPUTS.values(),
+        "Запросить детализацию",
+    )
 
     def controls(self) -> Controls:
         return {"period «Начало и конец периода»": self.period_field()} | self.form_controls(

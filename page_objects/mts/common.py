@@ -18,9 +18,11 @@ from page_objects.base import (
     Detour,
     Scope,
     Screen,
+    as_configured,
     control_on,
     detours,
     field_on,
+    label_shown,
     screen_timeout,
     text_on,
     title_on,
@@ -92,7 +94,7 @@ def box_on(scope: Scope, kind: str, caption: str) -> Locator:
     """A radio button or checkbox (``kind``) by its label, or by the caption written
     right after it («<input type=radio> PDF») or around it in its cell («<input
     type=checkbox> Я принимаю <a>правила ...</a>»), wrapped in other elements or not."""
-    text = " ".join(caption.split())
+    text = " ".join(label_shown(scope, caption).split())
     # XPath: a caption in a text node beside the box has no element of its own to find.
     beside = (
         f"xpath=.//input[@type='{kind}']"
@@ -101,4 +103,4 @@ def box_on(scope: Scope, kind: str, caption: str) -> Locator:
     )
     found = scope.get_by_role("radio" if kind == "radio" else "checkbox", name=text, exact=True)
     found = found.or_(scope.locator(beside))
-    return found.filter(visible=True).first.describe(f"the {kind} «{caption}»")
+    return found.filter(visible=True).first.describe(f"the {kind} {as_configured(caption, text)}")

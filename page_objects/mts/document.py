@@ -9,10 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import ClassVar
 
 from playwright.sync_api import Locator
 
-from page_objects.base import Controls, choose_on, control_on, field_on, month_text, offered, words
+from page_objects.base import (
+    Controls,
+    choose_on,
+    control_on,
+    field_on,
+    label_shown,
+    month_text,
+    offered,
+    words,
+)
 from page_objects.mts.common import MtsScreen, box_on
 from robots.domain import DocumentFormat, Period
 from robots.errors import OrderRefused, ParseError
@@ -42,13 +52,23 @@ REFUSED = (
 class DocumentDialog:
     """The window «Документ» for the numbers in «Текущая выборка»."""
 
+    labels: ClassVar[tuple[str, ...]] = (
+        "Период",
+        "Период с",
+        "по",
+        SEND_TO,
+        *FORMATS.values(),
+        RULES,
+        "Заказать",
+    )
+
     def __init__(self, screen: MtsScreen) -> None:
         self.screen = screen  # the screen under the window: its detours apply
         work = screen.work
         title = work.get_by_text("Документ", exact=True).filter(visible=True)
         # The innermost block holding both the title and the field: the window itself.
         blocks = work.locator("dialog, div").filter(has=title)
-        self.root = blocks.filter(has=work.get_by_text(words(SEND_TO))).last
+        self.root = blocks.filter(has=work.get_by_text(words(label_shown(work, SEND_TO)))).last
 
     def controls(self, item: str) -> Controls:
         """What ``invoice`` (item INVOICES) or ``call_details`` fills, then «Заказать»."""

@@ -24,6 +24,7 @@ class LoginPage(MtsScreen):
         LOCKED_MARK,
         "Войдите снова",  # after an SMS step that went wrong
     )
+    labels: ClassVar[tuple[str, ...]] = ("Номер:", PASSWORD, "Войти")
 
     @classmethod
     def heading_on(cls, page: Page) -> Locator:
@@ -65,6 +66,7 @@ class SmsCodePage(MtsScreen):
 
     heading: ClassVar[str] = "Подтверждение входа"
     refusals: ClassVar[tuple[str, ...]] = ("Неверный код подтверждения",)
+    labels: ClassVar[tuple[str, ...]] = ("Код из SMS:", "Подтвердить")
 
     def confirm(self, code: str) -> VirtualManager:
         """Enter the code; InteractionRequired with the cabinet's message if refused."""

@@ -21,7 +21,7 @@ from playwright.sync_api import Frame, Locator, Page
 
 from page_objects.base import Controls, control_on, table_on, words
 from page_objects.mts.common import MtsScreen
-from page_objects.mts.document import DocumentDialog
+from page_objects.mts.document import CALL_DETAILS, INVOICES, DocumentDialog
 from robots.errors import ParseError
 
 TAB = "Операции с номерами"  # the main screen's first tab, where the robot works
@@ -42,6 +42,7 @@ class VirtualManager(MtsScreen):
     """The main screen, tab «Операции с номерами»."""
 
     heading: ClassVar[str] = "Виртуальный менеджер"
+    labels: ClassVar[tuple[str, ...]] = ("Заказать документ", INVOICES, CALL_DETAILS, "+")
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)

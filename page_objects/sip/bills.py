@@ -19,7 +19,7 @@ class BillsSection(SipScreen):
     """«Счета» and its sub-sections in the left menu."""
 
     heading: ClassVar[str] = "Счета"
-    services: ClassVar[tuple[str, ...]] = (
+    labels: ClassVar[tuple[str, ...]] = (
         "Заказать счет на E-mail",
         "Загрузить счет по ссылке",
         "Изменить способ/адрес доставки",
@@ -28,7 +28,7 @@ class BillsSection(SipScreen):
     )
 
     def controls(self) -> Controls:
-        return {f"link «{name}»": self.menu_link(name) for name in self.services}
+        return {f"link «{name}»": self.menu_link(name) for name in self.labels}
 
     def order_invoice_by_email(self) -> InvoiceEmailAccountStep:
         from page_objects.sip.invoice_email import InvoiceEmailAccountStep

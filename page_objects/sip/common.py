@@ -120,6 +120,8 @@ def periods_in(screen: SipScreen, label: str) -> list[Period]:
 class AccountChoice(SipScreen):
     """A screen that starts with «Выберите лицевой счет:»."""
 
+    labels: ClassVar[tuple[str, ...]] = (ACCOUNT_LABEL, "Далее")
+
     def controls(self) -> Controls:
         return self.form_controls(fields=[ACCOUNT_LABEL], buttons=["Далее"])
 

@@ -49,6 +49,7 @@ class DeliverySummary(SipScreen):
     """«Текущий способ доставки» and «Текущий адрес доставки», with «Изменить»."""
 
     heading: ClassVar[str] = "Изменение способа/адреса доставки"
+    labels: ClassVar[tuple[str, ...]] = ("Изменить",)
 
     @property
     def table(self) -> Locator:
@@ -81,6 +82,7 @@ class DeliveryMethodStep(SipScreen):
     """«Выберите способ доставки»: «Получает сам» or «E-mail»."""
 
     heading: ClassVar[str] = "Изменение способа/адреса доставки"
+    labels: ClassVar[tuple[str, ...]] = (SELF_PICKUP, BY_EMAIL, "Далее")
 
     def controls(self) -> Controls:
         return self.form_controls(radios=[SELF_PICKUP, BY_EMAIL], buttons=["Далее"])
@@ -103,6 +105,7 @@ class CurrentAddress(SipScreen):
     """«Текущий адрес»: the e-mail and the invoice format, each with its change button."""
 
     heading: ClassVar[str] = "Текущий адрес"
+    labels: ClassVar[tuple[str, ...]] = ("Изменить текущий e-mail", "Изменить формат счёта")
 
     def emails(self) -> tuple[str, ...]:
         return split_addresses(self._value("Текущий e-mail:"))
@@ -130,6 +133,7 @@ class AddressForm(SipScreen):
     """«Выберите адрес доставки»: the new address(es)."""
 
     heading: ClassVar[str] = "Выберите адрес доставки"
+    labels: ClassVar[tuple[str, ...]] = ("Введите адрес e-mail для доставки счетов:", "Далее")
 
     def submit(self, emails: tuple[str, ...]) -> CurrentAddress:
         """Enter the addresses; OrderRefused with the cabinet's message if it rejects them."""
@@ -148,6 +152,7 @@ class FormatForm(SipScreen):
     """«Выберите формат счёта»: PDF, Excel, Excel с разбивкой."""
 
     heading: ClassVar[str] = "Выберите формат счёта"
+    labels: ClassVar[tuple[str, ...]] = ("Формат счёта:", "Далее")
 
     def choose(self, invoice_format: str) -> CurrentAddress:
         choose_option(self, "Формат счёта:", invoice_format, "the invoice format")

@@ -48,6 +48,7 @@ class DetailsPeriodStep(SipScreen):
     """Step 1: the period and the type of the details."""
 
     heading: ClassVar[str] = "Детализация на E-mail"
+    labels: ClassVar[tuple[str, ...]] = (PERIOD_LABEL, TYPE_LABEL, "Далее")
 
     def controls(self) -> Controls:
         return self.form_controls(fields=[PERIOD_LABEL, TYPE_LABEL], buttons=["Далее"])
@@ -71,6 +72,7 @@ class DetailsSubscribersStep(SipScreen):
     """Step 2: the subscribers, of which «SIP-соединение» ones can be ticked."""
 
     heading: ClassVar[str] = "Детализация на E-mail"
+    labels: ClassVar[tuple[str, ...]] = (SUBMIT,)
 
     def controls(self) -> Controls:
         table = self.table

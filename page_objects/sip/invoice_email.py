@@ -39,6 +39,7 @@ class InvoiceEmailPeriodStep(SipScreen):
     """Step 2: «Выберите период счета»."""
 
     heading: ClassVar[str] = "Заказ счета на E-mail"
+    labels: ClassVar[tuple[str, ...]] = (PERIOD_LABEL, "Далее")
 
     def controls(self) -> Controls:
         return self.form_controls(fields=[PERIOD_LABEL], buttons=["Далее"])

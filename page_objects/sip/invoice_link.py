@@ -30,6 +30,12 @@ class InvoiceLinkForm(AccountChoice):
     """The form: account, month, file format."""
 
     heading: ClassVar[str] = "Загрузить счет по ссылке"
+    labels: ClassVar[tuple[str, ...]] = (
+        ACCOUNT_LABEL,
+        MONTH_LABEL,
+        *FORMAT_LABELS.values(),
+        "Далее",
+    )
 
     def controls(self) -> Controls:
         formats = list(FORMAT_LABELS.values())
@@ -59,6 +65,7 @@ class InvoiceLinkJob(SipScreen):
     """The invoice being formed, then the link «Скачать счет»."""
 
     heading: ClassVar[str] = "Загрузить счет по ссылке"
+    labels: ClassVar[tuple[str, ...]] = ("Скачать счет",)
 
     def forming_notice(self) -> Locator:
         return self.page.get_by_text("Формирование счета занимает определенное время")

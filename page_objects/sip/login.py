@@ -16,6 +16,7 @@ class MainMenu(SipScreen):
     """«Главное меню администратора»: the sections of the cabinet."""
 
     heading: ClassVar[str] = "Главное меню администратора"
+    labels: ClassVar[tuple[str, ...]] = ("Счета", "Выход")
 
     def controls(self) -> Controls:
         return {"link «Счета»": self.menu_link("Счета")}
@@ -34,6 +35,7 @@ class LoginPage(SipScreen):
     """The login form: «Лицевой счет» and «Пароль»."""
 
     heading: ClassVar[str] = LOGIN_HEADING
+    labels: ClassVar[tuple[str, ...]] = ("Лицевой счет", "Пароль", "Войти")
 
     def controls(self) -> Controls:
         return self.form_controls(fields=["Лицевой счет", "Пароль"], buttons=["Войти"])

@@ -240,6 +240,30 @@ def test_a_renamed_button_is_an_unexpected_screen_with_evidence(
     assert sandbox.cabinet("sip").orders() == []
 
 
+def test_a_label_override_in_the_configuration_makes_a_renamed_control_found(
+    sandbox: Sandbox, driver: Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CABINET_ROBOT_BROWSER__TIMEOUT_S", "3")  # the failure comes fast
+    sandbox.cabinet("sip").set_markup("rename=Сформировать детализацию=>Заказать")
+    request = OrderRequest(DocumentKind.CALL_DETAILS, THIS_MONTH, ACCOUNT)
+    with (
+        pytest.raises(UnexpectedScreen, match="«Сформировать детализацию»"),
+        driver.robot(CABINET) as robot,
+    ):
+        robot.order(request)
+    assert sandbox.cabinet("sip").orders() == []
+
+    text = sandbox.config_path.read_text(encoding="utf-8")
+    named = f'name = "{CABINET}"\n'
+    override = 'labels = { "Сформировать детализацию" = "Заказать" }\n'
+    sandbox.config_path.write_text(text.replace(named, named + override), encoding="utf-8")
+    with driver.robot(CABINET) as robot:
+        placed = robot.order(request)
+    (recorded,) = sandbox.cabinet("sip").orders()
+    assert recorded["kind"] == "call_details" and placed.numbers
+    assert sorted(recorded["numbers"]) == sorted(placed.numbers)
+
+
 def test_the_subscriber_list_feeds_the_inventory(sandbox: Sandbox, driver: Driver) -> None:
     result = driver.cli("subscribers", "--cabinet", CABINET, "--json")
     assert result.exit_code == 0, result.output
