@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Self, TypeVar
 from weakref import WeakKeyDictionary
 
-from playwright.sync_api import Download, ElementHandle, Frame, Locator, Page, Response, expect
+from playwright.sync_api import ElementHandle, Frame, Locator, Page, Response, expect
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -298,32 +298,46 @@ class Screen:
         kind, text = found
         return (text, None) if kind == "yes" else (None, text)
 
-    def file_or_page(self, action: Callable[[], None]) -> Download | None:
-        """Run ``action`` (a click asking for a file): the download, or None when the
-        cabinet answered with a page or a screen instead (a refusal, an error page: read
-        it next, e.g. with ``news``).
+    def file_or_page(self, action: Callable[[], None]) -> Fetched | None:
+        """Run ``action`` (a click asking for a file): the file, or None when the cabinet
+        answered with a page or a screen instead (a refusal, an error page: read it next,
+        e.g. with ``news``).
 
         The answer's Content-Disposition tells the two apart, so a refusal is seen at
-        once instead of after a download timeout; the answer may be a page load or a
-        single-page app's fetch whose file the script saves as a Blob.
+        once instead of after a download timeout. When the answer was a file but no
+        download started, the click is made again: Chromium drops a download a page's
+        script starts from a Blob now and then (about one in ten in a row of them), and
+        a file asked for twice is the same file.
         """
-        downloads: list[Download] = []
+        for _ in range(_DOWNLOAD_TRIES - 1):
+            with contextlib.suppress(_DownloadDropped):
+                return self._file_or_page_once(action, _DROPPED_AFTER_MS)
+        return self._file_or_page_once(action, _screen_timeouts.get(self.page))
 
-        def collect(download: Download) -> None:
-            downloads.append(download)
-
-        self.page.on("download", collect)
+    def _file_or_page_once(
+        self, action: Callable[[], None], download_timeout: float | None
+    ) -> Fetched | None:
+        answered = False
         try:
-            mark = self.page.locator("body").element_handle()
-            _shown_before[self.page] = _lines(self.page)
-            with self.page.expect_response(_is_answer) as answer:
-                action()
-            if "attachment" not in answer.value.headers.get("content-disposition", "").lower():
-                _await_screen(self.page, mark, answer.value)
-                return None
-            return downloads[0] if downloads else self.page.wait_for_event("download")
-        finally:
-            self.page.remove_listener("download", collect)
+            # Awaited from before the click: the event may come before the answer is seen.
+            with self.page.expect_download(timeout=download_timeout) as download:
+                mark = self.page.locator("body").element_handle()
+                _shown_before[self.page] = _lines(self.page)
+                with self.page.expect_response(_is_answer) as answer:
+                    action()
+                answered = True
+                disposition = answer.value.headers.get("content-disposition", "")
+                if "attachment" not in disposition.lower():
+                    _await_screen(self.page, mark, answer.value)
+                    raise _NoFile  # leaving the block with it stops waiting for a download
+            file = download.value
+        except _NoFile:
+            return None
+        except PlaywrightTimeout:
+            if answered and download_timeout == _DROPPED_AFTER_MS:
+                raise _DownloadDropped from None
+            raise
+        return Fetched(file.path().read_bytes(), file.suggested_filename, file.url)
 
     def settle(self, confirmed: Sequence[str] = (), refused: Sequence[str] = ()) -> str:
         """After sending a form: the confirmation, or OrderRefused with the cabinet's words
@@ -350,6 +364,20 @@ class Screen:
             (found.nth(i).get_attribute("value") or "", found.nth(i).inner_text().strip())
             for i in range(found.count())
         ]
+
+
+# ``Screen.file_or_page``: a file's answer came, its download did not start within this
+# long (a file being prepared takes longer only on the last try, with the screen timeout).
+_DOWNLOAD_TRIES = 3
+_DROPPED_AFTER_MS = 15_000
+
+
+class _NoFile(Exception):
+    """The answer to a click asking for a file was a page or a screen."""
+
+
+class _DownloadDropped(Exception):
+    """The answer to a click was a file, but the browser started no download of it."""
 
 
 def _raise_detour(page: Page, detours: Mapping[str, Detour]) -> None:

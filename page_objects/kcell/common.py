@@ -57,11 +57,11 @@ class KcellScreen(Screen):
 
     def fetch(self, button: str, what: str) -> Fetched:
         """Click ``button`` for a file: the file, or OrderRefused with the cabinet's words."""
-        download = self.file_or_page(lambda: self.button(button).click())
-        if download is None:
+        fetched = self.file_or_page(lambda: self.button(button).click())
+        if fetched is None:
             said = self.alert() or self.news()
             raise OrderRefused(said or f"the Kcell cabinet gave no {what}")
-        return Fetched(download.path().read_bytes(), download.suggested_filename, download.url)
+        return fetched
 
 
 class Menu(KcellScreen):
