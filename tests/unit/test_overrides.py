@@ -17,6 +17,7 @@ from config.loader import load_config
 from config.models import RobotConfig
 from page_objects.base import Screen, arrive_at, control_on, field_on, set_overrides, tick_on
 from page_objects.sip import DetailsSubscribersStep, MainMenu
+from page_objects.sip.delivery import CurrentAddress
 from page_objects.vocabulary import vocabulary
 from robots.browser import translated_errors
 from robots.domain import Operator
@@ -152,6 +153,17 @@ def test_a_word_configured_for_one_cabinet_does_not_name_another_cabinets_error(
     assert "the control «Продолжить»" in str(info.value)
     assert "configured as" not in str(info.value)
     other.close()
+
+
+def test_a_caption_read_beside_its_value_is_the_cabinets_word(page: Page) -> None:
+    page.set_default_timeout(500)
+    page.set_content(
+        "<h1>Текущий адрес</h1><p>Адрес для счетов: bills@example.ru</p><p>Формат счёта: PDF</p>"
+    )
+    set_overrides(page, labels={"Текущий e-mail:": "Адрес для счетов"}, titles={})
+    current = CurrentAddress(page)
+    assert current.emails() == ("bills@example.ru",)
+    assert current.invoice_format() == "PDF"
 
 
 # The primitives and screen methods that find something by the manual's word, and which
