@@ -26,6 +26,7 @@ def check(
     screenshot) or unavailable. Exit code 1 when a screen changed or was unavailable."""
     from config.loader import load_config
     from robots.canary import run_canary
+    from robots.masking import shown
 
     setup_logging(sys.stderr.isatty(), verbose)
     try:
@@ -36,11 +37,12 @@ def check(
         fail(exc)
     if as_json:
         typer.echo(json.dumps(report.as_json(), ensure_ascii=False))
-    else:
+    else:  # for a person: subscriber numbers masked, as in every command's table
+        mask = settings.privacy.mask_numbers
         for line in report.lines():
-            typer.echo(line)
+            typer.echo(shown(line, mask))
         problems = report.problems()
         summary = "all screens ok" if report.ok else f"{len(problems)} screen(s) not ok"
-        typer.echo(f"{summary}; screenshots and traces: {report.directory}")
+        typer.echo(shown(f"{summary}; screenshots and traces: {report.directory}", mask))
     if not report.ok:
         raise typer.Exit(1)

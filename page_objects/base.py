@@ -90,10 +90,11 @@ def as_configured(word: str, shown: str) -> str:
     return f"«{word}»" if shown == word else f"«{word}», configured as «{shown}»"
 
 
-def configured_for(shown: str) -> str | None:
-    """«Далее», configured as «Продолжить» when ``shown`` is a configured word of a live
-    page, for an error that only knows the word looked for (Playwright's call log)."""
-    for overrides in (*_label_overrides.values(), *_title_overrides.values()):
+def configured_for(page: Page, shown: str) -> str | None:
+    """«Далее», configured as «Продолжить» when ``shown`` is a word configured for the
+    cabinet on ``page`` (that cabinet's only, not another's in the same process), for an
+    error that only knows the word looked for (Playwright's call log)."""
+    for overrides in (_label_overrides.get(page, {}), _title_overrides.get(page, {})):
         for word, configured in overrides.values():
             if fold(configured) == fold(shown):
                 return f"«{word}», configured as «{configured}»"

@@ -223,7 +223,7 @@ def open_browser(
             context, page, state_file, options.keep_chunks_in, raw, secrets=[password]
         )
         try:
-            with translated_errors():
+            with translated_errors(page):
                 yield session
         except RobotError as exc:
             exc.evidence = session.keep_evidence(evidence_dir(config, cabinet))
@@ -237,14 +237,18 @@ def open_browser(
 
 
 @contextmanager
-def translated_errors() -> Iterator[None]:
-    """Playwright's exceptions as the robot's: the layer above never sees a library error."""
+def translated_errors(page: Page) -> Iterator[None]:
+    """Playwright's exceptions as the robot's: the layer above never sees a library error.
+
+    ``page``: the cabinet's, whose configured words (``labels``, ``titles``) name what it
+    did not show.
+    """
     try:
         yield
     except PlaywrightTimeout as exc:
         if any(marker in str(exc) for marker in _NAVIGATION):
             raise CabinetUnavailable(f"the cabinet did not answer: {_first_line(exc)}") from None
-        raise UnexpectedScreen(f"the cabinet did not show {_awaited(exc)}") from None
+        raise UnexpectedScreen(f"the cabinet did not show {_awaited(page, exc)}") from None
     except PlaywrightError as exc:
         message = _first_line(exc)
         if any(marker in message for marker in _NETWORK_ERRORS):
@@ -252,14 +256,14 @@ def translated_errors() -> Iterator[None]:
         raise UnexpectedScreen(f"browser error: {message}") from None
 
 
-def _awaited(exc: Exception) -> str:
+def _awaited(page: Page, exc: Exception) -> str:
     """What a timed-out action waited for, from Playwright's call log: by the words the
     page objects looked for (``page_objects.base``), else the locator as Playwright says."""
     for line in str(exc).splitlines():
         line = line.strip(" -")
         if line.startswith("waiting for "):
             awaited = line.removeprefix("waiting for ")
-            return f"{_by_words(awaited) or awaited} ({_first_line(exc)})"
+            return f"{_by_words(page, awaited) or awaited} ({_first_line(exc)})"
     return f"what was expected ({_first_line(exc)})"
 
 
@@ -267,7 +271,7 @@ def _awaited(exc: Exception) -> str:
 _WORDS = re.compile(r're\.compile\(r"\^\\s\*(.+?)\[\\s:\*\]\*\$"')
 
 
-def _by_words(awaited: str) -> str | None:
+def _by_words(page: Page, awaited: str) -> str | None:
     """«the control «далее»» for a locator of ``page_objects.base``, else None."""
     match = _WORDS.search(awaited)
     if not match:
@@ -279,7 +283,7 @@ def _by_words(awaited: str) -> str | None:
         kind = "the field"
     else:
         kind = "the text"
-    return f"{kind} {configured_for(text) or f'«{text}»'}"
+    return f"{kind} {configured_for(page, text) or f'«{text}»'}"
 
 
 def _first_line(exc: Exception) -> str:

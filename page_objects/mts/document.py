@@ -34,6 +34,7 @@ FORMATS = {DocumentFormat.PDF: "PDF", DocumentFormat.XML: "XML", DocumentFormat.
 INVOICES = "Сформированные счета закрытых расчётных периодов"
 CALL_DETAILS = "Детализация разговоров"
 RULES = "Я принимаю правила использования системы"
+WINDOW = "Документ"  # the order window's title, a caption in it (a label, not a screen's title)
 SEND_TO = "Отправить на"
 # The cabinet's answers to «Заказать» (a part of each is enough). The manual shows none:
 # these are the cabinet's messages the robot was written against.
@@ -53,6 +54,7 @@ class DocumentDialog:
     """The window «Документ» for the numbers in «Текущая выборка»."""
 
     labels: ClassVar[tuple[str, ...]] = (
+        WINDOW,
         "Период",
         "Период с",
         "по",
@@ -65,7 +67,7 @@ class DocumentDialog:
     def __init__(self, screen: MtsScreen) -> None:
         self.screen = screen  # the screen under the window: its detours apply
         work = screen.work
-        title = work.get_by_text("Документ", exact=True).filter(visible=True)
+        title = work.get_by_text(words(label_shown(work, WINDOW))).filter(visible=True)
         # The innermost block holding both the title and the field: the window itself.
         blocks = work.locator("dialog, div").filter(has=title)
         self.root = blocks.filter(has=work.get_by_text(words(label_shown(work, SEND_TO)))).last

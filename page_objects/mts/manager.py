@@ -19,7 +19,7 @@ from typing import ClassVar
 
 from playwright.sync_api import Frame, Locator, Page
 
-from page_objects.base import Controls, control_on, table_on, words
+from page_objects.base import Controls, control_on, label_shown, table_on, words
 from page_objects.mts.common import MtsScreen
 from page_objects.mts.document import CALL_DETAILS, INVOICES, DocumentDialog
 from robots.errors import ParseError
@@ -27,8 +27,7 @@ from robots.errors import ParseError
 TAB = "Операции с номерами"  # the main screen's first tab, where the robot works
 COLUMNS = ("Тип", "Абонентский номер", "Папка", "ФИО")
 _ACCOUNT = re.compile(r"^\s*Лицевой счет\s+(\d+)\s*$")
-_COUNT = re.compile(r"Текущая выборка \((\d+)\)")
-_CAPTION = re.compile(r"^\s*Текущая выборка(\s*\(\d+\).*)?$")
+SELECTION = "Текущая выборка"  # the caption the numbers are dragged to, «(N): ...» once filled
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,13 @@ class VirtualManager(MtsScreen):
     """The main screen, tab «Операции с номерами»."""
 
     heading: ClassVar[str] = "Виртуальный менеджер"
-    labels: ClassVar[tuple[str, ...]] = ("Заказать документ", INVOICES, CALL_DETAILS, "+")
+    labels: ClassVar[tuple[str, ...]] = (
+        "Заказать документ",
+        INVOICES,
+        CALL_DETAILS,
+        "+",
+        SELECTION,
+    )
 
     def __init__(self, page: Page) -> None:
         super().__init__(page)
@@ -68,7 +73,12 @@ class VirtualManager(MtsScreen):
     @property
     def caption(self) -> Locator:
         """«Текущая выборка», then «(N): один контракт, однотиповая» once filled."""
-        return self.work.get_by_text(_CAPTION).filter(visible=True).first
+        caption = re.compile(rf"^\s*{self._selection()}(\s*\(\d+\).*)?$", re.IGNORECASE)
+        return self.work.get_by_text(caption).filter(visible=True).first
+
+    def _selection(self) -> str:
+        """The pattern of «Текущая выборка» as the cabinet's configuration names it."""
+        return words(label_shown(self.work, SELECTION), whole=False).pattern
 
     def controls(self) -> Controls:
         return {
@@ -125,7 +135,7 @@ class VirtualManager(MtsScreen):
         (expander if expander.count() else item).click()
 
     def selected_count(self) -> int:
-        match = _COUNT.search(self.summary())
+        match = re.search(rf"{self._selection()}\s*\((\d+)\)", self.summary(), re.IGNORECASE)
         return int(match[1]) if match else 0
 
     def summary(self) -> str:

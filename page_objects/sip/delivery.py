@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from playwright.sync_api import Locator
 
-from page_objects.base import Controls, arrive_at, tick_on
+from page_objects.base import Controls, arrive_at, as_configured, label_shown, tick_on, words
 from page_objects.sip.common import AccountChoice, SipScreen, choose_option
 from robots.errors import OrderRefused, ParseError
 
@@ -105,7 +105,12 @@ class CurrentAddress(SipScreen):
     """«Текущий адрес»: the e-mail and the invoice format, each with its change button."""
 
     heading: ClassVar[str] = "Текущий адрес"
-    labels: ClassVar[tuple[str, ...]] = ("Изменить текущий e-mail", "Изменить формат счёта")
+    labels: ClassVar[tuple[str, ...]] = (
+        "Изменить текущий e-mail",
+        "Изменить формат счёта",
+        "Текущий e-mail:",
+        "Формат счёта:",
+    )
 
     def emails(self) -> tuple[str, ...]:
         return split_addresses(self._value("Текущий e-mail:"))
@@ -122,10 +127,15 @@ class CurrentAddress(SipScreen):
         return FormatForm.arrive(self.page)
 
     def _value(self, caption: str) -> str:
-        text = " ".join(self.page.get_by_text(caption).first.inner_text().split())
-        match = re.search(re.escape(caption) + r"\s*(\S.*)$", text)
+        """What follows ``caption`` (or the cabinet's configured word for it)."""
+        shown = label_shown(self.page, caption)
+        # The caption and its colon: «Формат счёта изменен» is a message, not the caption.
+        said = re.compile(words(shown, whole=False).pattern + r"\s*:", re.IGNORECASE)
+        text = " ".join(self.page.get_by_text(said).first.inner_text().split())
+        match = re.search(said.pattern + r"\s*(\S.*)$", text, re.IGNORECASE)
         if not match:
-            raise ParseError(f"the SIP cabinet shows no value after {caption!r}: {text!r}")
+            named = as_configured(caption, shown)
+            raise ParseError(f"the SIP cabinet shows no value after {named}: {text!r}")
         return match[1]
 
 

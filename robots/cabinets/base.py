@@ -257,12 +257,12 @@ class CabinetRobot(ABC):
             for attempt in retrying:
                 with attempt:
                     try:
-                        with translated_errors():
+                        with translated_errors(self.session.page):
                             return operation()
                     except SessionExpired as exc:
                         log.info("%s: %s; logging in again", self.named(account), exc)
                         self.session.forget_login()
-                        with translated_errors():
+                        with translated_errors(self.session.page):
                             return operation()
         except CabinetServerError as exc:
             # Error pages that outlast the attempt's tries: the cabinet is down for now,

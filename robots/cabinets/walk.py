@@ -124,7 +124,7 @@ def _walk(
             checks.append(ScreenCheck(cabinet, stop.screen, Status.UNAVAILABLE, reason))
             continue
         try:
-            with translated_errors():
+            with translated_errors(page):
                 controls = attempt(stop.reach)
                 # A refusal in place of the form: the service is closed today («с 1 по 3»).
                 refusal = Screen(page).alert()

@@ -109,7 +109,7 @@ def replay_scenario(
         ):
             session.context.route("**/*", router.handle)
             try:
-                with translated_errors():
+                with translated_errors(session.page):
                     summary = scenario.operation.run(robot_class(config, cabinet, session))
             except RobotError:
                 screen = _where(session.page)

@@ -98,8 +98,9 @@ def test_a_cabinet_that_cannot_be_reached_is_unavailable(sandbox: Sandbox, drive
         closed = probe.getsockname()[1]
     config = sandbox.config_path.read_text(encoding="utf-8")
     url = sandbox.cabinet("kcell").url
+    # a subscriber number in the address, so the browser's message carries one
     sandbox.config_path.write_text(
-        config.replace(url, f"http://127.0.0.1:{closed}/login"), encoding="utf-8"
+        config.replace(url, f"http://127.0.0.1:{closed}/77011234567/login"), encoding="utf-8"
     )
 
     exit_code, payload = check(driver, "--cabinet", "kcell-sandbox")
@@ -110,6 +111,13 @@ def test_a_cabinet_that_cannot_be_reached_is_unavailable(sandbox: Sandbox, drive
     first = payload["checks"][0]
     assert first["screen"] == "Вход в Kcell Business ID"
     assert "cannot be reached" in first["detail"]
+    assert "/77011234567/" in first["detail"]  # --json keeps every digit
+
+    for_a_person = driver.cli("check", "--cabinet", "kcell-sandbox")
+    assert for_a_person.exit_code == 1, for_a_person.output
+    assert "cannot be reached" in for_a_person.stdout
+    assert "77011234567" not in for_a_person.stdout
+    assert "/+7 701 ***-**-67/" in for_a_person.stdout
 
 
 def test_the_report_for_a_person(sandbox: Sandbox, driver: Driver) -> None:

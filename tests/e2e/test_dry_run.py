@@ -74,7 +74,11 @@ def test_a_dry_run_follows_the_order_book_and_leaves_it_as_it_was(
     with opened_book(config.state.ledger_url) as book:
         book.expect(expected)
         book.ordered(by_key["277012345678", "invoice"])
-        book.failed(by_key["277012345678", "call_details"], "login refused: wrong password", None)
+        book.failed(
+            by_key["277012345678", "call_details"],
+            "login refused for 79161234567: wrong password",
+            None,
+        )
         book.delivered(by_key["277012345679", "invoice"], ["mts/277012345679/x.pdf"])
         before = book.items(PERIOD)
 
@@ -99,6 +103,9 @@ def test_a_dry_run_follows_the_order_book_and_leaves_it_as_it_was(
     assert text.exit_code == 0, text.output
     assert "dry run: nothing was sent or written" in text.stdout
     assert "277012345678" in text.stdout and "order by e-mail" in text.stdout
+    # The table is for people: the number in the error masked; --json keeps it whole.
+    assert "login refused for +7 916 ***-**-67" in text.stdout
+    assert "79161234567" not in text.stdout and "79161234567" in again["detail"]
     with opened_book(config.state.ledger_url) as book:
         assert book.items(PERIOD) == before
     assert [i.state for i in before].count(ItemState.PLANNED) == len(before) - 3

@@ -17,6 +17,7 @@ from config.loader import load_config
 from config.models import RobotConfig
 from page_objects.base import Screen, arrive_at, control_on, field_on, set_overrides, tick_on
 from page_objects.sip import DetailsSubscribersStep, MainMenu
+from page_objects.sip.delivery import CurrentAddress
 from page_objects.vocabulary import vocabulary
 from robots.browser import translated_errors
 from robots.domain import Operator
@@ -129,13 +130,40 @@ def test_the_primitives_look_for_the_cabinets_word(page: Page) -> None:
 def test_a_control_not_found_is_named_by_both_words(page: Page) -> None:
     page.set_content("<a href='#'>Далее</a>")
     set_overrides(page, labels={"Далее": "Продолжить"}, titles={"Выберите период": "Период"})
-    with pytest.raises(UnexpectedScreen) as info, translated_errors():
+    with pytest.raises(UnexpectedScreen) as info, translated_errors(page):
         control_on(page, "Далее").click(timeout=300)
     assert "«Далее», configured as «Продолжить»" in str(info.value)
-    with pytest.raises(UnexpectedScreen) as arrived, translated_errors():
+    with pytest.raises(UnexpectedScreen) as arrived, translated_errors(page):
         page.set_default_timeout(300)
         arrive_at(page, Step)
     assert "«Выберите период», configured as «Период»" in str(arrived.value)
+
+
+def test_a_word_configured_for_one_cabinet_does_not_name_another_cabinets_error(
+    page: Page,
+) -> None:
+    # Two cabinets in one process: only the first configures «Далее» as «Продолжить»;
+    # the second's own word happens to be «Продолжить» as the manual's.
+    set_overrides(page, labels={"Далее": "Продолжить"}, titles={})
+    other = page.context.new_page()
+    other.set_content("<a href='#'>Назад</a>")
+    set_overrides(other, labels={}, titles={})
+    with pytest.raises(UnexpectedScreen) as info, translated_errors(other):
+        control_on(other, "Продолжить").click(timeout=300)
+    assert "the control «Продолжить»" in str(info.value)
+    assert "configured as" not in str(info.value)
+    other.close()
+
+
+def test_a_caption_read_beside_its_value_is_the_cabinets_word(page: Page) -> None:
+    page.set_default_timeout(500)
+    page.set_content(
+        "<h1>Текущий адрес</h1><p>Адрес для счетов: bills@example.ru</p><p>Формат счёта: PDF</p>"
+    )
+    set_overrides(page, labels={"Текущий e-mail:": "Адрес для счетов"}, titles={})
+    current = CurrentAddress(page)
+    assert current.emails() == ("bills@example.ru",)
+    assert current.invoice_format() == "PDF"
 
 
 # The primitives and screen methods that find something by the manual's word, and which
