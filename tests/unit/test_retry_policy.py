@@ -45,7 +45,7 @@ def test_the_attempt_retries_only_what_its_class_gives_it(
     monkeypatch.setattr("tenacity.nap.time.sleep", lambda _: None)  # the wait, not the rule
     assert retry_of(error) is retried
     calls, operation = _raising(error)
-    robot = SimpleNamespace(named=lambda account=None: "sip", session=None)
+    robot = SimpleNamespace(named=lambda account=None: "sip", session=SimpleNamespace(page=None))
     with pytest.raises(type(error)):
         CabinetRobot._attempt(robot, operation)  # type: ignore[arg-type]
     assert len(calls) == tries
@@ -58,7 +58,7 @@ def test_error_pages_outlasting_the_attempt_leave_the_cabinet_to_a_later_session
     error = CabinetServerError("Внутренняя ошибка")
     assert retry_of(error) is Retry.IN_ATTEMPT
     calls, operation = _raising(error)
-    robot = SimpleNamespace(named=lambda account=None: "sip", session=None)
+    robot = SimpleNamespace(named=lambda account=None: "sip", session=SimpleNamespace(page=None))
     with pytest.raises(CabinetUnavailable) as raised:
         CabinetRobot._attempt(robot, operation)  # type: ignore[arg-type]
     assert len(calls) == ATTEMPTS
