@@ -19,6 +19,7 @@ from cli.sandbox import sandbox_app
 from cli.scenario import scenario_app
 from cli.serve import serve
 from cli.subscribers import subscribers
+from cli.survey import survey
 from robots.errors import ConfigurationError, RobotError
 
 app = CommandApp(
@@ -37,6 +38,7 @@ _LISTED_PATHS = 30  # past this, the manifest is the list
 app.command()(order)
 app.command()(subscribers)
 app.command()(check)
+app.command()(survey)
 app.command()(run)
 app.command()(status)
 app.command()(serve)

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Self, TypeVar
+from typing import ClassVar, Literal, Self, TypeVar, get_args
 from weakref import WeakKeyDictionary
 
 from playwright.sync_api import ElementHandle, Frame, Locator, Page, Response, expect
@@ -33,6 +33,7 @@ from robots.errors import (
     OrderRefused,
     OrderUnconfirmed,
     RobotError,
+    ScreenNotShown,
     SessionExpired,
     UnexpectedScreen,
 )
@@ -504,7 +505,8 @@ def arrive_at(page: Page, *expected: type[S]) -> S:
     heading = page.get_by_role("heading")
     shown = heading.first.inner_text() if heading.count() else page.title()
     titles = " or ".join(as_configured(s.heading, title_shown(page, s.heading)) for s in expected)
-    raise UnexpectedScreen(f"expected {titles}, got {shown!r}")
+    expected_titles = tuple(screen.heading for screen in expected)
+    raise ScreenNotShown(f"expected {titles}, got {shown!r}", expected_titles, shown)
 
 
 # -- tolerant primitives ------------------------------------------------------------------
@@ -535,7 +537,7 @@ _INPUT_X = (
     "or self::textarea or @role='combobox' or @role='listbox' or @role='textbox'"
 )
 # A caption written beside its field: in the cell before it, or just before it.
-_CAPTION = "td, th, span, div, p, b, strong, font, label, dt, legend"
+CAPTION = "td, th, span, div, p, b, strong, font, label, dt, legend"
 _BESIDE = f"xpath=following-sibling::*[1][{_INPUT_X}] | following-sibling::*[1]//*[{_INPUT_X}]"
 MONTHS = (
     "Январь", "Февраль", "Март", "Апрель", "Май", "Июнь",
@@ -574,31 +576,64 @@ def title_on(scope: Scope, title: str) -> Locator:
     return found.filter(visible=True).first.describe(f"the title {as_configured(title, shown)}")
 
 
+# The roles a control a person clicks may have: found by them, it is found "exactly", as
+# an accessible page names it (``page_objects.finding`` tells the survey which rule found it).
+_ControlRole = Literal["button", "link", "tab", "radio", "menuitem", "menuitemradio", "treeitem"]
+_CONTROL_ROLES: tuple[_ControlRole, ...] = get_args(_ControlRole)
+
+
+def control_rules(scope: Scope, named: re.Pattern[str]) -> list[tuple[str, Locator]]:
+    """How ``control_on`` finds a control named ``named``, as (rule, locator): its role and
+    accessible name first, then what legacy pages give instead."""
+    rules = [(f"role {role}", scope.get_by_role(role, name=named)) for role in _CONTROL_ROLES]
+    return [
+        *rules,
+        ("an image's alt text", scope.get_by_alt_text(named)),
+        ("a title attribute", scope.get_by_title(named)),
+        # A link without href, a cell that reacts to clicks: no role, only their text.
+        (
+            "the text of a link without href or of a clickable element",
+            scope.locator("a, [onclick]", has_text=named),
+        ),
+    ]
+
+
+def field_rules(scope: Scope, named: re.Pattern[str]) -> list[tuple[str, Locator]]:
+    """How ``field_on`` finds a field labelled ``named``, as (rule, locator): its label
+    first, then captions written beside it."""
+    captions = scope.locator(CAPTION, has_text=named)
+    in_next_cell = captions.locator("xpath=parent::td/following-sibling::td[1]").locator(_INPUT)
+    return [
+        ("its label", scope.get_by_label(named)),
+        ("its placeholder", scope.get_by_placeholder(named)),
+        ("a caption just before it", captions.locator(_BESIDE)),
+        ("a caption in the cell before it", in_next_cell),
+        ("a caption in its own cell", captions.locator(_INPUT)),  # «Номер: <input>»
+    ]
+
+
+def either_of(rules: Sequence[tuple[str, Locator]]) -> Locator:
+    """What any of ``rules`` finds, as one locator."""
+    found = rules[0][1]
+    for _, locator in rules[1:]:
+        found = found.or_(locator)
+    return found
+
+
 def control_on(scope: Scope, name: str) -> Locator:
     """The control a person clicks by ``name``: a button, a link, ``<input type=button>``,
     an image or icon by its alt or title, ``role=button``, a tab, a radio button or a
-    menu item."""
+    menu item (``control_rules``)."""
     shown = label_shown(scope, name)
-    named = words(shown)
-    found = scope.get_by_role("button", name=named)
-    for role in ("link", "tab", "radio", "menuitem", "menuitemradio", "treeitem"):
-        found = found.or_(scope.get_by_role(role, name=named))
-    found = found.or_(scope.get_by_alt_text(named)).or_(scope.get_by_title(named))
-    # A link without href, a cell that reacts to clicks: no role, only their text.
-    found = found.or_(scope.locator("a, [onclick]", has_text=named))
+    found = either_of(control_rules(scope, words(shown)))
     return found.filter(visible=True).first.describe(f"the control {as_configured(name, shown)}")
 
 
 def field_on(scope: Scope, label: str) -> Locator:
     """The field a person fills by ``label``: its <label>, the text beside it (the
-    preceding cell or element), its placeholder or its aria name."""
+    preceding cell or element), its placeholder or its aria name (``field_rules``)."""
     shown = label_shown(scope, label)
-    named = words(shown)
-    captions = scope.locator(_CAPTION, has_text=named)
-    found = scope.get_by_label(named).or_(scope.get_by_placeholder(named))
-    found = found.or_(captions.locator(_BESIDE))
-    found = found.or_(captions.locator("xpath=parent::td/following-sibling::td[1]").locator(_INPUT))
-    found = found.or_(captions.locator(_INPUT))  # «Номер: <input>» in one cell
+    found = either_of(field_rules(scope, words(shown)))
     return found.filter(visible=True).first.describe(f"the field {as_configured(label, shown)}")
 
 
@@ -606,7 +641,7 @@ def opener_on(scope: Scope, label: str) -> Locator:
     """A choice by ``label``: its field, else what is written just after the caption
     (a custom drop-down's opener)."""
     caption = words(label_shown(scope, label))
-    beside = scope.locator(_CAPTION, has_text=caption).locator("xpath=following-sibling::*[1]")
+    beside = scope.locator(CAPTION, has_text=caption).locator("xpath=following-sibling::*[1]")
     field = field_on(scope, label)
     return field if field.count() else beside.filter(visible=True).first
 
@@ -860,15 +895,23 @@ def screen_timeout(page: Page) -> float | None:
 
 def tick_on(scope: Scope, text: str) -> Locator:
     """The radio button or checkbox a person ticks by ``text``: its label, else the text
-    written right after it (legacy pages: ``<input type="radio"> PDF``)."""
+    written right after it (legacy pages: ``<input type="radio"> PDF``) (``tick_rules``)."""
     shown = label_shown(scope, text)
+    found = either_of(tick_rules(scope, shown))
+    return found.first.describe(f"the choice {as_configured(text, shown)}")
+
+
+def tick_rules(scope: Scope, shown: str) -> list[tuple[str, Locator]]:
+    """How ``tick_on`` finds a box ticked by the text ``shown``, as (rule, locator)."""
     named = words(shown)
-    found = scope.get_by_role("radio", name=named).or_(scope.get_by_role("checkbox", name=named))
     # A box without a label has no name: the text node just after it is what a person reads.
     box = "(@type='radio' or @type='checkbox')"
     beside = f"normalize-space(following-sibling::node()[1])={_xpath_literal(_squeeze(shown))}"
-    found = found.or_(scope.locator(f"xpath=//input[{box} and {beside}]"))
-    return found.first.describe(f"the choice {as_configured(text, shown)}")
+    return [
+        ("role radio", scope.get_by_role("radio", name=named)),
+        ("role checkbox", scope.get_by_role("checkbox", name=named)),
+        ("the text just after it", scope.locator(f"xpath=//input[{box} and {beside}]")),
+    ]
 
 
 def _xpath_literal(text: str) -> str:

@@ -17,6 +17,7 @@
     │   └── LoginInUse               another run holds the cabinet's login: later
     ├── SessionExpired               log in again and resume where the robot was
     ├── UnexpectedScreen             the cabinet changed or a parse failed: keep evidence
+    │   ├── ScreenNotShown           another screen came than the ones expected (their titles)
     │   └── ParseError               a document or page could not be read as expected
     ├── OrderRefused                 the cabinet refused the order (date rules, limits)
     ├── OrderUnconfirmed             neither confirmed nor refused: a person checks, no re-order
@@ -116,6 +117,19 @@ class SessionExpired(RobotError):
 
 class UnexpectedScreen(RobotError):
     """The page or document is not what the robot expects: the site changed."""
+
+
+class ScreenNotShown(UnexpectedScreen):
+    """Another screen came than the ones expected: ``expected`` are their titles in the
+    manual's words, ``shown`` what the page showed as its heading."""
+
+    def __init__(self, message: str, expected: tuple[str, ...] = (), shown: str = "") -> None:
+        super().__init__(message, expected, shown)
+        self.expected = expected
+        self.shown = shown
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class ParseError(UnexpectedScreen):

@@ -3,8 +3,9 @@
 Each place the robot keeps copies in is swept by its own rule, ages counted from
 ``clock.now()``:
 
-- evidence (``<state>/evidence/<cabinet>/<time>/``, ``<state>/canary/<time>/``): a
-  failure's or a canary run's folder, by the time in its name, after ``keep_evidence``;
+- evidence (``<state>/evidence/<cabinet>/<time>/``, ``<state>/canary/<time>/``,
+  ``<state>/survey/<time>/``): a failure's, a canary run's or a survey's folder, by the
+  time in its name, after ``keep_evidence``;
 - spool (``<state>/spool/committed/``): raw messages of committed batches, kept for
   ``keep_spool`` (none at all with the default ``0d``); a batch in flight is in the spool
   folder itself and never touched;
@@ -227,15 +228,16 @@ def _stamp(folder: Path) -> dt.datetime:
 
 
 def _evidence(state: Path) -> Iterator[_Copy]:
-    """Each failure's folder (``evidence/<cabinet>/<time>``) and each canary run's."""
+    """Each failure's folder (``evidence/<cabinet>/<time>``), each canary run's and each
+    survey's (``canary/<time>``, ``survey/<time>``)."""
     evidence = state / "evidence"
     if evidence.is_dir():
         for cabinet in sorted(evidence.iterdir()):
             if cabinet.is_dir() and not cabinet.name.startswith("."):  # .raw: live sessions
                 yield from (_folder(f, _stamp(f)) for f in sorted(cabinet.iterdir()) if f.is_dir())
-    canary = state / "canary"
-    if canary.is_dir():
-        yield from (_folder(f, _stamp(f)) for f in sorted(canary.iterdir()) if f.is_dir())
+    for runs in (state / "canary", state / "survey"):
+        if runs.is_dir():
+            yield from (_folder(f, _stamp(f)) for f in sorted(runs.iterdir()) if f.is_dir())
 
 
 def _recordings(root: Path) -> Iterator[_Copy]:

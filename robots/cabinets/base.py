@@ -19,7 +19,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 from config.models import CabinetSettings, RobotConfig
 from page_objects.base import Fetched
 from robots.browser import BrowserSession, translated_errors
-from robots.cabinets.walk import ScreenCheck, Stop, Timeouts, walk_stops
+from robots.cabinets.walk import ScreenCheck, Stop, Timeouts, Visit, walk_stops
 from robots.domain import (
     Account,
     DocumentFormat,
@@ -170,13 +170,17 @@ class CabinetRobot(ABC):
         """E-mail ``account``'s invoices to ``emails`` and/or in ``invoice_format``."""
         raise OrderRefused(f"the {self.operator} cabinet has no delivery setting to change")
 
-    def walk(self, screenshots: Path) -> list[ScreenCheck]:
+    def walk(
+        self, screenshots: Path, observe: Callable[[Visit], None] | None = None
+    ) -> list[ScreenCheck]:
         """The canary: every screen the robot uses, reached as the robot reaches it and
         checked up to the button that would send something, which is never pressed.
-        Screenshots of changed screens go to ``screenshots``."""
+        Screenshots of changed screens go to ``screenshots``; ``observe`` (the survey)
+        sees each screen as the walk leaves it."""
         name, page = self.cabinet.name, self.session.page
         timeouts = Timeouts(self.config.browser.timeout_s, self.config.canary.probe_timeout_s)
-        return walk_stops(name, page, self.stops(), self._attempt, screenshots, timeouts)
+        stops = self.stops()
+        return walk_stops(name, page, stops, self._attempt, screenshots, timeouts, observe)
 
     @abstractmethod
     def stops(self) -> list[Stop]:

@@ -16,6 +16,7 @@ reported as that link, and costs seconds, not a page timeout per screen behind i
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -81,6 +82,19 @@ class Timeouts:
     probe_s: float
 
 
+@dataclass(frozen=True)
+class Visit:
+    """One stop as the walk left it, for an ``observe`` callback (the survey): the check,
+    the controls the robot uses there (None when the screen was not reached), and the
+    error that stopped it, if any. The page still shows what the check saw."""
+
+    number: int
+    stop: Stop
+    check: ScreenCheck
+    controls: Controls | None
+    error: RobotError | None
+
+
 def walk_stops(
     cabinet: str,
     page: Page,
@@ -88,10 +102,12 @@ def walk_stops(
     attempt: Callable[[Callable[[], Controls]], Controls],
     screenshots: Path,
     timeouts: Timeouts,
+    observe: Callable[[Visit], None] | None = None,
 ) -> list[ScreenCheck]:
-    """Visit ``stops`` in order (each through ``attempt``: transient failures retried)."""
+    """Visit ``stops`` in order (each through ``attempt``: transient failures retried),
+    calling ``observe`` after each one."""
     with _probing(page, timeouts):
-        return _walk(cabinet, page, stops, attempt, screenshots, timeouts.probe_s)
+        return _walk(cabinet, page, stops, attempt, screenshots, timeouts.probe_s, observe)
 
 
 @contextmanager
@@ -115,6 +131,7 @@ def _walk(
     attempt: Callable[[Callable[[], Controls]], Controls],
     screenshots: Path,
     probe_s: float,
+    observe: Callable[[Visit], None] | None,
 ) -> list[ScreenCheck]:
     checks: list[ScreenCheck] = []
     missing_before: dict[str, str] = {}  # a control found missing → the screen lacking it
@@ -123,33 +140,53 @@ def _walk(
             reason = f"not reached: {checks[0].screen} is {checks[0].status}"
             checks.append(ScreenCheck(cabinet, stop.screen, Status.UNAVAILABLE, reason))
             continue
-        try:
-            with translated_errors(page):
-                controls = attempt(stop.reach)
-                # A refusal in place of the form: the service is closed today («с 1 по 3»).
-                refusal = Screen(page).alert()
-            missing = _missing(controls, probe_s if refusal is None else 0)
-            if not missing:
-                checks.append(ScreenCheck(cabinet, stop.screen, Status.OK))
-                continue
-            if refusal:
-                checks.append(ScreenCheck(cabinet, stop.screen, Status.UNAVAILABLE, refusal))
-                continue
-            problem = f"missing {', '.join(missing)}"
-            missing_before.update((name, stop.screen) for name in missing)
-        except UnexpectedScreen as exc:  # the page objects no longer match
-            behind = _behind(str(exc), missing_before)
-            if behind:  # reported already, where it is missing
-                checks.append(ScreenCheck(cabinet, stop.screen, Status.UNAVAILABLE, behind))
-                continue
-            problem = str(exc)
-        except RobotError as exc:  # unreachable, maintenance, a login or a service refused
-            checks.append(ScreenCheck(cabinet, stop.screen, Status.UNAVAILABLE, str(exc)))
-            continue
-        shot = _screenshot(page, screenshots / f"{number:02d}-{_slug(stop.screen)}.png")
-        log.warning("%s: %s changed: %s", cabinet, stop.screen, problem)
-        checks.append(ScreenCheck(cabinet, stop.screen, Status.CHANGED, problem, shot))
+        visit = _visit(cabinet, page, number, stop, attempt, probe_s, missing_before)
+        if visit.check.status is Status.CHANGED:
+            shot = _screenshot(page, screenshots / f"{number:02d}-{slug(stop.screen)}.png")
+            log.warning("%s: %s changed: %s", cabinet, stop.screen, visit.check.detail)
+            visit = dataclasses.replace(
+                visit, check=dataclasses.replace(visit.check, screenshot=shot)
+            )
+        checks.append(visit.check)
+        if observe is not None:
+            observe(visit)
     return checks
+
+
+def _visit(
+    cabinet: str,
+    page: Page,
+    number: int,
+    stop: Stop,
+    attempt: Callable[[Callable[[], Controls]], Controls],
+    probe_s: float,
+    missing_before: dict[str, str],
+) -> Visit:
+    """Reach one stop and check what it shows."""
+
+    def seen(status: Status, detail: str = "", controls: Controls | None = None) -> Visit:
+        return Visit(
+            number, stop, ScreenCheck(cabinet, stop.screen, status, detail), controls, None
+        )
+
+    try:
+        with translated_errors(page):
+            controls = attempt(stop.reach)
+            # A refusal in place of the form: the service is closed today («с 1 по 3»).
+            refusal = Screen(page).alert()
+        missing = _missing(controls, probe_s if refusal is None else 0)
+        if not missing:
+            return seen(Status.OK, controls=controls)
+        if refusal:
+            return seen(Status.UNAVAILABLE, refusal, controls)
+        missing_before.update((name, stop.screen) for name in missing)
+        return seen(Status.CHANGED, f"missing {', '.join(missing)}", controls)
+    except UnexpectedScreen as exc:  # the page objects no longer match
+        behind = _behind(str(exc), missing_before)
+        status = Status.UNAVAILABLE if behind else Status.CHANGED
+        return dataclasses.replace(seen(status, behind or str(exc)), error=exc)
+    except RobotError as exc:  # unreachable, maintenance, a login or a service refused
+        return dataclasses.replace(seen(Status.UNAVAILABLE, str(exc)), error=exc)
 
 
 def _missing(controls: Controls, probe_s: float) -> list[str]:
@@ -195,5 +232,6 @@ def _screenshot(page: Page, path: Path) -> Path | None:
         return None
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """``text`` as a part of a file name."""
     return re.sub(r"[^\w]+", "-", text.lower()).strip("-")[:60]

@@ -108,6 +108,12 @@ class Scrubber:
         self._counts[kind] = self._counts.get(kind, 0) + 1
         return f"{kind}-{self._counts[kind]}"
 
+    def learn_secret(self, value: str) -> None:
+        """A password or code typed after the scrubber was made (an SMS code)."""
+        if value and value not in self._fixed:
+            self._fixed[value] = self._next("SCRUBBED-SECRET")
+            self._pattern = None
+
     def learn_cookie(self, value: str) -> None:
         if is_token(value) and value not in self._fixed:
             self._fixed[value] = self._next("SCRUBBED-COOKIE")

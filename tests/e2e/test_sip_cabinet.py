@@ -253,10 +253,7 @@ def test_a_label_override_in_the_configuration_makes_a_renamed_control_found(
         robot.order(request)
     assert sandbox.cabinet("sip").orders() == []
 
-    text = sandbox.config_path.read_text(encoding="utf-8")
-    named = f'name = "{CABINET}"\n'
-    override = 'labels = { "Сформировать детализацию" = "Заказать" }\n'
-    sandbox.config_path.write_text(text.replace(named, named + override), encoding="utf-8")
+    driver.add_to_cabinet(CABINET, 'labels = { "Сформировать детализацию" = "Заказать" }')
     with driver.robot(CABINET) as robot:
         placed = robot.order(request)
     (recorded,) = sandbox.cabinet("sip").orders()

@@ -31,6 +31,13 @@ class Driver:
         }
         return CliRunner().invoke(app, list(args), env=environment)
 
+    def add_to_cabinet(self, cabinet: str, line: str) -> None:
+        """Add the TOML ``line`` (e.g. ``labels = { … }``) to ``cabinet``'s table."""
+        text = self.sandbox.config_path.read_text(encoding="utf-8")
+        named = f'name = "{cabinet}"\n'
+        assert named in text, f"no cabinet {cabinet} in the sandbox's configuration"
+        self.sandbox.config_path.write_text(text.replace(named, named + line + "\n"), "utf-8")
+
     def order(self, cabinet: str, *args: str) -> dict[str, Any]:
         """``cabinet-robot order --json``, which must succeed; its JSON."""
         result = self.cli("order", "--cabinet", cabinet, "--json", *args)

@@ -49,6 +49,13 @@ def aged(path: Path, age: dt.timedelta, data: bytes = b"x" * 10) -> Path:
     return path
 
 
+def survey(state: Path, age: dt.timedelta) -> Path:
+    """A survey's folder made ``age`` before NOW (by its name), its file written now."""
+    folder = state / "survey" / (NOW - age).strftime("%Y%m%dT%H%M%SZ")
+    aged(folder / "mts-main" / "survey.html", dt.timedelta(0))
+    return folder
+
+
 def evidence(state: Path, cabinet: str, age: dt.timedelta) -> Path:
     folder = state / "evidence" / cabinet / (NOW - age).strftime("%Y%m%dT%H%M%S.%fZ")
     aged(folder / "trace.zip", dt.timedelta(0), b"t" * 100)
@@ -113,6 +120,8 @@ def world(config: RobotConfig, tmp_path: Path) -> dict[str, Path]:
         "young evidence": evidence(state, "mts-main", 10 * DAY),
         "live session": aged(state / "evidence" / ".raw" / "1-abc" / "trace.zip", 400 * DAY),
         "old canary": state / "canary" / (NOW - 31 * DAY).strftime("%Y%m%dT%H%M%SZ"),
+        "old survey": survey(state, 32 * DAY),
+        "young survey": survey(state, 2 * DAY),
         "committed batch": aged(state / "spool" / "committed" / "20261201-17.batch", DAY),
         "batch in flight": aged(state / "spool" / "18.batch", 400 * DAY),
         "waiting review": waiting,
@@ -139,11 +148,12 @@ def test_purge_removes_what_is_older_than_its_place_keeps_and_nothing_in_use(
 
     assert present(world) == {
         "young evidence", "live session", "batch in flight", "waiting review",
-        "young recording", "current log", "young rotated log",
+        "young recording", "current log", "young rotated log", "young survey",
     }  # fmt: skip
     sweeps = {sweep.place: sweep for sweep in report.sweeps}
-    assert sweeps["evidence"].folders == [world["old evidence"], world["old canary"]]
-    assert (sweeps["evidence"].files, sweeps["evidence"].bytes) == (3, 160)
+    old = [world["old evidence"], world["old canary"], world["old survey"]]
+    assert sweeps["evidence"].folders == old
+    assert (sweeps["evidence"].files, sweeps["evidence"].bytes) == (4, 170)
     assert sweeps["evidence"].oldest_kept == NOW - 10 * DAY
     assert (sweeps["spool"].files, sweeps["spool"].kept) == (1, 0)
     assert (sweeps["review"].files, sweeps["review"].kept) == (1, 1)
@@ -207,16 +217,16 @@ def test_the_command_prints_what_it_removed_and_json_on_demand(
 
     assert dry.exit_code == 0, dry.output
     answer = json.loads(dry.stdout)
-    assert answer["dry_run"] is True and answer["files"] == 7
+    assert answer["dry_run"] is True and answer["files"] == 8
     assert [p["place"] for p in answer["places"]] == [
         "evidence", "spool", "review", "recordings", "logs",
     ]  # fmt: skip
     assert printed.exit_code == 0, printed.output
     assert f"removed {world['old recording']}" in printed.stdout
-    assert "removed 7 file(s)" in printed.stdout
+    assert "removed 8 file(s)" in printed.stdout
     assert present(world) == {
         "young evidence", "live session", "batch in flight", "waiting review",
-        "young recording", "current log", "young rotated log",
+        "young recording", "current log", "young rotated log", "young survey",
     }  # fmt: skip
 
 
