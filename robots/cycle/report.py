@@ -50,7 +50,7 @@ STATUS_LABELS = {
     Status.FAILED: "Ошибка",
     Status.IN_REVIEW: "На проверке",
 }
-OPERATOR_LABELS = {"mts": "МТС", "a1": "A1", "kcell": "Kcell", "sip": "СИП Телеком"}
+OPERATOR_LABELS = {"mts": "МТС", "a1": "A1", "kcell": "Kcell", "sip": "SIP"}
 _COLOURS = {
     Status.DELIVERED: "#d7f5dd",
     Status.WAITING: "#fff4c2",

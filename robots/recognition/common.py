@@ -146,9 +146,14 @@ def parties_in_text(text: str) -> tuple[str, ...]:
 
 # Title phrases, most specific first: "Реестр счетов-фактур" also reads as "счет". An
 # invoice title must start a line (or a cell), so "Лицевой счет №" is not an invoice;
-# the operator's name may come first in the same cell («МТС Детализация звонков»).
+# the operator's name may come first in the same cell («МТС Детализация звонков»): one of
+# the operators the robot knows, or any company by its legal form and quoted name (the SIP
+# cabinet is a product several operators use, whose names the robot cannot know). A bare
+# word is never taken for a name, so «Лицевой счет №» stays no invoice title.
+_LEGAL_FORM = r"(?:ПАО|АО|УП|ООО|СООО|ИООО|ЗАО|ОАО|ТОО)"
 _BRAND_FIRST = (
-    r"(?:(?:ПАО|АО|УП|ООО|СООО|ИООО)\s*)?[«\"]?(?:МТС|Кселл|Kcell|А1|A1|СИП\s+Телеком)[»\"]?"
+    rf"(?:(?:{_LEGAL_FORM}\s*)?[«\"]?(?:МТС|Кселл|Kcell|А1|A1)[»\"]?"
+    rf"|{_LEGAL_FORM}\s*[«\"][^»\"\n]{{2,40}}[»\"])"
     r"(?:[ \t]+(?:Бизнес|Business))?[ \t]*[.,:;—–-]?[ \t]*"
 )
 KIND_TITLES: tuple[tuple[DocumentKind, re.Pattern[str]], ...] = tuple(

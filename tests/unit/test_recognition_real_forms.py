@@ -14,6 +14,7 @@ import xlwt
 from robots.domain import DocumentKind, Operator, Period
 from robots.recognition import recognise
 from robots.recognition.common import (
+    KIND_TITLES,
     NotAnOperatorDocument,
     UnknownIssuer,
     account_in_text,
@@ -133,6 +134,22 @@ def test_a_title_sharing_a_line_with_the_operator_name() -> None:
     data = pdf_of(["МТС Детализация звонков", "ИНН 7740000076", "л/с 277012345678", "07.2026"])
     got = recognise(data)
     assert (got.kind, got.period) == (DocumentKind.CALL_DETAILS, Period(year=2026, month=7))
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("ООО «Связь-Плюс» Счет № 118", DocumentKind.INVOICE),  # a company the robot cannot know
+        ('ЗАО "Телесеть": Детализация звонков', DocumentKind.CALL_DETAILS),
+        ("Лицевой счет № 118", None),  # a bare word is no operator's name
+        ("Телесеть Счет № 118", None),
+    ],
+)
+def test_a_title_after_any_company_named_by_its_legal_form(
+    line: str, kind: DocumentKind | None
+) -> None:
+    found = [k for k, pattern in KIND_TITLES if pattern.search(line)]
+    assert found == ([kind] if kind else [])
 
 
 def test_call_details_without_a_printed_period_take_it_from_the_calls() -> None:
