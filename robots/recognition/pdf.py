@@ -243,6 +243,18 @@ def _head_text(reader: PdfReader) -> str | None:
         return None
 
 
+def _page_text(page: PageObject) -> str:
+    """The whole text of ``page``: the quick reader's, else pypdf's (a font or an operator
+    the quick reader does not handle). Several times faster where it reads: a document
+    the top of its first page does not place (an operator the robot cannot know, whose
+    mail the sender places) is read whole at little cost."""
+    try:
+        contents = page.get_contents()
+        return _quick_text(page, contents.get_data() if contents is not None else b"")
+    except Exception:  # an optimisation only, as in _head_text
+        return page.extract_text()
+
+
 def _recognise_steps(data: bytes) -> Recognition:
     reader = PdfReader(io.BytesIO(data), strict=False)
     head = _head_text(reader)
@@ -253,7 +265,7 @@ def _recognise_steps(data: bytes) -> Recognition:
             pass
     if not reader.pages:
         raise CorruptDocument("PDF without pages")
-    text = reader.pages[0].extract_text()
+    text = _page_text(reader.pages[0])
     try:
         found = recognise_text(text, DocumentFormat.PDF)
         if found.operator is not None or len(reader.pages) < 2:
@@ -262,7 +274,7 @@ def _recognise_steps(data: bytes) -> Recognition:
         if len(reader.pages) < 2:
             raise
     # Requisites may be printed at the foot, after a long first page.
-    return recognise_text(text + "\n" + reader.pages[1].extract_text(), DocumentFormat.PDF)
+    return recognise_text(text + "\n" + _page_text(reader.pages[1]), DocumentFormat.PDF)
 
 
 def recognise_pdf(data: bytes) -> Recognition:
