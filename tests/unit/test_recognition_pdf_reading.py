@@ -14,7 +14,13 @@ from pypdf.generic import (
 )
 
 from robots.domain import DocumentFormat, DocumentKind, Operator, Period
-from robots.recognition.pdf import _first_page, _quick_text, _Unreadable, recognise_pdf
+from robots.recognition.pdf import (
+    _first_page,
+    _page_text,
+    _quick_text,
+    _Unreadable,
+    recognise_pdf,
+)
 from sandbox.documents.model import DocumentSpec
 from sandbox.documents.pdf import SUPPORTED, render_pdf
 
@@ -121,3 +127,6 @@ def test_a_font_without_to_unicode_is_left_to_pypdf() -> None:
     page, raw = _page_and_content(data)
     with pytest.raises(_Unreadable):
         _quick_text(page, raw)
+    # A page read whole (its top placed nothing) is then pypdf's text.
+    whole = PdfReader(io.BytesIO(data)).pages[0]
+    assert _page_text(whole) == PdfReader(io.BytesIO(data)).pages[0].extract_text()
