@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     DateTime,
     Integer,
@@ -27,15 +28,14 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
-    inspect,
     select,
-    text,
     update,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from robots.permissions import private_dirs, private_file
+from robots.schema import upgrade
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +78,8 @@ class MessageRow(_Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     mailbox: Mapped[str] = mapped_column(String(255))
-    uidvalidity: Mapped[int] = mapped_column(Integer)
-    uid: Mapped[int] = mapped_column(Integer)
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)  # IMAP's are unsigned 32-bit
+    uid: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[str | None] = mapped_column(String(998))
     sender: Mapped[str | None] = mapped_column(String(320))
     subject: Mapped[str | None] = mapped_column(Text)
@@ -107,31 +107,14 @@ class DocumentRow(_Base):
     evidence: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
-# Columns added after a release, by table: a ledger made before them gets them at start.
-_ADDED_COLUMNS = {"documents": {"evidence": "TEXT"}}
-
-
-def _add_missing_columns(engine: Engine) -> None:
-    """Bring an older ledger up to the current tables, keeping its rows."""
-    inspector = inspect(engine)
-    for table, columns in _ADDED_COLUMNS.items():
-        present = {column["name"] for column in inspector.get_columns(table)}
-        for name, sql_type in columns.items():
-            if name in present:
-                continue
-            with engine.begin() as connection:
-                connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {sql_type}"))
-            log.info("ledger: added the %s.%s column (older rows have none)", table, name)
-
-
 class FolderRow(_Base):
     """How far the robot has read a folder: every UID up to last_uid is in the ledger."""
 
     __tablename__ = "folders"
 
     mailbox: Mapped[str] = mapped_column(String(255), primary_key=True)
-    uidvalidity: Mapped[int] = mapped_column(Integer, primary_key=True)
-    last_uid: Mapped[int] = mapped_column(Integer)
+    uidvalidity: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    last_uid: Mapped[int] = mapped_column(BigInteger)
 
 
 class ReviewRow(_Base):
@@ -146,8 +129,8 @@ class ReviewRow(_Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     mailbox: Mapped[str] = mapped_column(String(255))
-    uidvalidity: Mapped[int] = mapped_column(Integer)
-    uid: Mapped[int] = mapped_column(Integer)
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)  # IMAP's are unsigned 32-bit
+    uid: Mapped[int] = mapped_column(BigInteger)
     source: Mapped[str] = mapped_column(Text)  # the message's IMAP URL and Message-ID
     origin: Mapped[str] = mapped_column(Text)  # where in the message, as in the manifest
     name: Mapped[str | None] = mapped_column(Text)
@@ -292,8 +275,7 @@ class Ledger:
         self._engine: Engine = create_engine(url)
         if self._engine.dialect.name == "sqlite":
             event.listen(self._engine, "connect", _sqlite_pragmas)
-        _Base.metadata.create_all(self._engine)
-        _add_missing_columns(self._engine)
+        upgrade(self._engine)  # the ledger's and the order book's tables, migrated
 
     @property
     def engine(self) -> Engine:

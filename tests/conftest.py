@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import logging
 import os
+import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
 from playwright.sync_api import Browser, BrowserType, Playwright, expect, sync_playwright
 
 from sandbox.mailserver import DovecotNotInstalled, ImapProbe, Mailbox, MailServer, find_dovecot
+from sandbox.postgres import PostgresServer
 from support.files import FileServer, serving_files
 
 # Two workers, each with a Chromium and its servers, share two cores: the default 5 s of
@@ -53,6 +56,38 @@ def _require_dovecot() -> None:
         find_dovecot()
     except DovecotNotInstalled as exc:
         pytest.fail(f"{exc}. The mail tests need a real Dovecot.", pytrace=False)
+
+
+# The ledger's database, as the configuration's environment override names it.
+DATABASE_URL_ENV = "CABINET_ROBOT_STATE__DATABASE_URL"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL per test process (each test gets a database of its own)."""
+    with PostgresServer() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """The ledger's URL, on SQLite (a file of its own) and on Postgres (a database of its
+    own); also in the environment, so a configuration and a robot subprocess use it."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'state' / 'ledger.sqlite3'}"
+        monkeypatch.setenv(DATABASE_URL_ENV, url)
+        yield url
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    url = server.create_database(name)
+    monkeypatch.setenv(DATABASE_URL_ENV, url)
+    try:
+        yield url
+    finally:
+        server.drop_database(name)
 
 
 @pytest.fixture(scope="session")

@@ -128,8 +128,7 @@ class OrderBook:
     """The cycle's rows in the ledger database; every call is one short transaction."""
 
     def __init__(self, ledger: Ledger) -> None:
-        self._engine = ledger.engine
-        _Base.metadata.create_all(self._engine)
+        self._engine = ledger.engine  # its table is made by the ledger's migrations
 
     @contextmanager
     def _session(self) -> Iterator[Session]:

@@ -40,7 +40,7 @@ def test_an_older_ledger_gets_the_evidence_column_and_keeps_its_rows(
             "INSERT INTO documents (sha256, doc_id, version, path, size, source, received_at) "
             "VALUES ('old', 'a1/1/2026-09/invoice', 1, 'old.pdf', 3, 't', '2026-10-05 00:00:00')"
         )
-    caplog.set_level("INFO", logger="robots.ledger")
+    caplog.set_level("INFO", logger="robots.schema")
     ledger = Ledger(f"sqlite:///{path}")
     assert "added the documents.evidence column" in caplog.text
     evidence = json.dumps({"operator": "sender a1-main"}, ensure_ascii=False)
@@ -52,4 +52,4 @@ def test_an_older_ledger_gets_the_evidence_column_and_keeps_its_rows(
     ledger.close()
     caplog.clear()
     Ledger(f"sqlite:///{path}").close()  # the second start finds the column there
-    assert "added" not in caplog.text
+    assert "added" not in caplog.text and "upgraded" not in caplog.text
