@@ -2,6 +2,8 @@
 
 Messages are keyed by (mailbox, UIDVALIDITY, UID), so a rerun never processes a
 message twice; documents are keyed by their SHA-256, so a file is delivered once.
+Beside them, each cabinet's health: what every run (canary, cycle session, order) found
+on each screen (``robots.health``).
 The database is reached through SQLAlchemy so that a Postgres URL can replace the
 SQLite file without code changes.
 """
@@ -124,6 +126,16 @@ def _add_missing_columns(engine: Engine) -> None:
             log.info("ledger: added the %s.%s column (older rows have none)", table, name)
 
 
+def _create_tables(engine: Engine) -> None:
+    """Create the tables a ledger lacks: all of a new one, the later ones of an older one."""
+    present = set(inspect(engine).get_table_names())
+    _Base.metadata.create_all(engine)
+    if present:  # an existing ledger: say which tables it was given
+        for table in _Base.metadata.sorted_tables:
+            if table.name not in present:
+                log.info("ledger: added the %s table", table.name)
+
+
 class FolderRow(_Base):
     """How far the robot has read a folder: every UID up to last_uid is in the ledger."""
 
@@ -162,6 +174,22 @@ class ReviewRow(_Base):
     resolution: Mapped[str | None] = mapped_column(Text)  # the inbox path, or why rejected
 
 
+class HealthRow(_Base):
+    """What one run found on one screen of one cabinet (``robots.health``): no personal
+    data, the detail's subscriber numbers are masked before they are written."""
+
+    __tablename__ = "cabinet_health"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run: Mapped[str] = mapped_column(String(64))  # one run of one source, any cabinets
+    source: Mapped[str] = mapped_column(String(16))  # canary, cycle, order, survey
+    cabinet: Mapped[str] = mapped_column(String(64), index=True)
+    screen: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # ok, healed, changed, unavailable
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class StateRow(_Base):
     __tablename__ = "state"
 
@@ -174,6 +202,19 @@ class LatestVersion:
     sha256: str
     version: int
     path: str
+
+
+@dataclass(frozen=True)
+class HealthRecord:
+    """One screen of one cabinet as one run saw it (a row of ``cabinet_health``)."""
+
+    run: str
+    source: str
+    cabinet: str
+    screen: str
+    status: str
+    detail: str
+    at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -274,6 +315,11 @@ _REVIEWS_WITH_MESSAGES = select(ReviewRow, MessageRow).outerjoin(
 )
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # SQLite gives back naive datetimes for what was written as UTC.
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+
+
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA journal_mode=WAL")  # readers (status) never block the collector
@@ -292,7 +338,7 @@ class Ledger:
         self._engine: Engine = create_engine(url)
         if self._engine.dialect.name == "sqlite":
             event.listen(self._engine, "connect", _sqlite_pragmas)
-        _Base.metadata.create_all(self._engine)
+        _create_tables(self._engine)
         _add_missing_columns(self._engine)
 
     @property
@@ -601,6 +647,61 @@ class Ledger:
             message.outcome = Outcome.PROCESSED
             message.target_folder, message.moved = processed_folder, False
             return True
+
+    # -- cabinet health ---------------------------------------------------------------
+
+    def record_health(self, records: Iterable[HealthRecord]) -> None:
+        """Add what a run found on each screen (one transaction)."""
+        with self._session() as s:
+            s.add_all(
+                HealthRow(
+                    run=r.run,
+                    source=r.source,
+                    cabinet=r.cabinet,
+                    screen=r.screen,
+                    status=r.status,
+                    detail=r.detail,
+                    at=r.at,
+                )
+                for r in records
+            )
+
+    def health(self, runs: int = 12, cabinets: Iterable[str] | None = None) -> list[HealthRecord]:
+        """The screens of each cabinet's last ``runs`` runs, oldest run first, each run's
+        screens in the order they were recorded (``cabinets``: only those)."""
+        chosen = set(cabinets) if cabinets is not None else None
+        with self._session() as s:
+            started = func.min(HealthRow.at)
+            newest_first = s.execute(
+                select(HealthRow.cabinet, HealthRow.run)
+                .group_by(HealthRow.cabinet, HealthRow.run)
+                .order_by(started.desc(), func.min(HealthRow.id).desc())
+            )
+            kept: dict[str, list[str]] = {}
+            for cabinet, run in newest_first:
+                if chosen is not None and cabinet not in chosen:
+                    continue
+                if len(latest := kept.setdefault(cabinet, [])) < runs:
+                    latest.append(run)
+            wanted = {(cabinet, run) for cabinet, latest in kept.items() for run in latest}
+            rows = s.scalars(
+                select(HealthRow)
+                .where(HealthRow.run.in_({run for _, run in wanted}))
+                .order_by(HealthRow.at, HealthRow.id)
+            )
+            return [
+                HealthRecord(
+                    row.run,
+                    row.source,
+                    row.cabinet,
+                    row.screen,
+                    row.status,
+                    row.detail,
+                    _utc(row.at),
+                )
+                for row in rows
+                if (row.cabinet, row.run) in wanted
+            ]
 
     # -- manifest recovery ------------------------------------------------------------
 
