@@ -135,7 +135,7 @@ def _order_one(
 ) -> list[OrderResult]:
     """Order (or download) ``kind`` for one account; a refusal is a result, not an error."""
     from robots.cabinets import OrderRequest
-    from robots.cycle.work import describe
+    from robots.cycle.work import ONE_DOCUMENT, describe
     from robots.downloads import deliver_downloads
 
     request = OrderRequest(kind, month, account_id, fmt)
@@ -152,7 +152,7 @@ def _order_one(
         health.failed(str(kind), exc, describe(exc))
         base.status, base.message = "refused", str(exc)
         return [base]
-    except RobotError as exc:  # the session ends: its health says which kind it was
+    except ONE_DOCUMENT as exc:  # about this document: its kind's health says so
         health.failed(str(kind), exc, describe(exc))
         raise
     health.done(str(kind))

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from robots.health import RUNS_SHOWN, CabinetHealth, Health, RunHealth
+from robots.health import CABINET, RUNS_SHOWN, CabinetHealth, Health, RunHealth
 from robots.masking import shown
 
 # (letter, word, background) in the report's words.
@@ -30,28 +30,40 @@ def _local(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone()
 
 
-def _about(run: RunHealth, mask: bool) -> str:
+ScreenLabel = Callable[[str], str]  # a screen's name as the report says it («Счёт»)
+
+
+def _about(run: RunHealth, mask: bool, label: ScreenLabel) -> str:
     """A run in one line: when, which run, and what was not ok."""
     word = _CELLS[run.status][1]
     about = f"{_local(run.at):%d.%m.%Y %H:%M}, {_SOURCES.get(run.source, run.source)}: {word}"
     problems = [
-        f"{p.screen} — {_CELLS[p.status][1]}" + (f": {p.detail}" if p.detail else "")
+        f"{'кабинет' if p.screen == CABINET else label(p.screen)} — {_CELLS[p.status][1]}"
+        + (f": {p.detail}" if p.detail else "")
         for p in run.problems()
     ]
     return shown(about + ("; " + "; ".join(problems) if problems else ""), mask)
 
 
-def _cell(run: RunHealth, mask: bool) -> str:
+def _cell(run: RunHealth, mask: bool, label: ScreenLabel) -> str:
     e = html.escape
     letter, _, colour = _CELLS[run.status]
     return (
-        f'<td class="h" style="background:{colour}" title="{e(_about(run, mask))}">'
+        f'<td class="h" style="background:{colour}" title="{e(_about(run, mask, label))}">'
         f"<b>{letter}</b><br><small>{_local(run.at):%d.%m}</small></td>"
     )
 
 
-def health_html(cabinets: Sequence[CabinetHealth], mask: bool = True) -> str:
-    """The section «Состояние кабинетов»; empty when no run recorded any health."""
+def health_html(
+    cabinets: Sequence[CabinetHealth], mask: bool = True, label: ScreenLabel = str
+) -> str:
+    """The section «Состояние кабинетов»; empty when no run recorded any health.
+
+    Args:
+        cabinets: Each cabinet's last runs (``robots.health.history``).
+        mask: ``[privacy] mask_numbers``.
+        label: A screen's name in the report's words (the cycle's screens are kinds).
+    """
     if not cabinets:
         return ""
     e = html.escape
@@ -59,17 +71,19 @@ def health_html(cabinets: Sequence[CabinetHealth], mask: bool = True) -> str:
     rows = []
     for cabinet in cabinets:
         blank = "<td></td>" * (width - len(cabinet.runs))
-        cells = "".join(_cell(run, mask) for run in cabinet.runs)
+        cells = "".join(_cell(run, mask, label) for run in cabinet.runs)
         rows.append(f"<tr><th>{e(cabinet.cabinet)}</th>{blank}{cells}</tr>")
     legend = ", ".join(f"<b>{letter}</b> — {word}" for letter, word, _ in _CELLS.values())
     problems = [
-        f"<li>{e(cabinet.cabinet)}, {e(_about(run, mask))}</li>"
+        f"<li>{e(cabinet.cabinet)}, {e(_about(run, mask, label))}</li>"
         for cabinet in cabinets
         for run in reversed(cabinet.runs)
         if run.status is not Health.OK
     ]
     listed = (
-        f"<p>Что было не так, новые сначала:</p><ul>{''.join(problems)}</ul>" if problems else ""
+        f"<p>Что было не так, по кабинетам, новые сначала:</p><ul>{''.join(problems)}</ul>"
+        if problems
+        else ""
     )
     return (
         "<h2>Состояние кабинетов</h2>"

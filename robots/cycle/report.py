@@ -422,7 +422,7 @@ def report_html(report: Report) -> str:
         f"Таблица для Excel: {e(report_name(report.period, 'xlsx'))}.</p>"
         f"<table><tr><th>Кабинет</th><th>Лицевой счёт</th>{head}</tr>{''.join(body)}</table>"
         f"{_review_html(report)}{_totals_html(report)}{_unread_html(report)}"
-        f"{health_html(report.health, report.mask_numbers)}"
+        f"{health_html(report.health, report.mask_numbers, kind_label)}"
         "</html>\n"
     )
 

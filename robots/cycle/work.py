@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 REORDERS = 1  # a document that did not come by its deadline is ordered once more
 # Errors that concern one document: the cabinet goes on with the next one. Anything
 # else (login refused, cabinet down, a person needed) ends the cabinet's session.
-_ONE_DOCUMENT = (OrderRefused, UnexpectedScreen, DocumentNotReady, OrderUnconfirmed)
+ONE_DOCUMENT = (OrderRefused, UnexpectedScreen, DocumentNotReady, OrderUnconfirmed)
 # What a person looks at: the screen the robot did not expect, or did not understand.
 _WITH_EVIDENCE = (UnexpectedScreen, OrderUnconfirmed)
 
@@ -111,7 +111,7 @@ def work_cabinet(
                 else:
                     work.ordered.append(what)
                 health.done(item.kind)
-            except _ONE_DOCUMENT as exc:
+            except ONE_DOCUMENT as exc:
                 evidence = None
                 if isinstance(exc, _WITH_EVIDENCE):
                     evidence = str(robot.session.keep_evidence(evidence_dir(config, cabinet)))
