@@ -230,7 +230,7 @@ class SessionHealth:
 
     cabinet: str
     screens: dict[str, ScreenHealth] = field(default_factory=dict)
-    _last_error: BaseException | None = None
+    _last_error: BaseException | None = field(default=None, init=False, repr=False)
 
     def done(self, kind: str) -> None:
         """A document of ``kind`` was ordered or downloaded."""
