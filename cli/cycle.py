@@ -149,9 +149,18 @@ def status(
         bool,
         typer.Option("--problems", help="Only the documents missing, failed or in review."),
     ] = False,
+    health: Annotated[
+        bool,
+        typer.Option(
+            "--health",
+            help="Instead of the matrix: each cabinet's last 12 runs (canary, cycle, order) "
+            "as a row of cells, ok / healed / changed / unavailable, and what was not ok.",
+        ),
+    ] = False,
 ) -> None:
     """Print the month's matrix from the ledger, without running anything, and the files
-    of the operators' mail that wait in review (a document they may be is «in review»)."""
+    of the operators' mail that wait in review (a document they may be is «in review»).
+    With --health, the cabinets' health over their last runs instead."""
     from config.loader import load_config
 
     day = dt.date.today()
@@ -160,6 +169,11 @@ def status(
         settings = load_config(config)
     except ConfigurationError as exc:
         fail(exc)
+    if health:
+        from cli.health import show_health
+
+        show_health(settings, as_json)
+        return
     _show({"period": month}, settings, month, day, as_json, problems_only=problems)
 
 

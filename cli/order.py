@@ -17,7 +17,11 @@ from robots.domain import DocumentFormat, DocumentKind, Via
 from robots.errors import OrderRefused, RobotError
 
 if TYPE_CHECKING:
+    from config.models import RobotConfig
+    from robots.cabinets import CabinetRobot
+    from robots.domain import Period
     from robots.downloads import Delivered
+    from robots.health import SessionHealth
 
 
 @dataclass
@@ -85,8 +89,10 @@ def order(
 ) -> None:
     """Order a document in a cabinet (or download it and deliver it to Tarifer's inbox)."""
     from config.loader import load_config
-    from robots.cabinets import OrderRequest, find_cabinet, open_robot
-    from robots.downloads import deliver_downloads
+    from robots.cabinets import find_cabinet, open_robot
+    from robots.cycle.work import describe
+    from robots.health import Source, session_health
+    from robots.ledger import Ledger
 
     setup_logging(sys.stderr.isatty(), verbose)
     results: list[OrderResult] = []
@@ -96,33 +102,64 @@ def order(
         log_to_file(settings.state.dir, settings.privacy.mask_numbers)
         target = find_cabinet(settings, cabinet)
         accounts = [account] if account else [a.id for a in target.accounts]
-        with open_robot(settings, target) as robot:
-            if not accounts:
-                accounts = [a.id for a in robot.accounts()]
-            for account_id in accounts:
-                request = OrderRequest(kind, month, account_id, fmt)
-                chosen = via or (Via.DOWNLOAD if robot.offers_download(kind, month) else Via.EMAIL)
-                base = OrderResult(account_id, str(kind), str(month), str(chosen), "ordered")
-                try:
-                    if chosen is Via.DOWNLOAD:
-                        files = robot.download(request)
-                        results += [
-                            _delivered(base, item, settings.tarifer.inbox)
-                            for item in deliver_downloads(settings, files)
-                        ]
-                        continue
-                    placed = robot.order(request)
-                    base.format = str(placed.format) if placed.format else None
-                    base.numbers = list(placed.numbers) or None
-                    base.email = placed.email
-                except OrderRefused as exc:
-                    base.status, base.message = "refused", str(exc)
-                results.append(base)
+        ledger = Ledger(settings.state.ledger_url)  # the session's health is recorded there
+        try:
+            with (
+                session_health(ledger, Source.ORDER, target.name, describe) as health,
+                open_robot(settings, target) as robot,
+            ):
+                if not accounts:
+                    accounts = [a.id for a in robot.accounts()]
+                for account_id in accounts:
+                    results += _order_one(
+                        settings, robot, health, account_id, kind, month, fmt, via
+                    )
+        finally:
+            ledger.close()
     except RobotError as exc:
         fail(exc)
     _report(cabinet, results, as_json)
     if any(r.status == "refused" for r in results):
         raise typer.Exit(1)
+
+
+def _order_one(
+    settings: RobotConfig,
+    robot: CabinetRobot,
+    health: SessionHealth,
+    account_id: str,
+    kind: DocumentKind,
+    month: Period,
+    fmt: DocumentFormat | None,
+    via: Via | None,
+) -> list[OrderResult]:
+    """Order (or download) ``kind`` for one account; a refusal is a result, not an error."""
+    from robots.cabinets import OrderRequest
+    from robots.cycle.work import ONE_DOCUMENT, describe
+    from robots.downloads import deliver_downloads
+
+    request = OrderRequest(kind, month, account_id, fmt)
+    chosen = via or (Via.DOWNLOAD if robot.offers_download(kind, month) else Via.EMAIL)
+    base = OrderResult(account_id, str(kind), str(month), str(chosen), "ordered")
+    try:
+        if chosen is Via.DOWNLOAD:
+            files = robot.download(request)
+            delivered = deliver_downloads(settings, files)
+            health.done(str(kind))
+            return [_delivered(base, item, settings.tarifer.inbox) for item in delivered]
+        placed = robot.order(request)
+    except OrderRefused as exc:
+        health.failed(str(kind), exc, describe(exc))
+        base.status, base.message = "refused", str(exc)
+        return [base]
+    except ONE_DOCUMENT as exc:  # about this document: its kind's health says so
+        health.failed(str(kind), exc, describe(exc))
+        raise
+    health.done(str(kind))
+    base.format = str(placed.format) if placed.format else None
+    base.numbers = list(placed.numbers) or None
+    base.email = placed.email
+    return [base]
 
 
 def _delivered(base: OrderResult, item: Delivered, inbox: Path) -> OrderResult:

@@ -37,6 +37,7 @@ from robots.cycle.report import ReportFiles, write_reports
 from robots.cycle.work import gone_missing
 from robots.domain import Period
 from robots.errors import MailUnavailable, TransientError
+from robots.health import history
 from robots.masking import shown, shown_rows
 from robots.permissions import inbox_access
 from robots.review import ReviewLead, waiting_leads
@@ -152,6 +153,7 @@ def finish(
     with opened_book(settings.state.ledger_url) as book:
         items = book.items(period)
         mine = book.items(period, set(cabinets) if cabinets else None)
+        health = history(book.ledger)
     review = waiting_leads(settings)
     cells = reconcile(items, today, review)
     # People read the artifacts: numbers masked; the run's data (--json) keeps them whole.
@@ -167,6 +169,7 @@ def finish(
         review=review,
         access=inbox_access(settings.tarifer),
         mask_numbers=mask,
+        health=health,
     )
     get_run_logger().info("documents for %s: %s; report %s", period, tally(cells), reports.xlsx)
     for lead in review:

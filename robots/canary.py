@@ -6,7 +6,8 @@ replaced) walks every screen the robot uses up to the button that would send som
 and presses none of those: nothing is ordered, nothing changed. Screenshots of changed
 screens, and the trace of a cabinet where something changed (scrubbed, owner-only), go
 to ``<state>/canary/<time>/<cabinet>/``; the folders of the last ``[canary] keep_runs``
-runs are kept, older ones removed.
+runs are kept, older ones removed. What each screen showed is recorded in the ledger as
+the cabinet's health (``robots.health``).
 
 ``run_canary`` is a plain function for a scheduler (a Prefect deployment runs it a few
 days before the monthly cycle); ``cabinet-robot check`` prints its report.
@@ -29,6 +30,7 @@ from robots.browser import SessionOptions
 from robots.cabinets import find_cabinet, open_robot
 from robots.cabinets.walk import ScreenCheck, Status
 from robots.errors import RobotError
+from robots.health import ScreenHealth, Source, health_of, new_run, recorded
 
 log = logging.getLogger(__name__)
 _RUN_FOLDER = re.compile(r"^\d{8}T\d{6}Z$")  # <state>/canary/<time>/
@@ -90,6 +92,7 @@ def run_canary(
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     directory = config.state.dir / "canary" / stamp
     checks: list[ScreenCheck] = []
+    run = new_run()
     for cabinet in cabinets:
         own = directory / cabinet.name
         try:
@@ -106,6 +109,8 @@ def run_canary(
             sum(check.status is not Status.OK for check in found),
         )
         checks += found
+        screens = [ScreenHealth(c.screen, health_of(str(c.status)), c.detail) for c in found]
+        recorded(config.state.ledger_url, Source.CANARY, cabinet.name, screens, run)
     prune_runs(directory.parent, config.canary.keep_runs)
     return CanaryReport(tuple(checks), directory)
 

@@ -2,6 +2,8 @@
 
 Messages are keyed by (mailbox, UIDVALIDITY, UID), so a rerun never processes a
 message twice; documents are keyed by their SHA-256, so a file is delivered once.
+Beside them, each cabinet's health: what every run (canary, cycle session, order) found
+on each screen (``robots.health``).
 The database is reached through SQLAlchemy so that a Postgres URL can replace the
 SQLite file without code changes.
 """
@@ -145,6 +147,22 @@ class ReviewRow(_Base):
     resolution: Mapped[str | None] = mapped_column(Text)  # the inbox path, or why rejected
 
 
+class HealthRow(_Base):
+    """What one run found on one screen of one cabinet (``robots.health``): no personal
+    data, the detail's subscriber numbers are masked before they are written."""
+
+    __tablename__ = "cabinet_health"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run: Mapped[str] = mapped_column(String(64))  # one run of one source, any cabinets
+    source: Mapped[str] = mapped_column(String(16))  # canary, cycle, order, survey
+    cabinet: Mapped[str] = mapped_column(String(64), index=True)
+    screen: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # ok, healed, changed, unavailable
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class StateRow(_Base):
     __tablename__ = "state"
 
@@ -157,6 +175,19 @@ class LatestVersion:
     sha256: str
     version: int
     path: str
+
+
+@dataclass(frozen=True)
+class HealthRecord:
+    """One screen of one cabinet as one run saw it (a row of ``cabinet_health``)."""
+
+    run: str
+    source: str
+    cabinet: str
+    screen: str
+    status: str
+    detail: str
+    at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -255,6 +286,11 @@ _REVIEWS_WITH_MESSAGES = select(ReviewRow, MessageRow).outerjoin(
     & (MessageRow.uidvalidity == ReviewRow.uidvalidity)
     & (MessageRow.uid == ReviewRow.uid),
 )
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # SQLite gives back naive datetimes for what was written as UTC.
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
@@ -583,6 +619,61 @@ class Ledger:
             message.outcome = Outcome.PROCESSED
             message.target_folder, message.moved = processed_folder, False
             return True
+
+    # -- cabinet health ---------------------------------------------------------------
+
+    def record_health(self, records: Iterable[HealthRecord]) -> None:
+        """Add what a run found on each screen (one transaction)."""
+        with self._session() as s:
+            s.add_all(
+                HealthRow(
+                    run=r.run,
+                    source=r.source,
+                    cabinet=r.cabinet,
+                    screen=r.screen,
+                    status=r.status,
+                    detail=r.detail,
+                    at=r.at,
+                )
+                for r in records
+            )
+
+    def health(self, runs: int = 12, cabinets: Iterable[str] | None = None) -> list[HealthRecord]:
+        """The screens of each cabinet's last ``runs`` runs, oldest run first, each run's
+        screens in the order they were recorded (``cabinets``: only those)."""
+        chosen = set(cabinets) if cabinets is not None else None
+        with self._session() as s:
+            started = func.min(HealthRow.at)
+            newest_first = s.execute(
+                select(HealthRow.cabinet, HealthRow.run)
+                .group_by(HealthRow.cabinet, HealthRow.run)
+                .order_by(started.desc(), func.min(HealthRow.id).desc())
+            )
+            kept: dict[str, list[str]] = {}
+            for cabinet, run in newest_first:
+                if chosen is not None and cabinet not in chosen:
+                    continue
+                if len(latest := kept.setdefault(cabinet, [])) < runs:
+                    latest.append(run)
+            wanted = {(cabinet, run) for cabinet, latest in kept.items() for run in latest}
+            rows = s.scalars(
+                select(HealthRow)
+                .where(HealthRow.run.in_({run for _, run in wanted}))
+                .order_by(HealthRow.at, HealthRow.id)
+            )
+            return [
+                HealthRecord(
+                    row.run,
+                    row.source,
+                    row.cabinet,
+                    row.screen,
+                    row.status,
+                    row.detail,
+                    _utc(row.at),
+                )
+                for row in rows
+                if (row.cabinet, row.run) in wanted
+            ]
 
     # -- manifest recovery ------------------------------------------------------------
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HEAD = "0001_baseline"  # the newest revision; a test checks it is the history's head
+HEAD = "0002_cabinet_health"  # the newest revision; a test checks it is the history's head
 _SCRIPTS = "robots:migrations"
 _LOCK_KEY = 0x6361_6269_6E65_7401  # "cabinet\x01": the advisory lock of migrations
 
@@ -47,11 +47,15 @@ def upgrade(engine: Engine) -> None:
         before = _current(connection)
         if before == HEAD:  # another process did it while this one waited
             return
+        new = not inspect(connection).get_table_names()
         from alembic import command  # only when there is something to do: 0.1 s of imports
 
         command.upgrade(_config(connection), "head")
         connection.commit()
-    log.info("ledger: schema upgraded from %s to %s", before or "before migrations", HEAD)
+    if new:
+        log.debug("ledger: made at schema %s", HEAD)
+    else:
+        log.info("ledger: schema upgraded from %s to %s", before or "before migrations", HEAD)
 
 
 def _current(connection: Connection) -> str | None:

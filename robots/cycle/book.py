@@ -128,7 +128,13 @@ class OrderBook:
     """The cycle's rows in the ledger database; every call is one short transaction."""
 
     def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
         self._engine = ledger.engine  # its table is made by the ledger's migrations
+
+    @property
+    def ledger(self) -> Ledger:
+        """The ledger the book is kept in (the sessions record the cabinets' health there)."""
+        return self._ledger
 
     @contextmanager
     def _session(self) -> Iterator[Session]:

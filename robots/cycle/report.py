@@ -7,7 +7,8 @@ states are in the words of the cabinets; each invoice's «Итого к опла
 are read from the delivered file, totalled per operator and account, and compared with
 the previous month's invoices as the manifest lists them. The files of the operators'
 mail waiting in review are listed with what is known of each and the command that
-places it; a document one of them may be is «На проверке».
+places it; a document one of them may be is «На проверке». The HTML report ends with the
+cabinets' health over their last runs (``robots.cycle.health_map``).
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from robots.cycle.health_map import health_html
 from robots.cycle.matrix import Cell, Status, counts, pivot
 from robots.delivery import MANIFEST
 from robots.domain import DocumentKind, Period
+from robots.health import CabinetHealth
 from robots.masking import shown
 from robots.permissions import InboxAccess
 from robots.recognition.amounts import AmountsNotRead, InvoiceAmounts, invoice_amounts
@@ -208,6 +211,7 @@ class Report:
     jump_share: float
     review: list[ReviewLead] = field(default_factory=list)  # files waiting for a person
     mask_numbers: bool = True  # [privacy] mask_numbers: the words people read, not the links
+    health: list[CabinetHealth] = field(default_factory=list)  # the cabinets' last runs
 
     def shown(self, text: str) -> str:
         """``text`` as the report shows it: subscriber numbers masked unless told not to."""
@@ -229,6 +233,7 @@ def build_report(
     jump_share: float,
     review: Sequence[ReviewLead] = (),
     mask_numbers: bool = True,
+    health: Sequence[CabinetHealth] = (),
 ) -> Report:
     """Read the month's and the previous month's invoices and total them."""
     invoices = {
@@ -246,6 +251,7 @@ def build_report(
         jump_share=jump_share,
         review=list(review),
         mask_numbers=mask_numbers,
+        health=list(health),
     )
 
 
@@ -409,12 +415,14 @@ def report_html(report: Report) -> str:
         f"<title>{e(title)}</title>"
         "<style>body{font-family:sans-serif}table{border-collapse:collapse;margin-bottom:1em}"
         "td,th{border:1px solid #999;padding:4px 8px;vertical-align:top}"
-        "td.n{text-align:right;white-space:nowrap}small{color:#444}</style>"
+        "td.n{text-align:right;white-space:nowrap}td.h{text-align:center;min-width:3em}"
+        "small{color:#444}</style>"
         f"<h1>{e(title)}</h1>"
         f"<p>{e(tally_ru(report.cells))}. Сформирован {generated}. "
         f"Таблица для Excel: {e(report_name(report.period, 'xlsx'))}.</p>"
         f"<table><tr><th>Кабинет</th><th>Лицевой счёт</th>{head}</tr>{''.join(body)}</table>"
         f"{_review_html(report)}{_totals_html(report)}{_unread_html(report)}"
+        f"{health_html(report.health, report.mask_numbers, kind_label)}"
         "</html>\n"
     )
 
@@ -625,6 +633,7 @@ def write_reports(
     review: Sequence[ReviewLead] = (),
     access: InboxAccess | None = None,
     mask_numbers: bool = True,
+    health: Sequence[CabinetHealth] = (),
 ) -> ReportFiles:
     """``report-<period>.html``, ``.xlsx`` and ``.csv`` beside the manifest, each replaced
     atomically, readable by the owner and, if the inbox is, by its group.
@@ -640,6 +649,8 @@ def write_reports(
             inbox folder's group if the folder is.
         mask_numbers: ``[privacy] mask_numbers``: subscriber numbers in the words masked
             (the links still open the files as Tarifer has them).
+        health: The cabinets' last runs (``robots.health.history``), shown as a map in
+            the HTML report.
     """
     if access is None:
         inbox.mkdir(parents=True, exist_ok=True)
@@ -647,7 +658,7 @@ def write_reports(
         access = InboxAccess(shared=bool(group_reads))
     else:
         access.folders(inbox, inbox)
-    report = build_report(inbox, period, cells, jump_share, review, mask_numbers)
+    report = build_report(inbox, period, cells, jump_share, review, mask_numbers, health)
     files = ReportFiles(
         html=inbox / report_name(period, "html"),
         xlsx=inbox / report_name(period, "xlsx"),

@@ -22,6 +22,7 @@ from robots.errors import (
     RobotError,
     UnexpectedScreen,
 )
+from robots.health import Source, session_health
 from robots.recognition.evidence import Order
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 REORDERS = 1  # a document that did not come by its deadline is ordered once more
 # Errors that concern one document: the cabinet goes on with the next one. Anything
 # else (login refused, cabinet down, a person needed) ends the cabinet's session.
-_ONE_DOCUMENT = (OrderRefused, UnexpectedScreen, DocumentNotReady, OrderUnconfirmed)
+ONE_DOCUMENT = (OrderRefused, UnexpectedScreen, DocumentNotReady, OrderUnconfirmed)
 # What a person looks at: the screen the robot did not expect, or did not understand.
 _WITH_EVIDENCE = (UnexpectedScreen, OrderUnconfirmed)
 
@@ -87,9 +88,16 @@ def work_cabinet(
     recorded with its evidence and the session goes on; any other error ends it and
     propagates (the caller decides about retries). A stop asked for (``robots.stopping``)
     ends the session between two documents: the one in hand is finished first.
+
+    What the session showed is recorded as the cabinet's health (``robots.health``): per
+    kind, ok when its documents were ordered or downloaded, else as their errors say; the
+    cabinet itself when an error ended the session.
     """
     work = CabinetWork(cabinet.name)
-    with open_robot(config, cabinet) as robot:
+    with (
+        session_health(book.ledger, Source.CYCLE, cabinet.name, describe) as health,
+        open_robot(config, cabinet) as robot,
+    ):
         for item in items:
             if stopping.requested():
                 log.info("%s: stopping; what is not done yet stays due", cabinet.name)
@@ -102,7 +110,8 @@ def work_cabinet(
                     work.downloaded.append(what)
                 else:
                     work.ordered.append(what)
-            except _ONE_DOCUMENT as exc:
+                health.done(item.kind)
+            except ONE_DOCUMENT as exc:
                 evidence = None
                 if isinstance(exc, _WITH_EVIDENCE):
                     evidence = str(robot.session.keep_evidence(evidence_dir(config, cabinet)))
@@ -111,6 +120,7 @@ def work_cabinet(
                 else:
                     book.failed(item.key, describe(exc), evidence)
                 work.failed.append(f"{what}: {exc}")
+                health.failed(item.kind, exc, describe(exc))
                 log.warning(
                     "%s %s %s %s: %s", cabinet.name, item.account, item.kind, item.period, exc
                 )

@@ -157,3 +157,33 @@ def test_one_renamed_link_is_one_changed_control_and_costs_a_probe(
             assert detail.startswith(f"not reached: {control} is missing on «{screen}»")
             assert "Timeout 1500ms exceeded" in detail  # the probe, not the page timeout
         assert {c["status"] for c in screens.values()} == {"ok", "changed", "unavailable"}
+
+
+def test_each_run_is_recorded_as_the_cabinets_health(sandbox: Sandbox, driver: Driver) -> None:
+    sandbox.cabinet("a1").set_markup("rename=Отправить счет=>Выслать счет")
+    changed_code, changed = check(driver, "--cabinet", "a1-sandbox")
+    sandbox.cabinet("a1").set_markup("")
+    ok_code, ok = check(driver, "--cabinet", "a1-sandbox")
+    assert (changed_code, ok_code) == (1, 0)
+
+    result = driver.cli("status", "--health", "--json")
+    assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
+    (a1,) = json.loads(result.stdout)["health"]
+    assert a1["cabinet"] == "a1-sandbox"
+    first, second = a1["runs"]
+    assert [(r["source"], r["status"]) for r in a1["runs"]] == [
+        ("canary", "changed"),
+        ("canary", "ok"),
+    ]
+    assert first["at"] < second["at"]
+    # screen by screen, as the canary reported them
+    for run, payload in ((first, changed), (second, ok)):
+        reported = [(c["screen"], c["status"], c["detail"]) for c in payload["checks"]]
+        assert [(s["screen"], s["status"], s["detail"]) for s in run["screens"]] == reported
+
+    for_a_person = driver.cli("status", "--health")
+    assert for_a_person.exit_code == 0, for_a_person.output
+    lines = for_a_person.stdout.splitlines()
+    row = next(line for line in lines if line.startswith("a1-sandbox"))
+    assert row.split() == ["a1-sandbox", "C", "o"], "the newest run right"
+    assert "  changed «Счета»: missing button «Отправить счет» (" in for_a_person.stdout

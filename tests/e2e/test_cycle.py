@@ -313,6 +313,24 @@ def test_maintenance_and_a_wrong_password_fail_their_cabinets_only(
         assert re.search(rf"{cabinet} \d+ \w+ and {others} more: {reason}: ", message), message
     assert len(message) < 300, message
     assert_reachable_evidence(evidence_page(run["id"]), Path(mts["evidence"]) / "trace.zip")
+    # Each session is the cabinet's health: the two that could not be asked, the one ok.
+    health = driver.cli("status", "--health", "--json")
+    assert health.exit_code == 0, health.output
+    runs = {c["cabinet"]: c["runs"] for c in json.loads(health.stdout)["health"]}
+    assert {name: [(r["source"], r["status"]) for r in found] for name, found in runs.items()} == {
+        "sip-sandbox": [("cycle", "unavailable")],
+        "mts-sandbox": [("cycle", "unavailable")],
+        "kcell-sandbox": [("cycle", "ok")],
+    }
+    for name, reason in (("sip-sandbox", "maintenance: "), ("mts-sandbox", "login refused: ")):
+        ((screen, detail),) = [(s["screen"], s["detail"]) for s in runs[name][0]["screens"]]
+        assert screen == "cabinet" and detail.startswith(reason), detail
+    kcell_kinds = {s["screen"] for s in runs["kcell-sandbox"][0]["screens"]}
+    assert kcell_kinds == {row["kind"] for row in payload["matrix"]
+                           if row["cabinet"] == "kcell-sandbox"}  # fmt: skip
+    page = Path(payload["report_html"]).read_text(encoding="utf-8")
+    section = page[page.index("<h2>Состояние кабинетов</h2>") :]
+    assert section.count("<b>Н</b><br>") == 2 and section.count("<b>Р</b><br>") == 1
 
 
 @pytest.mark.parametrize("sandbox_options", [{"faults": "error_rate=1"}], indirect=True)

@@ -37,6 +37,15 @@ ACCOUNT = "1100023456"
 CABINET = "sip-sandbox"
 
 
+def health_runs(driver: Driver) -> list[dict[str, Any]]:
+    """The SIP cabinet's runs as ``status --health --json`` gives them."""
+    result = driver.cli("status", "--health", "--json")
+    assert result.exit_code == 0, result.output
+    cabinets = json.loads(result.stdout)["health"]
+    runs: list[dict[str, Any]] = next(c["runs"] for c in cabinets if c["cabinet"] == CABINET)
+    return runs
+
+
 def test_invoice_by_email_is_ordered_mailed_and_collected(sandbox: Sandbox, driver: Driver) -> None:
     placed = driver.order(
         CABINET, "--kind", "invoice", "--period", str(LAST_MONTH), "--via", "email",
@@ -112,6 +121,11 @@ def test_invoices_are_refused_from_the_1st_to_the_3rd(sandbox: Sandbox, driver: 
     assert result.exit_code == 1
     assert "с 1 по 3 число каждого месяца" in result.stdout
     assert sandbox.cabinet("sip").orders() == []
+    (run,) = health_runs(driver)
+    assert (run["source"], run["status"]) == ("order", "unavailable")
+    ((screen, detail),) = [(s["screen"], s["detail"]) for s in run["screens"]]
+    assert screen == "invoice" and detail.startswith("refused: ")
+    assert "с 1 по 3 число каждого месяца" in detail
 
 
 def test_wrong_password_fails_with_evidence_and_no_password_in_it(
@@ -127,6 +141,10 @@ def test_wrong_password_fails_with_evidence_and_no_password_in_it(
     assert result.exit_code == 1
     assert "Неверный лицевой счет или пароль" in result.stderr
     assert wrong not in result.stdout + result.stderr  # nor in the log lines
+    (run,) = health_runs(driver)
+    assert [(s["screen"], s["status"]) for s in run["screens"]] == [("cabinet", "unavailable")]
+    assert run["screens"][0]["detail"].startswith("login refused: ")
+    assert wrong not in json.dumps(run)
     evidence = Path(result.stderr.split("trace and screenshot in ")[1].split(")")[0])
     assert (evidence / "screenshot.png").stat().st_size > 0
     with zipfile.ZipFile(evidence / "trace.zip") as trace:
@@ -296,3 +314,12 @@ def test_a_renamed_control_fails_its_document_only_and_the_others_are_delivered(
     invoices = [i for (_, kind), i in after.items() if kind == DocumentKind.INVOICE]
     assert invoices and all(i.state is ItemState.DELIVERED for i in invoices)
     assert len(work.failed) == len(details) and work.downloaded
+    # The session's health: the kind whose screen changed, the others ok.
+    (run,) = health_runs(Driver(sandbox))
+    assert (run["source"], run["status"]) == ("cycle", "changed")
+    screens = {s["screen"]: s for s in run["screens"]}
+    assert screens["call_details"]["status"] == "changed"
+    assert screens["call_details"]["detail"].startswith("screen changed: ")
+    assert "«Сформировать детализацию»" in screens["call_details"]["detail"]
+    assert {screens[kind]["status"] for kind in screens if kind != "call_details"} == {"ok"}
+    assert "invoice" in screens

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
 import re
@@ -24,6 +25,8 @@ from config.models import ReportSettings
 from robots.cycle.matrix import Cell, Status
 from robots.cycle.report import InvoiceReading, totals, write_reports
 from robots.domain import DocumentFormat, DocumentKind, Operator, Period
+from robots.health import Health, ScreenHealth, Source, history, record
+from robots.ledger import Ledger
 from robots.recognition.amounts import (
     AmountsNotRead,
     InvoiceAmounts,
@@ -420,3 +423,46 @@ def test_the_report_masks_subscriber_numbers_but_links_the_files_whole(
     # The links open the file as Tarifer has it, whatever the words show.
     assert re.findall(r'<a href="([^"]+)">', page) == [details.replace(" ", "%20")]
     assert rows[0]["Файлы"].hyperlink.target == details
+
+
+def test_the_html_ends_with_the_cabinets_health_readable_without_colour(
+    month: tuple[Path, list[Cell]], tmp_path: Path
+) -> None:
+    inbox, cells = month
+    ledger = Ledger(f"sqlite:///{tmp_path / 'ledger.sqlite3'}")
+    start = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
+    for day, status in enumerate([Health.OK, Health.HEALED, Health.UNAVAILABLE, Health.CHANGED]):
+        detail = "" if status is Health.OK else f"«Счета» {status} 79161234567"
+        screens = [ScreenHealth("Вход", Health.OK), ScreenHealth("Счета", status, detail)]
+        record(ledger, Source.CANARY, "a1-main", screens, at=start + dt.timedelta(days=day))
+    record(ledger, Source.CYCLE, "mts-main",
+           [ScreenHealth("invoice", Health.CHANGED, "screen changed: no «Счета»"),
+            ScreenHealth("cabinet", Health.UNAVAILABLE, "maintenance: Технические работы")],
+           at=start)  # fmt: skip
+    health = history(ledger)
+    ledger.close()
+
+    page = write_reports(inbox, PERIOD, cells, health=health).html.read_text(encoding="utf-8")
+    assert (
+        "<li>mts-main, "
+        f"{start.astimezone():%d.%m.%Y %H:%M}, ежемесячный цикл: изменился; "
+        "Счёт — изменился: screen changed: no «Счета»; "
+        "кабинет — недоступен: maintenance: Технические работы</li>"
+    ) in html.unescape(page), "the cycle's screens in the report's words"
+
+    section = page[page.index("<h2>Состояние кабинетов</h2>") :]
+    a1_row = section[section.index("<th>a1-main</th>") :].split("</tr>")[0]
+    found = re.findall(r'<td class="h" style="background:[^"]+" title="([^"]+)"><b>(.)</b>'
+                       r"<br><small>([^<]+)</small>", a1_row)  # fmt: skip
+    assert [letter for _, letter, _ in found] == ["Р", "П", "Н", "И"], "newest right"
+    days = [(start + dt.timedelta(days=d)).astimezone() for d in range(4)]
+    assert [date for _, _, date in found] == [f"{d:%d.%m}" for d in days]
+    newest = html.unescape(found[-1][0])
+    assert newest.startswith(f"{days[3]:%d.%m.%Y %H:%M}, проверка экранов: изменился")
+    assert "Счета — изменился: «Счета» changed +7 916 ***-**-67" in newest
+    assert "79161234567" not in page
+    assert "<b>И</b> — изменился" in section  # the legend
+    assert section.count("<li>a1-main, ") == 3  # the runs that were not ok
+    assert "Состояние кабинетов" not in write_reports(inbox, PERIOD, cells).html.read_text(
+        encoding="utf-8"
+    )
