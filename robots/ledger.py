@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -111,10 +111,13 @@ class DocumentRow(_Base):
 _ADDED_COLUMNS = {"documents": {"evidence": "TEXT"}}
 
 
-def _add_missing_columns(engine: Engine) -> None:
-    """Bring an older ledger up to the current tables, keeping its rows."""
+def add_missing_columns(
+    engine: Engine, added: Mapping[str, Mapping[str, str]] = _ADDED_COLUMNS
+) -> None:
+    """Bring an older ledger up to the current tables (``added``: {table: {column: SQL
+    type}}), keeping its rows."""
     inspector = inspect(engine)
-    for table, columns in _ADDED_COLUMNS.items():
+    for table, columns in added.items():
         present = {column["name"] for column in inspector.get_columns(table)}
         for name, sql_type in columns.items():
             if name in present:
@@ -293,7 +296,7 @@ class Ledger:
         if self._engine.dialect.name == "sqlite":
             event.listen(self._engine, "connect", _sqlite_pragmas)
         _Base.metadata.create_all(self._engine)
-        _add_missing_columns(self._engine)
+        add_missing_columns(self._engine)
 
     @property
     def engine(self) -> Engine:

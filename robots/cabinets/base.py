@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, TypeVar
@@ -18,6 +19,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 
 from config.models import CabinetSettings, RobotConfig
 from page_objects.base import Fetched
+from page_objects.healing import barred
 from robots.browser import BrowserSession, translated_errors
 from robots.cabinets.walk import ScreenCheck, Stop, Timeouts, walk_stops
 from robots.domain import (
@@ -147,13 +149,30 @@ class CabinetRobot(ABC):
     def offers_download(self, kind: DocumentKind, period: Period) -> bool:
         """Whether the cabinet gives ``kind`` for ``period`` as a file right away."""
 
-    @abstractmethod
     def order(self, request: OrderRequest) -> Order:
         """Order a document to be e-mailed; OrderRefused with the cabinet's message."""
+        with self._healing_for(request.kind):
+            return self._order(request)
 
-    @abstractmethod
     def download(self, request: OrderRequest) -> list[DownloadedFile]:
         """Fetch a document the cabinet offers as a file (per-number details: one per number)."""
+        with self._healing_for(request.kind):
+            return self._download(request)
+
+    @abstractmethod
+    def _order(self, request: OrderRequest) -> Order:
+        """``order``, as this cabinet does it."""
+
+    @abstractmethod
+    def _download(self, request: OrderRequest) -> list[DownloadedFile]:
+        """``download``, as this cabinet does it."""
+
+    def _healing_for(self, kind: DocumentKind) -> AbstractContextManager[None]:
+        """Healing as configured, barred for a document that costs money or changes a
+        subscriber (``DocumentKind.costs_or_changes``)."""
+        if kind.costs_or_changes:
+            return barred(self.session.page, f"{kind} costs money or changes a subscriber")
+        return nullcontext()
 
     @classmethod
     def not_offered(cls, kind: DocumentKind) -> OrderRefused:
@@ -167,7 +186,15 @@ class CabinetRobot(ABC):
     def set_delivery(
         self, account: str, *, emails: tuple[str, ...] = (), invoice_format: str | None = None
     ) -> DeliverySetting:
-        """E-mail ``account``'s invoices to ``emails`` and/or in ``invoice_format``."""
+        """E-mail ``account``'s invoices to ``emails`` and/or in ``invoice_format``. It
+        changes the cabinet's settings: no renamed control is healed on the way."""
+        with barred(self.session.page, "it changes the account's delivery setting"):
+            return self._set_delivery(account, emails=emails, invoice_format=invoice_format)
+
+    def _set_delivery(
+        self, account: str, *, emails: tuple[str, ...], invoice_format: str | None
+    ) -> DeliverySetting:
+        """``set_delivery``, as this cabinet does it."""
         raise OrderRefused(f"the {self.operator} cabinet has no delivery setting to change")
 
     def walk(self, screenshots: Path) -> list[ScreenCheck]:

@@ -14,7 +14,7 @@ settles it as delivered.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -24,7 +24,8 @@ from sqlalchemy import Date, DateTime, Integer, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from robots.domain import DocumentKind, Period
-from robots.ledger import DocumentRow, Ledger
+from robots.heals import HealNote, as_text, from_text
+from robots.ledger import DocumentRow, Ledger, add_missing_columns
 from robots.recognition.evidence import Order
 
 if TYPE_CHECKING:  # the plan imports every cabinet's robot: not for the mail collector
@@ -38,6 +39,10 @@ class ItemState(StrEnum):
     MISSING = "missing"  # ordered, re-ordered, never arrived
     FAILED = "failed"  # the robot could not order it
     UNCONFIRMED = "unconfirmed"  # the run ended while ordering it: placed or not, unknown
+
+
+# Columns added after a release: a book made before them gets them at start.
+_ADDED_COLUMNS = {"cycle_items": {"heals": "TEXT"}}
 
 
 class _Base(DeclarativeBase):
@@ -65,6 +70,7 @@ class ItemRow(_Base):
     reason: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[str | None] = mapped_column(Text)
     delivered: Mapped[str | None] = mapped_column(Text)  # paths in the inbox, one per line
+    heals: Mapped[str | None] = mapped_column(Text)  # the last order's heals (robots.heals)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -88,6 +94,7 @@ class Item:
     reason: str | None
     evidence: str | None
     delivered: tuple[str, ...]
+    heals: tuple[HealNote, ...] = ()  # controls healed when it was last ordered or downloaded
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -121,6 +128,7 @@ def _item(row: ItemRow) -> Item:
         reason=row.reason,
         evidence=row.evidence,
         delivered=tuple(row.delivered.splitlines()) if row.delivered else (),
+        heals=from_text(row.heals),
     )
 
 
@@ -130,6 +138,7 @@ class OrderBook:
     def __init__(self, ledger: Ledger) -> None:
         self._engine = ledger.engine
         _Base.metadata.create_all(self._engine)
+        add_missing_columns(self._engine, _ADDED_COLUMNS)
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
@@ -234,6 +243,11 @@ class OrderBook:
             row.state = ItemState.DELIVERED
             row.delivered = "\n".join(paths or self._paths(s, row))
             row.reason, row.evidence = None, None
+
+    def healed(self, key: tuple[str, str, str, str], notes: Sequence[HealNote]) -> None:
+        """The controls healed in ordering or downloading it this time (none: forgotten)."""
+        with self._session() as s:
+            self._row(s, key).heals = as_text(notes)
 
     def failed(self, key: tuple[str, str, str, str], reason: str, evidence: str | None) -> None:
         with self._session() as s:
