@@ -247,6 +247,8 @@ def healing_policy(page: Page) -> HealingPolicy | None:
 @contextmanager
 def barred(page: Page, reason: str) -> Iterator[None]:
     """No heal on ``page`` inside, because of ``reason`` (e.g. «the document costs money»)."""
+    if page in _policies:
+        log.debug("no control is healed now: %s", reason)
     _bars.setdefault(page, []).append(reason)
     try:
         yield
@@ -309,8 +311,10 @@ def choose(
     """The one candidate a heal may use for ``name``, or None; and why (for the log)."""
     close = [c for c in candidates if c.score >= policy.threshold]
     if not close:
-        closest = f" (the closest: «{candidates[0].text}», {candidates[0].score:.2f})"
-        return None, "nothing is close to it" + (closest if candidates else "")
+        if not candidates:
+            return None, "nothing is close to it"
+        closest = candidates[0]
+        return None, f"nothing is close to it (the closest: «{closest.text}», {closest.score:.2f})"
     best = close[0]
     behind = [c for c in candidates if c is not best]
     if len(close) > 1 or (behind and best.score - behind[0].score < MARGIN):

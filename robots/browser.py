@@ -240,12 +240,16 @@ def open_browser(
             context.close()
 
 
-def heal_on(page: Page, config: RobotConfig, cabinet: CabinetSettings) -> None:
+def heal_on(
+    page: Page, config: RobotConfig, cabinet: CabinetSettings, wait_s: float | None = None
+) -> None:
     """Let ``page`` heal a renamed control (``page_objects.healing``) by ``[healing]``,
-    never onto another of the robot's words for this cabinet."""
+    never onto another of the robot's words for this cabinet; ``wait_s``: how long a
+    control may take to show first, if not ``[healing] wait_s``."""
     known = [*vocabulary(cabinet.operator).labels, *cabinet.labels.values()]
     settings = config.healing
-    enable_healing(page, HealingPolicy(settings.threshold, settings.wait_s * 1000), known)
+    wait_ms = (settings.wait_s if wait_s is None else wait_s) * 1000
+    enable_healing(page, HealingPolicy(settings.threshold, wait_ms), known)
 
 
 @contextmanager

@@ -19,8 +19,8 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 
 from config.models import CabinetSettings, RobotConfig
 from page_objects.base import Fetched
-from page_objects.healing import barred
-from robots.browser import BrowserSession, translated_errors
+from page_objects.healing import barred, disable_healing
+from robots.browser import BrowserSession, heal_on, translated_errors
 from robots.cabinets.walk import ScreenCheck, Stop, Timeouts, walk_stops
 from robots.domain import (
     Account,
@@ -203,7 +203,19 @@ class CabinetRobot(ABC):
         Screenshots of changed screens go to ``screenshots``."""
         name, page = self.cabinet.name, self.session.page
         timeouts = Timeouts(self.config.browser.timeout_s, self.config.canary.probe_timeout_s)
-        return walk_stops(name, page, self.stops(), self._attempt, screenshots, timeouts)
+        runs_heal = self.config.healing.enabled
+        # The walk says what a run would heal, healing on or off: it presses nothing that
+        # sends. A control gets the probe's time to show, as in the rest of the walk.
+        heal_on(page, self.config, self.cabinet, wait_s=timeouts.probe_s)
+        try:
+            return walk_stops(
+                name, page, self.stops(), self._attempt, screenshots, timeouts, runs_heal
+            )
+        finally:
+            if runs_heal:
+                heal_on(page, self.config, self.cabinet)
+            else:
+                disable_healing(page)
 
     @abstractmethod
     def stops(self) -> list[Stop]:

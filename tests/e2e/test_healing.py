@@ -8,8 +8,10 @@ document that costs money, is never healed.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -132,4 +134,36 @@ def test_a_document_that_costs_money_is_never_ordered_through_a_heal(
     request = OrderRequest(DocumentKind.CALL_DETAILS, LAST_MONTH, ACCOUNT)
     with pytest.raises(UnexpectedScreen, match=f"«{SUBMIT}»"), driver.robot(CABINET) as robot:
         robot.order(request)
+    assert sandbox.cabinet("sip").orders() == []
+
+
+def _canary(driver: Driver, **env: str) -> tuple[int, dict[str, Any]]:
+    result = driver.cli("check", "--json", "--cabinet", CABINET, **env)
+    assert result.exit_code in (0, 1), f"{result.output}\n{result.exception!r}"
+    payload: dict[str, Any] = json.loads(result.stdout)
+    return result.exit_code, payload
+
+
+@pytest.mark.usefixtures("fast")
+def test_the_canary_reports_what_a_run_would_heal_healing_off_or_on(
+    sandbox: Sandbox, driver: Driver
+) -> None:
+    sandbox.cabinet("sip").set_markup(f"rename={SUBMIT}=>{RENAMED}")
+
+    exit_code, payload = _canary(driver)  # healing off: a run would fail there
+
+    assert (exit_code, payload["ok"]) == (1, False)
+    not_ok = [c for c in payload["checks"] if c["status"] != "ok"]
+    (healed,) = not_ok
+    assert (healed["screen"], healed["status"]) == ("Детализация на E-mail: абоненты", "healed")
+    (heal,) = healed["heals"]
+    assert (heal["looked_for"], heal["used"], heal["score"]) == (SUBMIT, RENAMED, 0.8)
+    assert "healing is off" in healed["detail"] and OVERRIDE in healed["detail"]
+    assert Path(healed["screenshot"]).read_bytes().startswith(b"\x89PNG")
+    assert sandbox.cabinet("sip").orders() == []
+
+    exit_code, payload = _canary(driver, CABINET_ROBOT_HEALING__ENABLED="true")
+
+    assert (exit_code, payload["ok"]) == (0, True)  # runs heal it: reported, not failed
+    assert [c["status"] for c in payload["checks"] if c["status"] != "ok"] == ["healed"]
     assert sandbox.cabinet("sip").orders() == []

@@ -80,6 +80,13 @@ def test_without_healing_a_renamed_control_is_not_found(page: Page) -> None:
     assert heals_on(page) == []
 
 
+def test_a_control_with_nothing_close_is_not_healed(healing: Page) -> None:
+    healing.set_content(_links("Выход", "Заказать"))
+    assert control_on(healing, "Следующая страница").count() == 0
+    assert control_on(healing, SUBMIT).count() == 0
+    assert heals_on(healing) == []
+
+
 def test_a_control_that_shows_is_not_healed(healing: Page) -> None:
     healing.set_content(_links(SUBMIT, "Сформировать детализацию звонков"))
     control_on(healing, SUBMIT).click()
