@@ -17,6 +17,8 @@ from robots.domain import DocumentFormat, DocumentKind, Via
 from robots.errors import OrderRefused, RobotError
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
     from robots.downloads import Delivered
 
 
@@ -34,8 +36,13 @@ class OrderResult:
     email: str | None = None
     path: str | None = None
     message: str | None = None
+    heals: list[str] | None = None  # controls healed on the way (``[healing]``)
 
     def line(self) -> str:
+        healed = f" ({'; '.join(self.heals)})" if self.heals else ""
+        return self._outcome() + healed
+
+    def _outcome(self) -> str:
         what = f"{self.kind} {self.period} of {self.account}"
         if self.status == "refused":
             return f"{what}: refused: {self.message}"
@@ -85,6 +92,7 @@ def order(
 ) -> None:
     """Order a document in a cabinet (or download it and deliver it to Tarifer's inbox)."""
     from config.loader import load_config
+    from page_objects.healing import clear_heals
     from robots.cabinets import OrderRequest, find_cabinet, open_robot
     from robots.downloads import deliver_downloads
 
@@ -103,15 +111,18 @@ def order(
                 request = OrderRequest(kind, month, account_id, fmt)
                 chosen = via or (Via.DOWNLOAD if robot.offers_download(kind, month) else Via.EMAIL)
                 base = OrderResult(account_id, str(kind), str(month), str(chosen), "ordered")
+                clear_heals(robot.session.page)
                 try:
                     if chosen is Via.DOWNLOAD:
                         files = robot.download(request)
+                        base.heals = _heals(robot.session.page)
                         results += [
                             _delivered(base, item, settings.tarifer.inbox)
                             for item in deliver_downloads(settings, files)
                         ]
                         continue
                     placed = robot.order(request)
+                    base.heals = _heals(robot.session.page)
                     base.format = str(placed.format) if placed.format else None
                     base.numbers = list(placed.numbers) or None
                     base.email = placed.email
@@ -123,6 +134,13 @@ def order(
     _report(cabinet, results, as_json)
     if any(r.status == "refused" for r in results):
         raise typer.Exit(1)
+
+
+def _heals(page: Page) -> list[str] | None:
+    """The controls healed in the last order (logged too, with the override to confirm)."""
+    from page_objects.healing import heals_on
+
+    return [heal.note for heal in heals_on(page)] or None
 
 
 def _delivered(base: OrderResult, item: Delivered, inbox: Path) -> OrderResult:

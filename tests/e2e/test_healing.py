@@ -92,6 +92,21 @@ def test_with_healing_on_a_renamed_button_is_healed_delivered_and_reported(
 
 
 @pytest.mark.usefixtures("fast")
+def test_an_order_from_the_command_line_says_what_it_healed(
+    sandbox: Sandbox, driver: Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _healing_on(monkeypatch)
+    sandbox.cabinet("sip").set_markup(f"rename={SUBMIT}=>{RENAMED}")
+    placed = driver.order(
+        CABINET, "--kind", "call_details", "--period", str(LAST_MONTH), "--account", ACCOUNT
+    )
+    (result,) = placed["results"]
+    assert result["status"] == "ordered" and result["numbers"]
+    assert result["heals"] == [f"healed: «{SUBMIT}» → «{RENAMED}» (0.80)"]
+    assert [o["kind"] for o in sandbox.cabinet("sip").orders()] == ["call_details"]
+
+
+@pytest.mark.usefixtures("fast")
 def test_with_healing_off_the_renamed_button_fails_its_document(
     sandbox: Sandbox, driver: Driver
 ) -> None:
