@@ -71,9 +71,9 @@ def set_overrides(page: Page, labels: Mapping[str, str], titles: Mapping[str, st
     _title_overrides[page] = {fold(word): (word, shown) for word, shown in titles.items()}
 
 
-# How a control or field that does not show by its words may be found anyway, per page
+# How a control that does not show by its words may be found anyway, per page
 # (``page_objects.healing``, installed when the configuration enables healing): given
-# the scope, the manual's word, the kind ("control", "field") and the locator by words.
+# the scope, the manual's word, the kind ("control") and the locator by words.
 Healer = Callable[["Scope", str, str, Locator], Locator]
 _healers: WeakKeyDictionary[Page, Healer] = WeakKeyDictionary()
 # The screen each page arrived at last (``arrive_at``): what a heal is reported on.
@@ -81,7 +81,7 @@ _arrived: WeakKeyDictionary[Page, type[Screen]] = WeakKeyDictionary()
 
 
 def set_healer(page: Page, healer: Healer | None) -> None:
-    """Let ``healer`` stand in for what ``control_on``/``field_on`` do not find on ``page``
+    """Let ``healer`` stand in for a control ``control_on`` does not find on ``page``
     (None: nothing stands in, the default)."""
     if healer is None:
         _healers.pop(page, None)
