@@ -42,7 +42,12 @@ def check(
         for line in report.lines():
             typer.echo(shown(line, mask))
         problems = report.problems()
-        summary = "all screens ok" if report.ok else f"{len(problems)} screen(s) not ok"
+        if not problems:
+            summary = "all screens ok"
+        elif report.ok:  # healed only, and runs heal
+            summary = f"{len(problems)} screen(s) healed: confirm each heal as a labels override"
+        else:
+            summary = f"{len(problems)} screen(s) not ok"
         typer.echo(shown(f"{summary}; screenshots and traces: {report.directory}", mask))
     if not report.ok:
         raise typer.Exit(1)

@@ -17,6 +17,8 @@ from robots.domain import DocumentFormat, DocumentKind, Via
 from robots.errors import OrderRefused, RobotError
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
     from config.models import RobotConfig
     from robots.cabinets import CabinetRobot
     from robots.domain import Period
@@ -38,8 +40,13 @@ class OrderResult:
     email: str | None = None
     path: str | None = None
     message: str | None = None
+    heals: list[str] | None = None  # controls healed on the way (``[healing]``)
 
     def line(self) -> str:
+        healed = f" ({'; '.join(self.heals)})" if self.heals else ""
+        return self._outcome() + healed
+
+    def _outcome(self) -> str:
         what = f"{self.kind} {self.period} of {self.account}"
         if self.status == "refused":
             return f"{what}: refused: {self.message}"
@@ -134,6 +141,7 @@ def _order_one(
     via: Via | None,
 ) -> list[OrderResult]:
     """Order (or download) ``kind`` for one account; a refusal is a result, not an error."""
+    from page_objects.healing import clear_heals
     from robots.cabinets import OrderRequest
     from robots.cycle.work import ONE_DOCUMENT, describe
     from robots.downloads import deliver_downloads
@@ -141,9 +149,11 @@ def _order_one(
     request = OrderRequest(kind, month, account_id, fmt)
     chosen = via or (Via.DOWNLOAD if robot.offers_download(kind, month) else Via.EMAIL)
     base = OrderResult(account_id, str(kind), str(month), str(chosen), "ordered")
+    clear_heals(robot.session.page)
     try:
         if chosen is Via.DOWNLOAD:
             files = robot.download(request)
+            base.heals = _heals(robot.session.page)
             delivered = deliver_downloads(settings, files)
             health.done(str(kind))
             return [_delivered(base, item, settings.tarifer.inbox) for item in delivered]
@@ -156,10 +166,18 @@ def _order_one(
         health.failed(str(kind), exc, describe(exc))
         raise
     health.done(str(kind))
+    base.heals = _heals(robot.session.page)
     base.format = str(placed.format) if placed.format else None
     base.numbers = list(placed.numbers) or None
     base.email = placed.email
     return [base]
+
+
+def _heals(page: Page) -> list[str] | None:
+    """The controls healed in the last order (logged too, with the override to confirm)."""
+    from page_objects.healing import heals_on
+
+    return [heal.note for heal in heals_on(page)] or None
 
 
 def _delivered(base: OrderResult, item: Delivered, inbox: Path) -> OrderResult:

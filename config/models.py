@@ -228,6 +228,19 @@ class CanarySettings(_Section):
     keep_runs: int = Field(default=10, ge=1)  # the last runs' screenshots and traces
 
 
+class HealingSettings(_Section):
+    """[healing]: a control or field the cabinet renamed, found by a close text instead
+    (``page_objects.healing``); off unless enabled, every heal reported."""
+
+    enabled: bool = False
+    # How alike the text found and the robot's word must be (0..1, ``similarity``): at
+    # 0.75, «Сформировать детализацию» heals to «Сформировать детализацию звонков» (0.80),
+    # never to «Заказать» (0.0) or «Загрузить в Excel» for «Загрузить в PDF» (0.67).
+    threshold: float = Field(default=0.75, ge=0.5, le=1)
+    # How long a control may take to show on a screen that came, before it is healed.
+    wait_s: float = Field(default=3, gt=0)
+
+
 class TariferSettings(_Section):
     """[tarifer]: Tarifer's import point."""
 
@@ -619,6 +632,7 @@ class RobotConfig(BaseSettings):
     limits: LimitsSettings = LimitsSettings()
     browser: BrowserSettings = BrowserSettings()
     canary: CanarySettings = CanarySettings()
+    healing: HealingSettings = HealingSettings()
     cycle: CycleSettings = CycleSettings()
     schedule: ScheduleSettings = ScheduleSettings()
     notify: NotifySettings | None = None

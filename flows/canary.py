@@ -19,6 +19,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from config.loader import load_config
 from config.models import BrowserSettings
 from flows.logins import login_slot
+from robots.cabinets.walk import ScreenCheck
 from robots.canary import CanaryReport, run_canary
 from robots.errors import UnexpectedScreen
 from robots.evidence_view import Evidence, evidence_markdown, make_previews
@@ -44,18 +45,24 @@ def canary_check(
     )
     mask = settings.privacy.mask_numbers  # people read the artifacts; the result keeps them
     create_table_artifact(
-        shown_rows([check.as_json() for check in report.checks], mask),
+        shown_rows([_row(check) for check in report.checks], mask),
         key="canary",
-        description="Every screen the robot uses: ok / changed / unavailable",
+        description="Every screen the robot uses: ok / healed / changed / unavailable",
     )
-    if not report.ok:
+    if report.problems():  # healed ones too: a person confirms each heal
         _publish_evidence(report, settings.browser, mask)
+    if not report.ok:
         raise UnexpectedScreen(
             "the canary found screens that are not as the robot expects: "
             + "; ".join(f"{c.cabinet} {c.screen}: {c.status}" for c in report.problems())
             + f" (screenshots in {report.directory})"
         )
     return report.as_json()
+
+
+def _row(check: ScreenCheck) -> dict[str, Any]:
+    """A screen as the table shows it: its heals as one text."""
+    return check.as_json() | {"heals": "; ".join(note.short for note in check.heals)}
 
 
 def _publish_evidence(report: CanaryReport, browser: BrowserSettings, mask: bool) -> None:
@@ -77,6 +84,6 @@ def _publish_evidence(report: CanaryReport, browser: BrowserSettings, mask: bool
         return
     make_previews([e.screenshot for e in evidence if e.screenshot], browser)
     create_markdown_artifact(
-        evidence_markdown("Screens that changed", evidence),
-        description="Screenshots of the changed screens and the command to open each trace",
+        evidence_markdown("Screens that changed or would be healed", evidence),
+        description="Screenshots of the changed and healed screens, the command to open each trace",
     )

@@ -20,7 +20,7 @@ from prefect.states import Cancelled, Completed, Failed
 from config.loader import load_config
 from config.models import RobotConfig
 from flows.collecting import collect_mail
-from flows.ordering import order_documents, publish_evidence
+from flows.ordering import order_documents, publish_evidence, publish_heals
 from robots import stopping
 from robots.cycle.book import ItemState, opened_book
 from robots.cycle.matrix import (
@@ -178,6 +178,7 @@ def finish(
         )
     notified = _notify(settings, period, cells, reports, review)
     publish_evidence(mine, settings.browser, f"What failed in {period}", mask)
+    publish_heals(mine, settings.browser, f"Controls healed in {period}", mask)
     my_cells = reconcile(mine, today, review)
     problems = [c for c in my_cells if c.status in NEEDS_ATTENTION]
     result = {

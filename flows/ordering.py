@@ -134,6 +134,29 @@ def publish_evidence(
     )
 
 
+def publish_heals(
+    items: list[Item], browser: BrowserSettings, heading: str, mask_numbers: bool = True
+) -> None:
+    """One markdown artifact on the run: each control healed in ordering a document, its
+    screenshot, and the override that confirms it."""
+    evidence = [
+        Evidence(
+            title=shown(f"{item.cabinet}: {item.account} {item.kind}: {note.short}", mask_numbers),
+            detail=shown(note.line, mask_numbers),
+            screenshot=Path(note.screenshot) if note.screenshot else None,
+        )
+        for item in items
+        for note in item.heals
+    ]
+    if not evidence:
+        return
+    make_previews([e.screenshot for e in evidence if e.screenshot], browser)
+    create_markdown_artifact(
+        evidence_markdown(heading, evidence),
+        description=f"{heading}: confirm each as a labels override in the cabinet's configuration",
+    )
+
+
 @flow(name="order-documents", flow_run_name="order documents for {period}")
 def order_documents(
     period: str,
@@ -192,6 +215,12 @@ def order_documents(
         worked_on,
         settings.browser,
         f"What failed in ordering {period}",
+        settings.privacy.mask_numbers,
+    )
+    publish_heals(
+        worked_on,
+        settings.browser,
+        f"Controls healed in ordering {period}",
         settings.privacy.mask_numbers,
     )
     return {"sessions": sessions}

@@ -72,6 +72,34 @@ def set_overrides(page: Page, labels: Mapping[str, str], titles: Mapping[str, st
     _title_overrides[page] = {fold(word): (word, shown) for word, shown in titles.items()}
 
 
+# How a control that does not show by its words may be found anyway, per page
+# (``page_objects.healing``, installed when the configuration enables healing): given
+# the scope, the manual's word, the kind ("control") and the locator by words.
+Healer = Callable[["Scope", str, str, Locator], Locator]
+_healers: WeakKeyDictionary[Page, Healer] = WeakKeyDictionary()
+# The screen each page arrived at last (``arrive_at``): what a heal is reported on.
+_arrived: WeakKeyDictionary[Page, type[Screen]] = WeakKeyDictionary()
+
+
+def set_healer(page: Page, healer: Healer | None) -> None:
+    """Let ``healer`` stand in for a control ``control_on`` does not find on ``page``
+    (None: nothing stands in, the default)."""
+    if healer is None:
+        _healers.pop(page, None)
+    else:
+        _healers[page] = healer
+
+
+def _healed(scope: Scope, name: str, kind: str, found: Locator) -> Locator:
+    healer = _healers.get(_page_of(scope))
+    return found if healer is None else healer(scope, name, kind, found)
+
+
+def arrived_screen(page: Page) -> type[Screen] | None:
+    """The screen ``page`` arrived at last (``arrive_at``), if any."""
+    return _arrived.get(page)
+
+
 def _page_of(scope: Scope) -> Page:
     return scope if isinstance(scope, Page) else scope.page
 
@@ -141,6 +169,9 @@ class Screen:
     labels: ClassVar[tuple[str, ...]] = ()
     # Screens a cabinet may show instead of the expected one, by heading: what each means.
     detours: ClassVar[Mapping[str, Detour]] = {}
+    # A step of logging in (the login form, an SMS code, a role to choose): no control
+    # or field here is ever healed (``page_objects.healing``).
+    login: ClassVar[bool] = False
 
     def __init__(self, page: Page) -> None:
         self.page = page
@@ -498,15 +529,20 @@ def arrive_at(page: Page, *expected: type[S]) -> S:
     # heading wins, else the first expected.
     for screen in present:
         if page.get_by_role("heading", name=words(title_shown(page, screen.heading))).count():
-            return screen(page)
+            return _arrived_at(page, screen)
     if present:
-        return present[0](page)
+        return _arrived_at(page, present[0])
     _raise_detour(page, detours)
     heading = page.get_by_role("heading")
     shown = heading.first.inner_text() if heading.count() else page.title()
     titles = " or ".join(as_configured(s.heading, title_shown(page, s.heading)) for s in expected)
     expected_titles = tuple(screen.heading for screen in expected)
     raise ScreenNotShown(f"expected {titles}, got {shown!r}", expected_titles, shown)
+
+
+def _arrived_at(page: Page, screen: type[S]) -> S:
+    _arrived[page] = screen
+    return screen(page)
 
 
 # -- tolerant primitives ------------------------------------------------------------------
@@ -626,7 +662,8 @@ def control_on(scope: Scope, name: str) -> Locator:
     menu item (``control_rules``)."""
     shown = label_shown(scope, name)
     found = either_of(control_rules(scope, words(shown)))
-    return found.filter(visible=True).first.describe(f"the control {as_configured(name, shown)}")
+    found = found.filter(visible=True).first.describe(f"the control {as_configured(name, shown)}")
+    return _healed(scope, name, "control", found)
 
 
 def field_on(scope: Scope, label: str) -> Locator:

@@ -7,8 +7,10 @@ cabinet seen for the first time knows how much the robot relies on its tolerance
   accessible page names it;
 - **tolerant**: by one of the rules for pages without that (an image's alt text, the
   text of a clickable cell, a caption in the cell before a field, …), named;
-- **own locator**: not by its word, but by the page object's own rule for it (a radio
-  button by the text after it, a menu's link in its region);
+- **own locator**: not by its word, but by the page object's own rule for it (a table
+  by its headers, a list);
+- **healed**: not by its word, but by the one close text healing took for it
+  (``page_objects.healing``);
 - **not found**.
 
 A control is described as the page objects name it for the canary (``Controls``): its
@@ -20,9 +22,8 @@ kind and the manual's word, e.g. "button «Далее»", "field «Лицево�
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from enum import StrEnum
 
 from playwright.sync_api import Locator, Page
@@ -32,13 +33,13 @@ from page_objects.base import (
     Scope,
     control_rules,
     field_rules,
-    fold,
     label_shown,
     tick_rules,
     title_on,
     title_shown,
     words,
 )
+from page_objects.healing import MARGIN, candidates_for, heals_on, similarity
 
 _DESCRIBED = re.compile(r"^(?P<kind>[^«]+?)\s*«(?P<word>[^»]+)»")
 # The rules by which a page says what a control or field is, as an accessible page does.
@@ -50,6 +51,7 @@ class How(StrEnum):
     EXACT = "exact"
     TOLERANT = "tolerant"
     OWN = "own locator"
+    HEALED = "healed"
     MISSING = "not found"
 
 
@@ -122,6 +124,9 @@ def finding_of(page: Page, description: str, locator: Locator) -> Finding:
             if found.filter(visible=True).count():
                 how = How.EXACT if _EXACT_RULES.match(rule) else How.TOLERANT
                 return Finding(how, rule, word, shown)
+    for heal in heals_on(page):
+        if heal.expected == word:
+            return Finding(How.HEALED, f"from «{heal.used}» ({heal.score:.2f})", word, shown)
     if locator.first.is_visible():
         return Finding(How.OWN, "the page object's own locator", word, shown)
     return Finding(How.MISSING, "", word, shown)
@@ -141,61 +146,39 @@ def title_finding(page: Page, title: str) -> Finding:
 
 # -- what is close, for what is not found ---------------------------------------------------
 
-# The texts a page shows of each kind, one evaluate() each: what a person clicks (its text,
-# value, alt, title or aria name); what is written by each field (its label, placeholder,
-# aria name, the caption before it or in the cell before it); what reads as a title.
-_TEXTS_JS = r"""(kind) => {
-  const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden";
-  const squeeze = s => (s || "").replace(/\s+/g, " ").trim();
-  const texts = [];
-  if (kind === "control") {
-    const clickable = "button, a, input[type=button], input[type=submit], [role=button], " +
-      "[role=link], [role=tab], [role=radio], [role=menuitem], [onclick]";
-    for (const e of document.querySelectorAll(clickable)) {
-      if (!shown(e)) continue;
-      texts.push(squeeze(e.innerText || e.value || e.getAttribute("aria-label") || e.title ||
-        (e.querySelector("img") || {}).alt));
-    }
-  } else if (kind === "field") {
-    const fields = "input:not([type=hidden]):not([type=button]):not([type=submit]), select, " +
-      "textarea, [role=combobox], [role=listbox], [role=textbox]";
-    for (const e of document.querySelectorAll(fields)) {
-      if (!shown(e)) continue;
-      for (const label of e.labels || []) texts.push(squeeze(label.innerText));
-      texts.push(squeeze(e.placeholder), squeeze(e.getAttribute("aria-label")));
-      const before = e.previousElementSibling;
-      if (before) texts.push(squeeze(before.innerText));
-      const cell = e.closest("td");
-      const before_cell = cell && cell.previousElementSibling;
-      if (before_cell) texts.push(squeeze(before_cell.innerText));
-    }
-  } else {
-    const titles = "h1, h2, h3, h4, h5, h6, [role=heading], b, strong, th, caption, legend";
-    for (const e of document.querySelectorAll(titles)) {
-      if (shown(e) && !e.closest("a, button")) texts.push(squeeze(e.innerText));
-    }
-  }
-  return texts.filter(t => t && t.length <= 120);
-}"""
+# What reads as a screen's title (``title_on``'s elements that are not controls).
+_TITLES_JS = r"""(elements) => elements
+  .filter(e => e.getClientRects().length > 0 && !e.closest("a, button"))
+  .map(e => e.innerText.replace(/\s+/g, " ").trim())
+  .filter(t => t && t.length <= 120)"""
+_TITLE_ELEMENTS = "h1, h2, h3, h4, h5, h6, [role=heading], b, strong, th, caption, legend"
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """A text the page shows of the kind looked for, and how close it is (0..1)."""
+class Closest:
+    """A text the page shows of the kind looked for, and how close it reads (0..1,
+    ``page_objects.healing.similarity``)."""
 
     text: str
     score: float
 
 
-def similarity(a: str, b: str) -> float:
-    """How alike two texts read, 0..1, compared as ``fold`` compares them (difflib's
-    ratio: twice the matched characters over both lengths)."""
-    return SequenceMatcher(None, fold(a), fold(b)).ratio()
-
-
-def candidates_on(page: Page, word: str, kind: str) -> list[Candidate]:
+def closest_on(page: Page, word: str, kind: str, limit: int = 3) -> list[Closest]:
     """The texts of ``kind`` ("control", "field" or "title") the page shows, closest to
-    ``word`` first."""
-    texts = dict.fromkeys(str(t) for t in page.evaluate(_TEXTS_JS, kind))
-    found = [Candidate(text, similarity(word, text)) for text in texts]
-    return sorted(found, key=lambda candidate: -candidate.score)
+    ``word`` first (controls and fields as healing finds them)."""
+    if kind in ("control", "field"):
+        found = [Closest(c.text, c.score) for c in candidates_for(page, word, kind, limit)]
+        return found
+    texts = dict.fromkeys(str(t) for t in page.locator(_TITLE_ELEMENTS).evaluate_all(_TITLES_JS))
+    scored = [Closest(text, similarity(word, text)) for text in texts]
+    return sorted((c for c in scored if c.score), key=lambda c: -c.score)[:limit]
+
+
+def clear_winner(closest: Sequence[Closest], threshold: float) -> Closest | None:
+    """The one text close enough to take for a word, as healing decides (at least
+    ``threshold``, ``MARGIN`` ahead of the next), or None."""
+    if not closest or closest[0].score < threshold:
+        return None
+    if len(closest) > 1 and closest[0].score - closest[1].score < MARGIN:
+        return None
+    return closest[0]

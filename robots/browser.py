@@ -34,6 +34,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from config.models import BrowserSettings, CabinetSettings, RobotConfig
 from page_objects.base import configured_for, set_overrides
+from page_objects.healing import HealingPolicy, enable_healing
+from page_objects.vocabulary import vocabulary
 from robots.errors import CabinetUnavailable, RobotError, UnexpectedScreen
 from robots.evidence import private_dirs, raw_folder, scrub_trace, write_private
 
@@ -218,6 +220,8 @@ def open_browser(
         context.tracing.start(screenshots=options.screenshots, snapshots=True)
         page = context.new_page()
         set_overrides(page, cabinet.labels, cabinet.titles)  # the cabinet's own words
+        if config.healing.enabled:
+            heal_on(page, config, cabinet)
         password = os.environ.get(cabinet.password_env or "", "")
         session = BrowserSession(
             context, page, state_file, options.keep_chunks_in, raw, secrets=[password]
@@ -234,6 +238,18 @@ def open_browser(
             with suppress(PlaywrightError):
                 context.tracing.stop()
             context.close()
+
+
+def heal_on(
+    page: Page, config: RobotConfig, cabinet: CabinetSettings, wait_s: float | None = None
+) -> None:
+    """Let ``page`` heal a renamed control (``page_objects.healing``) by ``[healing]``,
+    never onto another of the robot's words for this cabinet; ``wait_s``: how long a
+    control may take to show first, if not ``[healing] wait_s``."""
+    known = [*vocabulary(cabinet.operator).labels, *cabinet.labels.values()]
+    settings = config.healing
+    wait_ms = (settings.wait_s if wait_s is None else wait_s) * 1000
+    enable_healing(page, HealingPolicy(settings.threshold, wait_ms), known)
 
 
 @contextmanager

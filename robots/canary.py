@@ -3,11 +3,12 @@
 For each cabinet the robot logs into, a fresh browser session (logged out, so the login
 screens are checked too, and the monthly run's saved session is neither used nor
 replaced) walks every screen the robot uses up to the button that would send something,
-and presses none of those: nothing is ordered, nothing changed. Screenshots of changed
-screens, and the trace of a cabinet where something changed (scrubbed, owner-only), go
-to ``<state>/canary/<time>/<cabinet>/``; the folders of the last ``[canary] keep_runs``
-runs are kept, older ones removed. What each screen showed is recorded in the ledger as
-the cabinet's health (``robots.health``).
+and presses none of those: nothing is ordered, nothing changed. A control renamed to a
+close text is reported ``healed`` (what a run would heal, healing on or off). Screenshots
+of changed and healed screens, and the trace of a cabinet where something changed or was
+healed (scrubbed, owner-only), go to ``<state>/canary/<time>/<cabinet>/``; the folders
+of the last ``[canary] keep_runs`` runs are kept, older ones removed. What each screen
+showed is recorded in the ledger as the cabinet's health (``robots.health``).
 
 ``run_canary`` is a plain function for a scheduler (a Prefect deployment runs it a few
 days before the monthly cycle); ``cabinet-robot check`` prints its report.
@@ -42,10 +43,13 @@ class CanaryReport:
 
     checks: tuple[ScreenCheck, ...]
     directory: Path
+    runs_heal: bool = False  # ``[healing] enabled``: a run uses what the canary found healed
 
     @property
     def ok(self) -> bool:
-        return all(check.status is Status.OK for check in self.checks)
+        """Every screen as the robot expects it, or healed where runs heal."""
+        passing = (Status.OK, Status.HEALED) if self.runs_heal else (Status.OK,)
+        return all(check.status in passing for check in self.checks)
 
     def problems(self) -> list[ScreenCheck]:
         return [check for check in self.checks if check.status is not Status.OK]
@@ -98,7 +102,7 @@ def run_canary(
         try:
             with guard(cabinet), open_robot(config, cabinet, SessionOptions(fresh=True)) as robot:
                 found = robot.walk(own)
-                if any(check.status is Status.CHANGED for check in found):
+                if any(check.status in (Status.CHANGED, Status.HEALED) for check in found):
                     robot.session.keep_evidence(own)  # trace.zip: the whole walk
         except RobotError as exc:  # no browser, no password: this cabinet was not checked
             found = [ScreenCheck(cabinet.name, "cabinet", Status.UNAVAILABLE, str(exc))]
@@ -112,7 +116,7 @@ def run_canary(
         screens = [ScreenHealth(c.screen, health_of(str(c.status)), c.detail) for c in found]
         recorded(config.state.ledger_url, Source.CANARY, cabinet.name, screens, run)
     prune_runs(directory.parent, config.canary.keep_runs)
-    return CanaryReport(tuple(checks), directory)
+    return CanaryReport(tuple(checks), directory, config.healing.enabled)
 
 
 def prune_runs(canary_dir: Path, keep: int) -> list[Path]:

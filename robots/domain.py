@@ -35,6 +35,12 @@ class DocumentKind(StrEnum):
     PAYMENTS_REPORT = "payments_report"
     NUMBERS_REPORT = "numbers_report"
 
+    @property
+    def costs_or_changes(self) -> bool:
+        """Whether ordering it costs money or changes a subscriber (``CHARGED_KINDS``):
+        then no renamed control is ever healed on the way (``page_objects.healing``)."""
+        return self in CHARGED_KINDS
+
 
 class DocumentFormat(StrEnum):
     """The file format a document is delivered in."""
@@ -70,6 +76,13 @@ CABINET_KINDS: dict[Operator, frozenset[DocumentKind]] = {
         {DocumentKind.INVOICE, DocumentKind.CALL_DETAILS, DocumentKind.RECONCILIATION_ACT}
     ),
 }
+
+
+# Documents whose order costs money or changes a subscriber. The manuals name none: every
+# document the four cabinets give (invoices, call details, acts, registers, reports) is
+# free and changes nothing. A kind added here is ordered only through the controls the
+# robot finds by their words, never through a heal.
+CHARGED_KINDS: frozenset[DocumentKind] = frozenset()
 
 
 def not_offered_reason(operator: Operator, kinds: list[DocumentKind]) -> str:

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HEAD = "0002_cabinet_health"  # the newest revision; a test checks it is the history's head
+HEAD = "0003_heals"  # the newest revision; a test checks it is the history's head
 _SCRIPTS = "robots:migrations"
 _LOCK_KEY = 0x6361_6269_6E65_7401  # "cabinet\x01": the advisory lock of migrations
 

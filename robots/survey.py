@@ -20,7 +20,8 @@ Nothing is ordered: the walk presses no button that sends. The snapshot and the 
 scrubbed as a recorded scenario is (``Scrubber``: the password and codes typed, cookies,
 tokens, e-mail addresses, subscribers' numbers as stand-ins); a screenshot's pixels cannot
 be scrubbed, so the folder is the owner's only (0700, files 0600), under ``<state>/survey/``
-where ``purge`` removes it after ``[privacy] keep_evidence``.
+where ``purge`` removes it after ``[privacy] keep_evidence``. What each screen showed is
+recorded in the ledger as the cabinet's health (``robots.health``), as the canary's is.
 """
 
 from __future__ import annotations
@@ -40,18 +41,21 @@ from playwright.sync_api import Locator
 
 from config.models import RobotConfig
 from page_objects.finding import (
-    Candidate,
+    Closest,
     Finding,
     How,
-    candidates_on,
+    clear_winner,
+    closest_on,
     described,
     finding_of,
     title_finding,
 )
+from page_objects.healing import heals_on
 from robots.browser import BrowserSession, SessionOptions
 from robots.cabinets import find_cabinet, open_robot
 from robots.cabinets.walk import ScreenCheck, Status, Visit, slug
 from robots.errors import RobotError, ScreenNotShown
+from robots.health import ScreenHealth, Source, health_of, new_run, recorded
 from robots.permissions import private_dirs, write_private
 from robots.scenarios.record import configured_secrets
 from robots.scenarios.scrub import Scrubber
@@ -63,11 +67,13 @@ _NOTHING_ORDERED = "Nothing was ordered: the walk stops before every button that
 
 @dataclass(frozen=True)
 class ControlSurvey:
-    """One control (or a screen's title): how it was found, and what is close to it."""
+    """One control (or a screen's title): how it was found, what is close to it, and the
+    text to take for it when there is one clear choice (a heal, or one close text)."""
 
     control: str
     finding: Finding
-    candidates: tuple[Candidate, ...] = ()
+    candidates: tuple[Closest, ...] = ()
+    use: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -77,6 +83,7 @@ class ControlSurvey:
             "word": self.finding.word,
             "looked_for": self.finding.shown,
             "candidates": [{"text": c.text, "score": round(c.score, 2)} for c in self.candidates],
+            "use": self.use,
         }
 
 
@@ -184,7 +191,7 @@ def run_survey(config: RobotConfig, cabinet_name: str, out: Path | None = None) 
         numbers = [number for account in cabinet.accounts for number in account.numbers]
         secrets = {robot.password(), *configured_secrets(config)}
         scrubber = Scrubber(secrets, numbers, accounts)
-        recorder = _Recorder(robot.session, directory, scrubber)
+        recorder = _Recorder(robot.session, directory, scrubber, config.healing.threshold)
         try:
             robot.walk(directory, observe=recorder.observe)
         except RobotError as exc:  # the session could not start: nothing was surveyed
@@ -193,6 +200,11 @@ def run_survey(config: RobotConfig, cabinet_name: str, out: Path | None = None) 
         labels, titles = dict(cabinet.labels), dict(cabinet.titles)
         proposed = _propose(recorder.screens, labels, titles)
     survey = Survey(cabinet.name, tuple(recorder.screens), directory, labels, titles, proposed)
+    screens = [
+        ScreenHealth(s.check.screen, health_of(str(s.check.status)), s.check.detail)
+        for s in survey.screens
+    ]
+    recorded(config.state.ledger_url, Source.SURVEY, cabinet.name, screens, new_run())
     write_private(directory / "survey.json", _json(survey).encode())
     write_private(directory / "survey.html", survey_html(survey).encode())
     log.info("%s: surveyed %d screen(s) into %s", cabinet.name, len(survey.screens), directory)
@@ -206,8 +218,11 @@ def _json(survey: Survey) -> str:
 class _Recorder:
     """What the walk shows at each stop, written and examined as it goes."""
 
-    def __init__(self, session: BrowserSession, directory: Path, scrubber: Scrubber) -> None:
+    def __init__(
+        self, session: BrowserSession, directory: Path, scrubber: Scrubber, threshold: float
+    ) -> None:
         self.session = session
+        self.threshold = threshold
         self.page = session.page
         self.directory = directory
         self.scrubber = scrubber
@@ -225,11 +240,18 @@ class _Recorder:
 
     def _control(self, description: str, locator: Locator) -> ControlSurvey:
         finding = finding_of(self.page, description, locator)
+        if finding.how is How.HEALED:
+            used = next(h.used for h in heals_on(self.page) if h.expected == finding.word)
+            return ControlSurvey(description, finding, use=used)
         if finding.found:
             return ControlSurvey(description, finding)
         kind = "field" if (described(description) or ("",))[0] in ("field", "choice") else "control"
-        near = candidates_on(self.page, finding.shown, kind)[:_CANDIDATES]
-        return ControlSurvey(description, finding, tuple(near))
+        near = closest_on(self.page, finding.shown, kind, _CANDIDATES)
+        return ControlSurvey(description, finding, tuple(near), self._winner(near))
+
+    def _winner(self, near: list[Closest]) -> str | None:
+        winner = clear_winner(near, self.threshold)
+        return winner.text if winner else None
 
     def _title(self, visit: Visit) -> ControlSurvey | None:
         """The title of the screen that did not come (``ScreenNotShown``), else none: a
@@ -239,8 +261,8 @@ class _Recorder:
             return None
         expected = error.expected[0]
         finding = title_finding(self.page, expected)
-        near = candidates_on(self.page, finding.shown, "title")[:_CANDIDATES]
-        return ControlSurvey(f"title «{expected}»", finding, tuple(near))
+        near = closest_on(self.page, finding.shown, "title", _CANDIDATES)
+        return ControlSurvey(f"title «{expected}»", finding, tuple(near), self._winner(near))
 
     def _write(self, visit: Visit) -> dict[str, str]:
         stem = f"{visit.number:02d}-{slug(visit.stop.screen)}"
@@ -273,15 +295,16 @@ class _Recorder:
 
 
 def _propose(screens: list[ScreenSurvey], labels: dict[str, str], titles: dict[str, str]) -> int:
-    """Add to ``labels``/``titles`` the closest text of each control or title not found;
-    how many were added."""
+    """Add to ``labels``/``titles`` the text to take for each control healed, or not
+    found with one clear choice; how many were added. A word with several close texts
+    is left to the person reading the candidates."""
     proposed = 0
     for screen in screens:
         for control in ([screen.title] if screen.title else []) + list(screen.controls):
-            if control.finding.found or not control.candidates:
+            if control.use is None:
                 continue
             table = titles if control.control.startswith("title ") else labels
-            word, best = control.finding.word, control.candidates[0].text
+            word, best = control.finding.word, control.use
             if table.get(word) != best:
                 table[word] = best
                 proposed += 1

@@ -27,6 +27,7 @@ ROLE_REFUSED = ("Роль недоступна для этого входа",)
 
 class LoginPage(A1Screen):
     heading: ClassVar[str] = LOGIN_HEADING
+    login: ClassVar[bool] = True
     labels: ClassVar[tuple[str, ...]] = (
         *TABS.values(),
         *FIRST_FIELDS.values(),
@@ -107,6 +108,7 @@ class RolePage(A1Screen):
     """«Выберите способ входа»: Абонент, Администратор, Супервайзер."""
 
     heading: ClassVar[str] = "Выберите способ входа"
+    login: ClassVar[bool] = True
     labels: ClassVar[tuple[str, ...]] = tuple(ROLES.values())
 
     def _choice(self, role: str) -> Locator:

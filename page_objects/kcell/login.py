@@ -29,6 +29,7 @@ class LoginPage(KcellScreen):
     """«Номер телефона», «Ваш пароль», «Войти»; «Забыли пароль?»."""
 
     heading: ClassVar[str] = LOGIN_HEADING
+    login: ClassVar[bool] = True
     labels: ClassVar[tuple[str, ...]] = ("Номер телефона", "Ваш пароль", "Войти", "Забыли пароль?")
 
     def controls(self) -> Controls:
@@ -75,10 +76,12 @@ class PasswordChangePage(KcellScreen):
     """«Смена пароля»: shown instead of the numbers when the password expired."""
 
     heading: ClassVar[str] = "Смена пароля"
+    login: ClassVar[bool] = True
 
 
 class _Recovery(KcellScreen):
     heading: ClassVar[str] = "Восстановление пароля"
+    login: ClassVar[bool] = True
 
     def _unless_shown(self, field: str) -> None:
         """After a step is sent: the next step shows ``field``, or the step was refused."""

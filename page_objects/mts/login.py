@@ -18,6 +18,7 @@ class LoginPage(MtsScreen):
     """«ВИРТУАЛЬНЫЙ МЕНЕДЖЕР»: «Номер: +7 ... Например, 9161234567», «Пароль:», «Войти»."""
 
     heading: ClassVar[str] = "Виртуальный менеджер"  # the manual's block; not how it is found
+    login: ClassVar[bool] = True
     refusals: ClassVar[tuple[str, ...]] = (
         "Неверный номер или пароль",
         "Введите номер в формате",
@@ -65,6 +66,7 @@ class SmsCodePage(MtsScreen):
     """«Подтверждение входа»: the code MTS sent by SMS."""
 
     heading: ClassVar[str] = "Подтверждение входа"
+    login: ClassVar[bool] = True
     refusals: ClassVar[tuple[str, ...]] = ("Неверный код подтверждения",)
     labels: ClassVar[tuple[str, ...]] = ("Код из SMS:", "Подтвердить")
 

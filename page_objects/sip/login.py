@@ -35,6 +35,7 @@ class LoginPage(SipScreen):
     """The login form: «Лицевой счет» and «Пароль»."""
 
     heading: ClassVar[str] = LOGIN_HEADING
+    login: ClassVar[bool] = True
     labels: ClassVar[tuple[str, ...]] = ("Лицевой счет", "Пароль", "Войти")
 
     def controls(self) -> Controls:

@@ -182,8 +182,8 @@ class A1Robot(CabinetRobot):
         email, fmt = self._attempt(lambda: self._on(account).delivery(), account)
         return DeliverySetting(True, (email,), fmt)
 
-    def set_delivery(
-        self, account: str, *, emails: tuple[str, ...] = (), invoice_format: str | None = None
+    def _set_delivery(
+        self, account: str, *, emails: tuple[str, ...], invoice_format: str | None
     ) -> DeliverySetting:
         if len(emails) > 1:
             raise OrderRefused("the A1 cabinet delivers invoices to one e-mail address")
@@ -205,10 +205,10 @@ class A1Robot(CabinetRobot):
     def offers_download(self, kind: DocumentKind, period: Period) -> bool:
         return False  # documents come by e-mail
 
-    def download(self, request: OrderRequest) -> list[DownloadedFile]:
+    def _download(self, request: OrderRequest) -> list[DownloadedFile]:
         raise OrderRefused("the A1 cabinet e-mails its documents: order them instead")
 
-    def order(self, request: OrderRequest) -> Order:
+    def _order(self, request: OrderRequest) -> Order:
         if request.kind is DocumentKind.INVOICE:
             return self._invoice(request)
         if request.kind is DocumentKind.CALL_DETAILS:

@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, TypeVar
@@ -18,7 +19,8 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 
 from config.models import CabinetSettings, RobotConfig
 from page_objects.base import Fetched
-from robots.browser import BrowserSession, translated_errors
+from page_objects.healing import barred, disable_healing
+from robots.browser import BrowserSession, heal_on, translated_errors
 from robots.cabinets.walk import ScreenCheck, Stop, Timeouts, Visit, walk_stops
 from robots.domain import (
     Account,
@@ -147,13 +149,30 @@ class CabinetRobot(ABC):
     def offers_download(self, kind: DocumentKind, period: Period) -> bool:
         """Whether the cabinet gives ``kind`` for ``period`` as a file right away."""
 
-    @abstractmethod
     def order(self, request: OrderRequest) -> Order:
         """Order a document to be e-mailed; OrderRefused with the cabinet's message."""
+        with self._healing_for(request.kind):
+            return self._order(request)
 
-    @abstractmethod
     def download(self, request: OrderRequest) -> list[DownloadedFile]:
         """Fetch a document the cabinet offers as a file (per-number details: one per number)."""
+        with self._healing_for(request.kind):
+            return self._download(request)
+
+    @abstractmethod
+    def _order(self, request: OrderRequest) -> Order:
+        """``order``, as this cabinet does it."""
+
+    @abstractmethod
+    def _download(self, request: OrderRequest) -> list[DownloadedFile]:
+        """``download``, as this cabinet does it."""
+
+    def _healing_for(self, kind: DocumentKind) -> AbstractContextManager[None]:
+        """Healing as configured, barred for a document that costs money or changes a
+        subscriber (``DocumentKind.costs_or_changes``)."""
+        if kind.costs_or_changes:
+            return barred(self.session.page, f"{kind} costs money or changes a subscriber")
+        return nullcontext()
 
     @classmethod
     def not_offered(cls, kind: DocumentKind) -> OrderRefused:
@@ -167,7 +186,15 @@ class CabinetRobot(ABC):
     def set_delivery(
         self, account: str, *, emails: tuple[str, ...] = (), invoice_format: str | None = None
     ) -> DeliverySetting:
-        """E-mail ``account``'s invoices to ``emails`` and/or in ``invoice_format``."""
+        """E-mail ``account``'s invoices to ``emails`` and/or in ``invoice_format``. It
+        changes the cabinet's settings: no renamed control is healed on the way."""
+        with barred(self.session.page, "it changes the account's delivery setting"):
+            return self._set_delivery(account, emails=emails, invoice_format=invoice_format)
+
+    def _set_delivery(
+        self, account: str, *, emails: tuple[str, ...], invoice_format: str | None
+    ) -> DeliverySetting:
+        """``set_delivery``, as this cabinet does it."""
         raise OrderRefused(f"the {self.operator} cabinet has no delivery setting to change")
 
     def walk(
@@ -179,8 +206,20 @@ class CabinetRobot(ABC):
         sees each screen as the walk leaves it."""
         name, page = self.cabinet.name, self.session.page
         timeouts = Timeouts(self.config.browser.timeout_s, self.config.canary.probe_timeout_s)
+        runs_heal = self.config.healing.enabled
+        # The walk says what a run would heal, healing on or off: it presses nothing that
+        # sends. A control gets the probe's time to show, as in the rest of the walk.
+        heal_on(page, self.config, self.cabinet, wait_s=timeouts.probe_s)
         stops = self.stops()
-        return walk_stops(name, page, stops, self._attempt, screenshots, timeouts, observe)
+        try:
+            return walk_stops(
+                name, page, stops, self._attempt, screenshots, timeouts, observe, runs_heal
+            )
+        finally:
+            if runs_heal:
+                heal_on(page, self.config, self.cabinet)
+            else:
+                disable_healing(page)
 
     @abstractmethod
     def stops(self) -> list[Stop]:

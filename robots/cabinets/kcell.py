@@ -186,7 +186,7 @@ class KcellRobot(CabinetRobot):
     def offers_download(self, kind: DocumentKind, period: Period) -> bool:
         return kind in DOWNLOADS
 
-    def download(self, request: OrderRequest) -> list[DownloadedFile]:
+    def _download(self, request: OrderRequest) -> list[DownloadedFile]:
         if request.kind is DocumentKind.CALL_DETAILS:
             return self._call_details(request)
         if request.kind is DocumentKind.WORK_ACT:
@@ -239,7 +239,7 @@ class KcellRobot(CabinetRobot):
 
     # -- e-mail orders ----------------------------------------------------------------------
 
-    def order(self, request: OrderRequest) -> Order:
+    def _order(self, request: OrderRequest) -> Order:
         if request.kind not in BY_EMAIL:
             raise OrderRefused(
                 f"the Kcell cabinet e-mails {', '.join(BY_EMAIL)}; {request.kind} is a download"

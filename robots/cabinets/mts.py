@@ -110,10 +110,10 @@ class MtsRobot(CabinetRobot):
     def offers_download(self, kind: DocumentKind, period: Period) -> bool:
         return False  # the cabinet e-mails every document
 
-    def download(self, request: OrderRequest) -> list[DownloadedFile]:
+    def _download(self, request: OrderRequest) -> list[DownloadedFile]:
         raise OrderRefused("the MTS cabinet e-mails its documents: order them instead")
 
-    def order(self, request: OrderRequest) -> Order:
+    def _order(self, request: OrderRequest) -> Order:
         if request.kind not in (DocumentKind.INVOICE, DocumentKind.CALL_DETAILS):
             raise self.not_offered(request.kind)
         email = self.order_email()

@@ -162,8 +162,8 @@ class SipRobot(CabinetRobot):
         )
         return _setting(shown)
 
-    def set_delivery(
-        self, account: str, *, emails: tuple[str, ...] = (), invoice_format: str | None = None
+    def _set_delivery(
+        self, account: str, *, emails: tuple[str, ...], invoice_format: str | None
     ) -> DeliverySetting:
         """E-mail the invoices of ``account``: to ``emails`` and/or in ``invoice_format``."""
         if invoice_format is not None and invoice_format not in INVOICE_FORMATS:
@@ -190,7 +190,7 @@ class SipRobot(CabinetRobot):
         recent = {this_month.previous(), this_month.previous().previous()}
         return kind is DocumentKind.INVOICE and period in recent
 
-    def order(self, request: OrderRequest) -> Order:
+    def _order(self, request: OrderRequest) -> Order:
         orders = {
             DocumentKind.INVOICE: self._order_invoice,
             DocumentKind.CALL_DETAILS: self._order_call_details,
@@ -256,7 +256,7 @@ class SipRobot(CabinetRobot):
         log.info("%s: %s", self.about(request), status)
         return self.placed(request, None)
 
-    def download(self, request: OrderRequest) -> list[DownloadedFile]:
+    def _download(self, request: OrderRequest) -> list[DownloadedFile]:
         if request.kind is not DocumentKind.INVOICE:
             raise OrderRefused(f"the SIP cabinet offers only invoices as files, not {request.kind}")
         fmt = request.format or DocumentFormat.PDF

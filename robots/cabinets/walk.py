@@ -3,7 +3,10 @@ and checked up to the button that would send something, which is never pressed.
 
 Each stop starts again from the cabinet's start page, so one changed screen hides no
 other. A stop is ``ok`` when its screen came and every control the robot uses there
-shows; ``changed`` (with a screenshot) when the screen or a control did not come;
+shows; ``healed`` when one of them shows under another name, close enough for a heal
+(``page_objects.healing``: the walk heals whether or not the runs do, as it presses
+nothing that sends), with the heal's screenshot and the override that confirms it;
+``changed`` (with a screenshot) when the screen or a control did not come;
 ``unavailable`` when the cabinet could not be asked (unreachable, maintenance, a login
 refused, a service it shows as closed today): then the page objects were not checked,
 not found wrong.
@@ -22,18 +25,20 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from page_objects.base import Controls, Screen, set_screen_timeout
+from page_objects.healing import clear_heals, heals_on
 from robots.browser import translated_errors
 from robots.errors import RobotError, UnexpectedScreen
 from robots.evidence import private_dirs, write_private
+from robots.heals import HealNote, kept
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -41,8 +46,13 @@ T = TypeVar("T")
 
 class Status(StrEnum):
     OK = "ok"
+    HEALED = "healed"  # a control the robot uses is renamed, and would be healed
     CHANGED = "changed"
     UNAVAILABLE = "unavailable"
+
+
+# What lets the walk go on to the next screen: the controls on the way are there.
+_REACHED = (Status.OK, Status.HEALED)
 
 
 @dataclass(frozen=True)
@@ -63,14 +73,16 @@ class ScreenCheck:
     status: Status
     detail: str = ""
     screenshot: Path | None = None
+    heals: tuple[HealNote, ...] = ()  # the controls it would heal (``page_objects.healing``)
 
-    def as_json(self) -> dict[str, str | None]:
+    def as_json(self) -> dict[str, Any]:
         return {
             "cabinet": self.cabinet,
             "screen": self.screen,
             "status": str(self.status),
             "detail": self.detail,
             "screenshot": str(self.screenshot) if self.screenshot else None,
+            "heals": [asdict(note) for note in self.heals],
         }
 
 
@@ -103,11 +115,18 @@ def walk_stops(
     screenshots: Path,
     timeouts: Timeouts,
     observe: Callable[[Visit], None] | None = None,
+    runs_heal: bool = False,
 ) -> list[ScreenCheck]:
     """Visit ``stops`` in order (each through ``attempt``: transient failures retried),
-    calling ``observe`` after each one."""
+    calling ``observe`` after each one.
+
+    ``page`` heals (``page_objects.healing``) whether or not the runs do (``runs_heal``):
+    the walk presses nothing that sends, so it can always say what a run would heal.
+    """
     with _probing(page, timeouts):
-        return _walk(cabinet, page, stops, attempt, screenshots, timeouts.probe_s, observe)
+        return _walk(
+            cabinet, page, stops, attempt, screenshots, timeouts.probe_s, observe, runs_heal
+        )
 
 
 @contextmanager
@@ -132,15 +151,18 @@ def _walk(
     screenshots: Path,
     probe_s: float,
     observe: Callable[[Visit], None] | None,
+    runs_heal: bool,
 ) -> list[ScreenCheck]:
     checks: list[ScreenCheck] = []
     missing_before: dict[str, str] = {}  # a control found missing → the screen lacking it
     for number, stop in enumerate(stops, start=1):
-        if checks and checks[0].status is not Status.OK:
+        if checks and checks[0].status not in _REACHED:
             reason = f"not reached: {checks[0].screen} is {checks[0].status}"
             checks.append(ScreenCheck(cabinet, stop.screen, Status.UNAVAILABLE, reason))
             continue
-        visit = _visit(cabinet, page, number, stop, attempt, probe_s, missing_before)
+        visit = _visit(
+            cabinet, page, number, stop, attempt, probe_s, missing_before, screenshots, runs_heal
+        )
         if visit.check.status is Status.CHANGED:
             shot = _screenshot(page, screenshots / f"{number:02d}-{slug(stop.screen)}.png")
             log.warning("%s: %s changed: %s", cabinet, stop.screen, visit.check.detail)
@@ -161,13 +183,18 @@ def _visit(
     attempt: Callable[[Callable[[], Controls]], Controls],
     probe_s: float,
     missing_before: dict[str, str],
+    screenshots: Path,
+    runs_heal: bool,
 ) -> Visit:
-    """Reach one stop and check what it shows."""
+    """Reach one stop and check what it shows (and what it would heal)."""
+    clear_heals(page)
+    heals: list[HealNote] = []
 
-    def seen(status: Status, detail: str = "", controls: Controls | None = None) -> Visit:
-        return Visit(
-            number, stop, ScreenCheck(cabinet, stop.screen, status, detail), controls, None
-        )
+    def seen(
+        status: Status, detail: str = "", controls: Controls | None = None, shot: Path | None = None
+    ) -> Visit:
+        check = ScreenCheck(cabinet, stop.screen, status, detail, shot, tuple(heals))
+        return Visit(number, stop, check, controls, None)
 
     try:
         with translated_errors(page):
@@ -175,18 +202,34 @@ def _visit(
             # A refusal in place of the form: the service is closed today («с 1 по 3»).
             refusal = Screen(page).alert()
         missing = _missing(controls, probe_s if refusal is None else 0)
+        heals = kept(heals_on(page), screenshots, f"{number:02d}-healed")
+        if not missing and heals:
+            shot = Path(heals[0].screenshot) if heals[0].screenshot else None
+            return seen(Status.HEALED, _healed(heals, runs_heal), controls, shot)
         if not missing:
             return seen(Status.OK, controls=controls)
         if refusal:
             return seen(Status.UNAVAILABLE, refusal, controls)
         missing_before.update((name, stop.screen) for name in missing)
-        return seen(Status.CHANGED, f"missing {', '.join(missing)}", controls)
+        problem = f"missing {', '.join(missing)}"
+        if heals:
+            problem += f"; {_healed(heals, runs_heal)}"
+        return seen(Status.CHANGED, problem, controls)
     except UnexpectedScreen as exc:  # the page objects no longer match
         behind = _behind(str(exc), missing_before)
         status = Status.UNAVAILABLE if behind else Status.CHANGED
         return dataclasses.replace(seen(status, behind or str(exc)), error=exc)
     except RobotError as exc:  # unreachable, maintenance, a login or a service refused
         return dataclasses.replace(seen(Status.UNAVAILABLE, str(exc)), error=exc)
+
+
+def _healed(heals: list[HealNote], runs_heal: bool) -> str:
+    """What the walk would heal, and what a person does about it."""
+    what = "; ".join(note.short for note in heals)
+    confirm = "; ".join(note.override for note in heals)
+    if runs_heal:
+        return f"{what}; runs use it: if it is right, confirm it in the configuration: {confirm}"
+    return f"{what}; healing is off, so runs fail here: if it is right, add {confirm}"
 
 
 def _missing(controls: Controls, probe_s: float) -> list[str]:

@@ -14,7 +14,7 @@ settles it as delivered.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
@@ -24,6 +24,7 @@ from sqlalchemy import Date, DateTime, Integer, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from robots.domain import DocumentKind, Period
+from robots.heals import HealNote, as_text, from_text
 from robots.ledger import DocumentRow, Ledger
 from robots.recognition.evidence import Order
 
@@ -65,6 +66,7 @@ class ItemRow(_Base):
     reason: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[str | None] = mapped_column(Text)
     delivered: Mapped[str | None] = mapped_column(Text)  # paths in the inbox, one per line
+    heals: Mapped[str | None] = mapped_column(Text)  # the last order's heals (robots.heals)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -88,6 +90,7 @@ class Item:
     reason: str | None
     evidence: str | None
     delivered: tuple[str, ...]
+    heals: tuple[HealNote, ...] = ()  # controls healed when it was last ordered or downloaded
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -121,6 +124,7 @@ def _item(row: ItemRow) -> Item:
         reason=row.reason,
         evidence=row.evidence,
         delivered=tuple(row.delivered.splitlines()) if row.delivered else (),
+        heals=from_text(row.heals),
     )
 
 
@@ -239,6 +243,11 @@ class OrderBook:
             row.state = ItemState.DELIVERED
             row.delivered = "\n".join(paths or self._paths(s, row))
             row.reason, row.evidence = None, None
+
+    def healed(self, key: tuple[str, str, str, str], notes: Sequence[HealNote]) -> None:
+        """The controls healed in ordering or downloading it this time (none: forgotten)."""
+        with self._session() as s:
+            self._row(s, key).heals = as_text(notes)
 
     def failed(self, key: tuple[str, str, str, str], reason: str, evidence: str | None) -> None:
         with self._session() as s:

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 
 from robots.cycle.book import Item, ItemState
+from robots.heals import HealNote
 from robots.masking import shown
 from robots.review import ReviewLead
 
@@ -31,6 +32,7 @@ _MARKS = {
     Status.FAILED: "⚠️",
     Status.IN_REVIEW: "👀",
 }
+HEALED_MARK = "🩹"  # beside the status of a document ordered through a healed control
 # What a person must act on: the run ends Failed and the summary mail is sent.
 NEEDS_ATTENTION = (Status.MISSING, Status.FAILED, Status.IN_REVIEW)
 
@@ -51,6 +53,7 @@ class Cell:
     ordered_at: dt.datetime | None = None
     due_at: dt.datetime | None = None
     review: tuple[int, ...] = ()  # the review items that may be this document
+    heals: tuple[HealNote, ...] = ()  # controls healed in ordering it, for a person to confirm
 
 
 def _when(moment: dt.datetime | None) -> str:
@@ -104,6 +107,7 @@ def cell_of(item: Item, today: dt.date, leads: Sequence[ReviewLead] = ()) -> Cel
         ordered_at=item.ordered_at,
         due_at=item.due_at,
         review=review,
+        heals=item.heals,
     )
 
 
@@ -134,13 +138,14 @@ def rows(cells: list[Cell]) -> list[dict[str, str]]:
     """One flat dictionary per cell (CSV, JSON, Prefect's table artifact)."""
     flat = []
     for cell in cells:
-        row = {k: v for k, v in asdict(cell).items() if k not in ("files", "review")}
+        row = {k: v for k, v in asdict(cell).items() if k not in ("files", "review", "heals")}
         row["status"] = str(cell.status)
         row["review"] = " ".join(map(str, cell.review))
         row["evidence"] = cell.evidence or ""
         row["files"] = " ".join(cell.files)
         row["ordered_at"] = cell.ordered_at.isoformat() if cell.ordered_at else ""
         row["due_at"] = cell.due_at.isoformat() if cell.due_at else ""
+        row["heals"] = "; ".join(note.short for note in cell.heals)
         flat.append(row)
     return flat
 
@@ -171,7 +176,8 @@ def markdown(period: str, cells: list[Cell], mask_numbers: bool = True) -> str:
         marks = []
         for kind in kinds:
             cell = by_kind.get(kind)
-            marks.append(f"{_MARKS[cell.status]} {cell.status}" if cell else "")
+            mark = f" {HEALED_MARK} healed" if cell and cell.heals else ""
+            marks.append(f"{_MARKS[cell.status]} {cell.status}{mark}" if cell else "")
         lines.append(f"| {cabinet} | {account} | " + " | ".join(marks) + " |")
     problems = [c for c in cells if c.status in NEEDS_ATTENTION]
     if problems:
@@ -180,5 +186,14 @@ def markdown(period: str, cells: list[Cell], mask_numbers: bool = True) -> str:
             f"- {c.cabinet} {c.account} {c.kind}: {c.status}: {c.detail}"
             + (f" (evidence: `{c.evidence}`)" if c.evidence else "")
             for c in problems
+        ]
+    with_heals = [c for c in cells if c.heals]
+    if with_heals:
+        lines += ["", "## Healed controls: confirm each as an override", ""]
+        lines += [
+            f"- {c.cabinet} {c.account} {c.kind}: {note.line}"
+            + (f" (screenshot: `{note.screenshot}`)" if note.screenshot else "")
+            for c in with_heals
+            for note in c.heals
         ]
     return shown("\n".join(lines) + "\n", mask_numbers)

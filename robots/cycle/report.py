@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 from robots.cycle.health_map import health_html
-from robots.cycle.matrix import Cell, Status, counts, pivot
+from robots.cycle.matrix import HEALED_MARK, Cell, Status, counts, pivot
 from robots.delivery import MANIFEST
 from robots.domain import DocumentKind, Period
 from robots.health import CabinetHealth
@@ -314,9 +314,12 @@ def _cell_html(report: Report, cell: Cell) -> str:
         detail = e(report.shown(cell.detail))
     reading = report.reading(cell)
     amounts = _amounts_html(reading) if reading else ""
+    heals = "".join(
+        f"<br><small>{HEALED_MARK} {e(report.shown(note.short))}</small>" for note in cell.heals
+    )
     return (
         f'<td style="background:{_COLOURS[cell.status]}" title="{e(str(cell.status))}">'
-        f"<b>{label}</b><br><small>{detail}</small>{amounts}</td>"
+        f"<b>{label}</b><br><small>{detail}</small>{heals}{amounts}</td>"
     )
 
 

@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass, field
 
 from config.models import CabinetSettings, RobotConfig
+from page_objects.healing import clear_heals, heals_on
 from robots import stopping
 from robots.browser import evidence_dir
 from robots.cabinets import CabinetRobot, OrderRequest, open_robot
@@ -22,6 +23,7 @@ from robots.errors import (
     RobotError,
     UnexpectedScreen,
 )
+from robots.heals import kept
 from robots.health import Source, session_health
 from robots.recognition.evidence import Order
 
@@ -105,6 +107,7 @@ def work_cabinet(
             what = f"{item.kind} {item.period} of {item.account}"
             if book.state(item.key) is ItemState.DELIVERED:
                 continue  # came with another one's download (a company's register)
+            clear_heals(robot.session.page)
             try:
                 if _download(config, robot, item, book):
                     work.downloaded.append(what)
@@ -124,7 +127,16 @@ def work_cabinet(
                 log.warning(
                     "%s %s %s %s: %s", cabinet.name, item.account, item.kind, item.period, exc
                 )
+            finally:
+                _note_heals(config, robot, item, book)
     return work
+
+
+def _note_heals(config: RobotConfig, robot: CabinetRobot, item: Item, book: OrderBook) -> None:
+    """The controls healed for ``item``, in the book with their screenshots (or none)."""
+    heals = heals_on(robot.session.page)
+    notes = kept(heals, evidence_dir(config, robot.cabinet)) if heals else []
+    book.healed(item.key, notes)
 
 
 def _download(config: RobotConfig, robot: CabinetRobot, item: Item, book: OrderBook) -> bool:

@@ -442,3 +442,24 @@ def test_the_canary_flow_fails_when_a_screen_changed(sandbox: Sandbox) -> None:
     canaries = load_config(sandbox.config_path).state.dir / "canary"
     (trace,) = canaries.glob("*/sip-sandbox/trace.zip")
     assert_reachable_evidence(evidence_page(run["id"]), trace)
+
+
+def test_with_healing_on_the_run_delivers_through_a_renamed_button_and_reports_the_heal(
+    sandbox: Sandbox, driver: Driver
+) -> None:
+    submit, renamed = "Сформировать детализацию", "Сформировать детализацию звонков"
+    sandbox.cabinet("sip").set_markup(f"rename={submit}=>{renamed}")
+
+    code, payload = run_cycle(driver, "sip-sandbox", CABINET_ROBOT_HEALING__ENABLED="true")
+
+    assert code == 0 and payload["complete"] is True, payload["matrix"]
+    details = [r for r in payload["matrix"] if r["kind"] == "call_details"]
+    assert details and {r["status"] for r in details} == {"delivered"}
+    note = f"healed: «{submit}» → «{renamed}» (0.80)"
+    assert all(r["heals"] == note for r in details), details
+    matrix = latest_artifact(f"matrix-{PERIOD}")
+    assert "🩹 healed" in matrix and f'labels = {{ "{submit}" = "{renamed}" }}' in matrix
+    query = {"artifacts": {"type": {"any_": ["markdown"]}}, "sort": "CREATED_DESC"}
+    pages = [a["data"] for a in prefect_api("artifacts/filter", query)]
+    (healed, *_) = [page for page in pages if page.startswith(f"# Controls healed in {PERIOD}")]
+    assert note in healed and embedded_pictures(healed), healed[:500]

@@ -73,27 +73,46 @@ def test_the_survey_keeps_no_secret_or_number_and_shows_how_legacy_controls_are_
     assert "a caption just before it" in rules
 
 
-def test_a_renamed_button_gets_an_override_that_makes_it_found(
+def control(payload: dict[str, Any], screen: str, word: str) -> dict[str, Any]:
+    screens = {s["screen"]: s for s in payload["screens"]}
+    found: dict[str, Any] = next(c for c in screens[screen]["controls"] if word in c["control"])
+    return found
+
+
+def test_a_renamed_button_gets_the_override_that_makes_it_found(
     sandbox: Sandbox, driver: Driver
 ) -> None:
-    sandbox.cabinet("a1").set_markup("rename=Отправить счет=>Выслать счет")
+    sandbox.cabinet("a1").set_markup("rename=Отправить счет=>Отправить счет клиенту")
 
     exit_code, payload = survey(driver, "a1-sandbox")
 
     assert exit_code == 1
-    screens = {s["screen"]: s for s in payload["screens"]}
-    button = next(c for c in screens["Счета"]["controls"] if "Отправить счет" in c["control"])
-    assert button["how"] == "not found"
-    assert button["candidates"][0]["text"] == "Выслать счет"
-    assert payload["overrides"]["labels"] == {"Отправить счет": "Выслать счет"}
+    button = control(payload, "Счета", "Отправить счет")
+    assert (button["how"], button["use"]) == ("healed", "Отправить счет клиенту")
+    assert payload["overrides"]["labels"] == {"Отправить счет": "Отправить счет клиенту"}
     text = driver.cli("survey", "--cabinet", "a1-sandbox").stdout
     pasted = next(line for line in text.splitlines() if line.startswith("labels = "))
-    assert tomllib.loads(pasted)["labels"] == {"Отправить счет": "Выслать счет"}
+    assert tomllib.loads(pasted)["labels"] == {"Отправить счет": "Отправить счет клиенту"}
 
     driver.add_to_cabinet("a1-sandbox", pasted)
     exit_code, payload = survey(driver, "a1-sandbox")
 
     assert (exit_code, payload["proposed"]) == (0, 0)
-    screens = {s["screen"]: s for s in payload["screens"]}
-    button = next(c for c in screens["Счета"]["controls"] if "Отправить счет" in c["control"])
-    assert (button["how"], button["looked_for"]) == ("exact", "Выслать счет")
+    button = control(payload, "Счета", "Отправить счет")
+    assert (button["how"], button["looked_for"]) == ("exact", "Отправить счет клиенту")
+    health = driver.cli("status", "--health", "--json")
+    assert health.exit_code == 0, health.output
+    assert '"survey"' in health.stdout
+
+
+def test_a_button_renamed_past_recognition_lists_what_is_close_and_proposes_nothing(
+    sandbox: Sandbox, driver: Driver
+) -> None:
+    sandbox.cabinet("a1").set_markup("rename=Отправить счет=>Выслать")
+
+    exit_code, payload = survey(driver, "a1-sandbox")
+
+    assert (exit_code, payload["proposed"]) == (1, 0)
+    button = control(payload, "Счета", "Отправить счет")
+    assert (button["how"], button["use"]) == ("not found", None)
+    assert [c["text"] for c in button["candidates"]]  # what the page shows of its kind

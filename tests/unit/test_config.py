@@ -399,3 +399,12 @@ def test_config_check_masks_a_login_that_is_a_subscriber_number(
     assert result.exit_code == 0, result.output
     login = "+7 916 ***-**-67" if mask else "79161234567"
     assert f"robot: https://lk.mts.ru/ as {login}, password" in result.output
+
+
+def test_healing_is_off_unless_enabled_and_its_threshold_is_checked(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, MINIMAL)).healing.enabled is False
+    on = load_config(write(tmp_path, MINIMAL + "\n[healing]\nenabled = true\nthreshold = 0.8\n"))
+    assert (on.healing.enabled, on.healing.threshold, on.healing.wait_s) == (True, 0.8, 3)
+    for bad in ("threshold = 0.3", "threshold = 1.5", "wait_s = 0", "enable = true"):
+        with pytest.raises(ConfigurationError, match=r"healing\."):
+            load_config(write(tmp_path, MINIMAL + f"\n[healing]\n{bad}\n"))
