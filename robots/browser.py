@@ -59,8 +59,12 @@ class BrowserSession:
         keep_chunks_in: Path | None,
         raw: Path,
         secrets: Iterable[str] = (),
+        masked_numbers: Iterable[str] | None = None,
     ) -> None:
         self.context = context
+        # Subscribers' numbers (and the names the pages list) masked in evidence
+        # ([privacy] mask_numbers); None: kept as the pages showed them.
+        self._masked_numbers = None if masked_numbers is None else tuple(masked_numbers)
         self.page = page
         self._state_file = state_file
         self._secrets: set[str] = {s for s in secrets if s}
@@ -133,7 +137,7 @@ class BrowserSession:
             self.context.tracing.stop_chunk(path=raw)
             self.context.tracing.start_chunk()
             cookies = [cookie["value"] for cookie in self.context.cookies()]
-            scrub_trace(raw, directory / "trace.zip", self._secrets, cookies)
+            scrub_trace(raw, directory / "trace.zip", self._secrets, cookies, self._masked_numbers)
         finally:
             raw.unlink(missing_ok=True)
         return directory
@@ -223,9 +227,15 @@ def open_browser(
         if config.healing.enabled:
             heal_on(page, config, cabinet)
         password = os.environ.get(cabinet.password_env or "", "")
+        numbers = [n for account in cabinet.accounts for n in account.numbers]
+        if cabinet.login and cabinet.login.isdigit():
+            numbers.append(
+                cabinet.login
+            )  # a login by phone number (a personal account is no phone)
         session = BrowserSession(
-            context, page, state_file, options.keep_chunks_in, raw, secrets=[password]
-        )
+            context, page, state_file, options.keep_chunks_in, raw, secrets=[password],
+            masked_numbers=numbers if config.privacy.mask_numbers else None,
+        )  # fmt: skip
         try:
             with translated_errors(page):
                 yield session

@@ -86,17 +86,26 @@ def _running(pid: int) -> bool:
     return True
 
 
-def scrub_trace(raw: Path, target: Path, secrets: Iterable[str], cookies: Iterable[str]) -> Path:
+def scrub_trace(
+    raw: Path,
+    target: Path,
+    secrets: Iterable[str],
+    cookies: Iterable[str],
+    masked_numbers: Iterable[str] | None = None,
+) -> Path:
     """Write the Playwright trace ``raw`` to ``target`` (0600) with every secret, cookie
-    value and token replaced by the recorder's placeholders.
+    value and token replaced by the recorder's placeholders, and, given
+    ``masked_numbers`` (``[privacy] mask_numbers``), subscribers' numbers (those and any
+    written with a country code) and the names the pages list masked as people see them.
 
     The trace's network log is a HAR's entries (one per line): the recorder's HAR scrubbing
     learns the cookies and tokens of every request and answer there; the tokens of the
     pages (hidden inputs, JSON keys) are learnt from the stored bodies; then every text
-    member is scrubbed. E-mail addresses and phone numbers stay: evidence is read here,
-    by the operator, and a refused address must be seen.
+    member is scrubbed. E-mail addresses stay: evidence is read here, by the operator,
+    and a refused address must be seen.
     """
-    scrubber = Scrubber(secrets, contacts=False)
+    masking = masked_numbers is not None
+    scrubber = Scrubber(secrets, masked_numbers or (), contacts=False, mask_people=masking)
     for value in cookies:
         scrubber.learn_cookie(value)
     with zipfile.ZipFile(raw) as trace:
@@ -142,8 +151,10 @@ def _entries(lines: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 
 def _learn_page(scrubber: Scrubber, text: str) -> None:
-    """Tokens of a stored page (HTML, JSON) or of the trace's DOM snapshots (JSON lines)."""
+    """Tokens and subscribers' names of a stored page (HTML, JSON) or of the trace's DOM
+    snapshots (JSON lines)."""
     scrubber.learn_tokens_in_html(text)
+    scrubber.learn_names(text)
     for line in text.splitlines() or [text]:
         with contextlib.suppress(ValueError):  # not JSON
             value = json.loads(line)

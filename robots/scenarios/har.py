@@ -156,6 +156,7 @@ def _learn(entry: Entry, scrubber: Scrubber) -> None:
                 scrubber.learn_cookie(cookie_value)
     for text in (_post_text(request), response_body(entry).decode("utf-8", "replace")):
         scrubber.learn_text(text)
+        scrubber.learn_names(text)
         scrubber.learn_tokens_in_html(text)
         with contextlib.suppress(ValueError):  # not JSON
             scrubber.learn_tokens_in_json(json.loads(text))

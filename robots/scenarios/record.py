@@ -7,6 +7,13 @@ folder; only their scrubbed copies are written to the scenario folder, and that 
 is scanned for every configured secret before it replaces an older recording. A secret
 found there is an error and nothing is kept.
 
+Subscribers' numbers and names become pseudonyms of the same shape, one per value for
+the whole recording (HAR, trace, ``scenario.json``): the configured numbers and a login
+by phone number are known from the start, the rest is learnt from the pages (see
+``robots.scenarios.scrub``). The replay needs no mapping back: its configuration is
+built from ``scenario.json`` (the pseudonymised login, no accounts' numbers), and the
+robot matches only what the recorded pages show it.
+
 The recording starts logged out and keeps its login in a throwaway file: a scenario
 must show the login screens, and recording must neither use nor replace the monthly
 run's saved session.

@@ -12,15 +12,28 @@ scenario replays.
   takes a recorded value containing ``scrubbed`` as "anything";
 - phone numbers keep their shape (a robot reads them as numbers): the operator's code
   stays, the subscriber's seven digits become a counter (``+7 916 123-45-67`` →
-  ``+7 916 000-00-01``, and ``79161234567`` → ``79160000001`` wherever it appears).
+  ``+7 916 000-00-01``, and ``79161234567`` → ``79160000001`` wherever it appears);
+- subscribers' names keep their number of words: ``Иванов Иван Иванович`` →
+  ``Фамилия1 Имя1 Отчество1``. A name is what a cabinet lists under a name column
+  (``ФИО``, ``Имя``, ``Владелец``...) of a table, or under a name key (``name``, ``fio``)
+  of a JSON object that also holds a phone number (a subscriber's row), and any Russian
+  full name with a patronymic, wherever it stands.
+
+These are pseudonyms, stable within one recording (a counter in the order values are
+first seen), not a keyed hash: a recording is never joined with another, and a counter
+gives nothing to guess back from. The replay needs no key either: the scenario keeps the
+pseudonymised login, and a configured number the robot matches against (the accounts'
+``numbers``) is never in a replay's configuration, which is built from the scenario
+alone: the robot meets the pseudonyms only on the recorded pages and sends them back.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import quote, quote_plus
 
 PLACEHOLDER_MARK = "scrubbed"  # in every non-numeric placeholder, any case
@@ -38,8 +51,27 @@ _DIGIT_RUN = re.compile(r"\d(?:[ \u00a0()\-]{0,2}\d)*")
 # Numbers with their country code: Russia and Kazakhstan (+7, or a trunk 8), Belarus (+375).
 _COUNTRY_CODED = re.compile(r"^(?:[78]\d{10}|375\d{9})$")
 _SUBSCRIBER_DIGITS = 7  # the part after the operator's code
+_SHOWN_AT_END = 2  # masked, the last digits stay (as ``robots.masking`` shows them)
 _EMBEDDING_RUN = 15  # SIM (ICCID) and IMSI numbers embed the phone number: scrub inside them
 _TAG = re.compile(r"<[A-Za-z][^<>]*>")
+# A column header or JSON key under which a cabinet lists a subscriber's name.
+_NAME_HEADER = re.compile(
+    r"^(?:ФИО|Ф\.\s?И\.\s?О\.?|ФИО абонента|Имя|Имя абонента|Владелец|Пользователь|"
+    r"Name|Full name|Holder)$",
+    re.I,
+)
+_NAME_KEY = re.compile(r"^(?:name|fio|full_?name|holder(?:_?name)?|owner|subscriber_?name)$", re.I)
+# What a name looks like: two to four words, the first of letters (``Абонент 1`` too).
+_NAME_VALUE = re.compile(r"^[^\W\d_][^\W\d_'.-]*(?:[ \u00a0]+[^\W_][^\W_'.-]*\.?){1,3}$")
+# A Russian full name anywhere: surname, first name and a patronymic.
+_FULL_NAME = re.compile(
+    r"(?<![^\W\d_])[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)? [А-ЯЁ][а-яё]+ "
+    r"[А-ЯЁ][а-яё]+(?:ович|евич|ич|овна|евна|ична|инична)(?![^\W\d_])"
+)
+_NAME_WORDS = ("Фамилия", "Имя", "Отчество", "Имя")
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S | re.I)
+_CELL = re.compile(r"<t([dh])\b[^>]*>(.*?)</t[dh]>", re.S | re.I)
+_TABLE = re.compile(r"<table\b.*?</table>|<tbody\b.*?</tbody>", re.S | re.I)
 _ATTRIBUTE = re.compile(r"([A-Za-z_:][\w:.-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 
 
@@ -57,16 +89,19 @@ def is_token(value: str) -> bool:
     return bool(_TOKEN_VALUE.match(value))
 
 
+_ENCODERS: tuple[Callable[[str], str], ...] = (
+    lambda value: value,
+    lambda value: quote(value, safe=""),
+    quote_plus,
+    lambda value: json.dumps(value)[1:-1],
+    lambda value: json.dumps(value, ensure_ascii=False)[1:-1],
+    html.escape,
+)
+
+
 def encodings(value: str) -> set[str]:
     """The forms a value takes in URLs, forms, JSON and HTML."""
-    return {
-        value,
-        quote(value, safe=""),
-        quote_plus(value),
-        json.dumps(value)[1:-1],
-        json.dumps(value, ensure_ascii=False)[1:-1],
-        html.escape(value),
-    }
+    return {encode(value) for encode in _ENCODERS}
 
 
 class Scrubber:
@@ -76,8 +111,12 @@ class Scrubber:
         secrets: passwords and codes (the configured ones and those the robot typed).
         phones: numbers known to be subscribers' (the configuration's), any form.
         not_phones: digit strings that are never phone numbers (personal accounts).
-        contacts: replace e-mail addresses and phone numbers too (a scenario, which leaves
-            the company); a robot's own evidence keeps them, credentials only are replaced.
+        contacts: replace e-mail addresses, phone numbers and subscribers' names too, by
+            pseudonyms (a scenario, which leaves the company); a robot's own evidence keeps
+            them, credentials only are replaced, unless ``mask_people``.
+        mask_people: (without ``contacts``) show phone numbers and subscribers' names
+            masked as people see them (``+7 916 ***-**-67``, ``И*** И*** И***``); e-mail
+            addresses stay (evidence with ``[privacy] mask_numbers``).
     """
 
     def __init__(
@@ -87,8 +126,11 @@ class Scrubber:
         not_phones: Iterable[str] = (),
         *,
         contacts: bool = True,
+        mask_people: bool = False,
     ) -> None:
         self._contacts = contacts
+        self._masked = mask_people and not contacts
+        self._people = contacts or mask_people  # numbers and names replaced
         self._fixed: dict[str, str] = {}  # value → placeholder, replaced in every encoding
         self._counts: dict[str, int] = {}
         self._emails: dict[str, str] = {}
@@ -139,12 +181,77 @@ class Scrubber:
                 self._phones[national] = stand_in
                 return
 
+    def learn_name(self, name: str) -> None:
+        """A subscriber's name: replaced, in every encoding, by a pseudonym of as many
+        words (``Фамилия1 Имя1 Отчество1``)."""
+        name = " ".join(name.split())
+        if (
+            not self._people
+            or not _NAME_VALUE.match(name)
+            or name in self._fixed
+            or PLACEHOLDER_MARK in name.lower()
+        ):
+            return
+        if name in self._fixed.values():
+            return  # a pseudonym already
+        count = self._counts.get("name", 0) + 1
+        self._counts["name"] = count
+        words = name.split()
+        if self._masked:
+            self._fixed[name] = " ".join(f"{word[0]}***" for word in words)
+        else:
+            self._fixed[name] = " ".join(f"{w}{count}" for w in _NAME_WORDS[: len(words)])
+        self._pattern = None
+
     def learn_text(self, text: str) -> None:
-        """The phone numbers written with their country code in ``text``."""
+        """The phone numbers written with their country code in ``text``, and the full
+        names with a patronymic."""
         for run in _DIGIT_RUN.findall(text):
             digits = re.sub(r"\D", "", run)
             if _COUNTRY_CODED.match(digits):
                 self.learn_phone(digits)
+        for name in _FULL_NAME.findall(text):
+            self.learn_name(name)
+
+    def learn_names(self, text: str) -> None:
+        """The subscribers' names a page (HTML) or an answer (JSON) lists."""
+        if not self._people:
+            return
+        self.learn_names_in_html(text)
+        with contextlib.suppress(ValueError):  # not JSON
+            self.learn_names_in_json(json.loads(text))
+
+    def learn_names_in_html(self, text: str) -> None:
+        """The cells of a table's name column (found by its header: ``ФИО``, ``Имя``)."""
+        for table in _TABLE.findall(text):
+            column: int | None = None
+            for row in _ROW.findall(table):
+                cells = [_cell_text(cell) for _, cell in _CELL.findall(row)]
+                if column is None:
+                    column = next((i for i, c in enumerate(cells) if _NAME_HEADER.match(c)), None)
+                elif column < len(cells):
+                    self.learn_name(cells[column])
+
+    def learn_names_in_json(self, value: object) -> None:
+        """Values of name keys in objects that also hold a phone number (a subscriber)."""
+        if isinstance(value, dict):
+            texts = [str(item) for item in value.values() if isinstance(item, str | int)]
+            if any(self._is_phone(text) for text in texts):
+                for key, item in value.items():
+                    if isinstance(item, str) and _NAME_KEY.match(str(key)):
+                        self.learn_name(item)
+            for item in value.values():
+                self.learn_names_in_json(item)
+        elif isinstance(value, list):
+            for item in value:
+                self.learn_names_in_json(item)
+
+    def _is_phone(self, text: str) -> bool:
+        digits = re.sub(r"\D", "", text)
+        national = national_number(digits)
+        if national is None or digits in self._not_phones:
+            return False
+        return bool(_COUNTRY_CODED.match(digits)) or national in self._phones
 
     def learn_tokens_in_html(self, text: str) -> None:
         """Values of token-named attributes (``data-csrf-token``) and of hidden inputs or
@@ -173,10 +280,14 @@ class Scrubber:
 
     def text(self, text: str) -> str:
         """``text`` with every known (and newly seen) sensitive value replaced."""
+        if self._people:
+            for name in _FULL_NAME.findall(text):
+                self.learn_name(name)
         text = self._replace_fixed(text)
-        if not self._contacts:
+        if not self._people:
             return text
-        text = _EMAIL.sub(self._email, text)
+        if self._contacts:
+            text = _EMAIL.sub(self._email, text)
         self.learn_text(text)
         return _DIGIT_RUN.sub(self._phone_run, text)
 
@@ -184,10 +295,12 @@ class Scrubber:
         if not self._fixed:
             return text
         if self._pattern is None:
+            # Each form by the placeholder in the same form: a name's pseudonym in a URL
+            # is URL-encoded as the name was.
             self._forms = {
-                form: placeholder
+                encode(value): encode(placeholder)
                 for value, placeholder in self._fixed.items()
-                for form in encodings(value)
+                for encode in reversed(_ENCODERS)  # the plain form wins a tie
             }
             forms = sorted(self._forms, key=len, reverse=True)
             alternatives = "|".join(re.escape(form) for form in forms)
@@ -214,9 +327,16 @@ class Scrubber:
             embedded = len(digits) >= _EMBEDDING_RUN
             if not embedded and (rest or len(prefix) > 3):
                 continue  # part of a longer number (an account): not this phone
-            new_digits = prefix + stand_in + rest
-            return _regroup(run, new_digits)
+            if self._masked:
+                hidden = _SUBSCRIBER_DIGITS - _SHOWN_AT_END
+                head = len(national) - _SUBSCRIBER_DIGITS
+                stand_in = national[:head] + "*" * hidden + national[-_SHOWN_AT_END:]
+            return _regroup(run, prefix + stand_in + rest)
         return run
+
+
+def _cell_text(cell: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", cell)).split())
 
 
 def _regroup(run: str, digits: str) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from robots.domain import Operator, Period
-from robots.scenarios.scrub import Scrubber
+from robots.scenarios.scrub import Scrubber, encodings
 from sandbox.stack import Sandbox
 from sandbox.world import accounts_of
 from support.driving import Driver
@@ -76,11 +76,15 @@ def test_a_recording_is_scrubbed_consistent_and_replays(
               if h["name"].lower() == "x-csrf-token"}  # fmt: skip
     assert tokens and all(re.fullmatch(r"SCRUBBED-TOKEN-\d+", t) for t in tokens)
     numbers = [n for account in accounts_of(Operator.MTS) for n in account.numbers]
-    forbidden = [*sandbox.env.values(), sandbox.mailbox.address, *numbers, "9161234567"]
+    names = [name for account in accounts_of(Operator.MTS) for _, name in account.names]
+    forbidden = [*sandbox.env.values(), sandbox.mailbox.address, *numbers, "9161234567", *names]
+    pseudonym = "Фамилия1 Имя1 Отчество1"  # the selection's «ФИО», as a page or JSON has it
+    assert pseudonym in har_text or json.dumps(pseudonym)[1:-1] in har_text
     for path in folder.iterdir():
         for data in readable(path):
             for value in forbidden:
-                assert value.encode() not in data, (path.name, value)
+                for form in encodings(value):
+                    assert form.encode() not in data, (path.name, value)
 
     description = json.loads((folder / "scenario.json").read_text(encoding="utf-8"))
     assert description["operation"]["kind"] == "call_details"

@@ -8,6 +8,7 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from urllib.parse import quote_plus
 
 from robots.scenarios.har import scrub_har
 from robots.scenarios.record import find_secrets
@@ -136,3 +137,43 @@ def test_evidence_keeps_contacts_and_loses_credentials() -> None:
     scrubber.learn_token("q1w2e3r4t5y6u7i8")
     text = scrubber.text(f"robot@example.com +7 916 123-45-67 {PASSWORD} csrf=q1w2e3r4t5y6u7i8")
     assert text == "robot@example.com +7 916 123-45-67 SCRUBBED-SECRET-1 csrf=SCRUBBED-TOKEN-1"
+
+
+SELECTION = (
+    "<table><thead><tr><th>Тип</th><th>Абонентский номер</th><th>Папка</th><th>ФИО</th>"
+    "</tr></thead><tbody><tr><td>GSM</td><td>79161234567</td><td>277012345678</td>"
+    "<td>Иванов Иван Иванович</td></tr><tr><td>GSM</td><td>375291234567</td><td>1</td>"
+    "<td>Абонент 1</td></tr></tbody></table>"
+)
+
+
+def test_names_listed_with_numbers_get_one_pseudonym_of_as_many_words_everywhere() -> None:
+    scrubber = Scrubber(secrets=[], not_phones=[ACCOUNT])
+    scrubber.learn_names(SELECTION)
+    scrubber.learn_names(json.dumps({"rows": [{"number": "79161234568", "name": "Петрова Анна"}]}))
+    scrubber.learn_names(json.dumps({"name": "ТОО «Кабинет»", "bin": "123456789012"}))  # no phone
+
+    assert scrubber.text(SELECTION) == SELECTION.replace("79161234567", "79160000001").replace(
+        "375291234567", "375290000002"
+    ).replace("Иванов Иван Иванович", "Фамилия1 Имя1 Отчество1").replace(
+        "Абонент 1", "Фамилия2 Имя2"
+    )
+    answer = json.dumps({"name": "Петрова Анна"})  # \u-escaped, as a JSON answer is
+    assert scrubber.text(answer) == json.dumps({"name": "Фамилия3 Имя3"})
+    # In a form or a URL, the pseudonym is encoded as the name was.
+    assert scrubber.text(f"n={quote_plus('Петрова Анна')}") == f"n={quote_plus('Фамилия3 Имя3')}"
+    # A full name with a patronymic is a name wherever it stands; a company is not.
+    assert scrubber.text("Здравствуйте, Сидоров Павел Андреевич! ТОО «Кабинет»") == (
+        "Здравствуйте, Фамилия4 Имя4 Отчество4! ТОО «Кабинет»"
+    )
+
+
+def test_evidence_with_masking_shows_numbers_and_names_masked_and_keeps_addresses() -> None:
+    scrubber = Scrubber([PASSWORD], ["9161234567"], contacts=False, mask_people=True)
+    scrubber.learn_names(SELECTION)
+    text = scrubber.text(f"{SELECTION} login 9161234567 robot@example.com {PASSWORD}")
+    assert "Иванов" not in text and "Абонент 1" not in text and "91612345" not in text
+    assert "<td>7916*****67</td>" in text and "<td>И*** И*** И***</td>" in text
+    assert "<td>37529*****67</td>" in text and "<td>А*** 1***</td>" in text
+    assert text.endswith("login 916*****67 robot@example.com SCRUBBED-SECRET-1")
+    assert scrubber.text("+7 916 123-45-67") == "+7 916 ***-**-67"
