@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := chromium dovecot-imapd dovecot-lmtpd fonts-dejavu-core
+APT_PACKAGES := chromium dovecot-imapd dovecot-lmtpd fonts-dejavu-core postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
 
@@ -16,7 +16,7 @@ setup: system-packages $(STAMP)
 # apt only when something is missing: a rerun costs nothing.
 system-packages:
 	@if ! command -v chromium >/dev/null || ! command -v dovecot >/dev/null \
-	    || ! dpkg -s dovecot-lmtpd fonts-dejavu-core >/dev/null 2>&1; then \
+	    || ! dpkg -s dovecot-lmtpd fonts-dejavu-core postgresql >/dev/null 2>&1; then \
 	  echo "Installing Debian packages: $(APT_PACKAGES)"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \

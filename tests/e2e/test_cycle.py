@@ -136,8 +136,10 @@ def all_orders(sandbox: Sandbox) -> list[dict[str, Any]]:
 
 
 def test_cycle_delivers_everything_from_all_four_cabinets_and_a_rerun_repeats_nothing(
-    sandbox: Sandbox, driver: Driver
+    sandbox: Sandbox, driver: Driver, database_url: str
 ) -> None:
+    """On the SQLite ledger and on Postgres (``database_url``: the configuration's
+    environment override)."""
     code, payload = run_cycle(driver)
 
     config = load_config(sandbox.config_path)

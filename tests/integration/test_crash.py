@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from robots.domain import DocumentFormat, DocumentKind, Operator, Period
+from robots.ledger import Ledger
 from sandbox.documents import render
 from sandbox.mails import operator_message
 from sandbox.mailserver import Mailbox
@@ -63,8 +64,9 @@ def _work_started(process: subprocess.Popen[bytes]) -> bool:
 
 
 def test_killed_at_random_points_every_document_is_delivered_exactly_once(
-    mailbox: Mailbox, tmp_path: Path
+    mailbox: Mailbox, tmp_path: Path, database_url: str
 ) -> None:
+    """On the SQLite ledger and on Postgres (``database_url``, in the collectors' env)."""
     letters, shas = mail_for_crash_test(mailbox.address)
     config = write_robot_config(tmp_path, mailbox, "CRASH_MAIL_PASSWORD")
     # Small batches: many commits and moves, so kills land between every step.
@@ -108,6 +110,11 @@ def test_killed_at_random_points_every_document_is_delivered_exactly_once(
         assert hashlib.sha256((inbox / line["path"]).read_bytes()).hexdigest() == line["sha256"]
     on_disk = {p.relative_to(inbox).as_posix() for p in inbox.rglob("*") if p.is_file()}
     assert on_disk == {line["path"] for line in lines} | {"manifest.jsonl"}
+    ledger = Ledger(database_url)  # the ledger the collectors kept, on its database
+    try:
+        assert ledger.known_shas(sorted(shas)) == shas
+    finally:
+        ledger.close()
 
     folders = {name: mailbox.messages(name) for name in ("INBOX", "Processed", "Quarantine")}
     ids = {name: sorted(m.message_id for m in messages) for name, messages in folders.items()}
