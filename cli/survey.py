@@ -21,7 +21,7 @@ def survey(
         Path | None,
         typer.Option(
             "--out",
-            help="Where to write the survey (default: <state>/survey/<time>/<cabinet>).",
+            help="Where to write the survey (default: survey/TIME/CABINET in the state folder).",
             metavar="DIR",
         ),
     ] = None,

@@ -15,24 +15,14 @@ from cli.main import app
 from config.loader import load_config
 from robots.health import Health, ScreenHealth, Source, record
 from robots.ledger import Ledger
-from sandbox.world import robot_config_toml
+from support.configs import sandbox_like_config
 
 START = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
-    path = tmp_path / "cabinet-robot.toml"
-    path.write_text(
-        robot_config_toml(
-            imap_port=1143,
-            username="robot@example.com",
-            password_env="TEST_HEALTH_MAIL_PASSWORD",
-            tarifer_inbox=tmp_path / "tarifer",
-            state_dir=tmp_path / "state",
-        )
-    )
-    return path
+    return sandbox_like_config(tmp_path, "TEST_HEALTH_MAIL_PASSWORD")
 
 
 def runs(config: Path) -> None:

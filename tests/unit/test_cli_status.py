@@ -15,24 +15,14 @@ from config.loader import load_config
 from robots.cycle.book import opened_book
 from robots.cycle.plan import Expected
 from robots.domain import DocumentKind, Operator, Period
-from sandbox.world import robot_config_toml
+from support.configs import sandbox_like_config
 
 PERIOD = Period.parse("2026-10")
 
 
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
-    path = tmp_path / "cabinet-robot.toml"
-    path.write_text(
-        robot_config_toml(
-            imap_port=1143,
-            username="robot@example.com",
-            password_env="TEST_STATUS_MAIL_PASSWORD",
-            tarifer_inbox=tmp_path / "tarifer",
-            state_dir=tmp_path / "state",
-        )
-    )
-    return path
+    return sandbox_like_config(tmp_path, "TEST_STATUS_MAIL_PASSWORD")
 
 
 def expect(config: Path, *accounts: str) -> list[tuple[str, str, str, str]]:

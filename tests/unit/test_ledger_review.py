@@ -22,6 +22,7 @@ def test_a_ledger_from_before_the_review_queue_gains_its_table_and_keeps_its_row
     with sqlite3.connect(tmp_path / "ledger.sqlite3") as db:  # as an older version left it
         db.execute("DROP TABLE review_items")
         db.execute("DROP TABLE cabinet_health")  # kept since migrations, with them
+        db.execute("ALTER TABLE cycle_items DROP COLUMN heals")
         db.execute("DROP TABLE alembic_version")  # made before migrations
 
     ledger = Ledger(url)
