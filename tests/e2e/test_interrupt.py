@@ -229,9 +229,10 @@ def test_a_slot_held_by_a_live_run_is_waited_for_then_given_up_naming_the_holder
 def test_a_second_ctrl_c_stops_at_once_leaving_the_order_in_flight_unconfirmed(
     robot: Robot, sandbox: Sandbox
 ) -> None:
+    # Slow from the start, so every order is seen in flight (set after the first order,
+    # the run could place its last one before the fault applied).
+    sandbox.cabinet("sip").set_faults("latency_ms=2000")
     process, _, err = robot.run()
-    poll(lambda: orders(sandbox), RUN_S, "the session placed its first order")
-    sandbox.cabinet("sip").set_faults("latency_ms=3000")  # each order now takes a while
     poll(lambda: ItemState.UNCONFIRMED in book_states(sandbox), RUN_S, "an order in flight")
     os.killpg(process.pid, signal.SIGINT)
     poll(lambda: "stopping (Ctrl-C" in err.read_text(), STOP_S, "the first Ctrl-C was heard")
