@@ -17,7 +17,7 @@ from cli.purge import purge
 from cli.review import review_app
 from cli.sandbox import sandbox_app
 from cli.scenario import scenario_app
-from cli.serve import serve
+from cli.serve import deploy, serve
 from cli.subscribers import subscribers
 from cli.survey import survey
 from robots.errors import ConfigurationError, RobotError
@@ -42,6 +42,7 @@ app.command()(survey)
 app.command()(run)
 app.command()(status)
 app.command()(serve)
+app.command()(deploy)
 app.command()(purge)
 
 config_app = CommandApp(help="Inspect the configuration.")

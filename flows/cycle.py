@@ -21,6 +21,7 @@ from config.loader import load_config
 from config.models import RobotConfig
 from flows.collecting import collect_mail
 from flows.ordering import order_documents, publish_evidence, publish_heals
+from flows.pooled import step_month
 from robots import stopping
 from robots.cycle.book import ItemState, opened_book
 from robots.cycle.matrix import (
@@ -34,7 +35,7 @@ from robots.cycle.matrix import (
 )
 from robots.cycle.notify import send_summary
 from robots.cycle.report import ReportFiles, write_reports
-from robots.cycle.work import gone_missing
+from robots.cycle.work import mark_missing
 from robots.domain import Period
 from robots.errors import MailUnavailable, TransientError
 from robots.health import history
@@ -93,6 +94,8 @@ def monthly_cycle(
     config_path: str | None = None,
     today: dt.date | None = None,
     cabinets: list[str] | None = None,
+    pooled: bool = False,
+    follow_up: bool = False,
 ) -> State[dict[str, Any]]:
     """The month's documents from every cabinet, reconciled.
 
@@ -104,20 +107,23 @@ def monthly_cycle(
         config_path: the configuration file; default as the command line finds it.
         today: the date the cabinets' calendars are judged by (rehearsals); default today.
         cabinets: only these cabinets (names); default every cabinet the robot logs into.
+        pooled: on a work pool (``flows.pooled``): sessions as runs of the cabinet-session
+            deployment, and the month's next step scheduled instead of waited for.
+        follow_up: a step the month scheduled itself (pooled only).
     """
     logger = get_run_logger()
     settings = load_config(Path(config_path) if config_path else None)
     day = today or dt.date.today()
     month = cycle_month(period, day)
     _collect(config_path)  # what arrived already is not ordered again
+    if pooled:
+        step = step_month(settings, config_path, month, day, cabinets, follow_up)
+        return step or _deployed(finish(settings, month, day, cabinets))
     first_round = True
     while True:
         with opened_book(settings.state.ledger_url) as book:
             book.note_arrivals(month)
-            chosen = set(cabinets) if cabinets else None
-            for late in gone_missing(book.items(month, chosen), dt.datetime.now(dt.UTC)):
-                logger.warning("%s %s %s: missing", late.cabinet, late.account, late.kind)
-                book.missing(late.key)
+            mark_missing(book, month, set(cabinets) if cabinets else None)
         order_documents(month, config_path, day, first_round, cabinets)
         first_round = False
         if stopping.requested():
@@ -131,7 +137,17 @@ def monthly_cycle(
         except stopping.Stopped:
             return _stopped(month)
         _collect(config_path)
-    return finish(settings, month, day, cabinets)
+    return _deployed(finish(settings, month, day, cabinets))
+
+
+def _deployed(state: State[dict[str, Any]]) -> State[dict[str, Any]]:
+    """``state`` as the run may end: in a deployment's run (``serve``, a work pool)
+    Prefect's engine reads a failed state's data as the exception to raise, so a failed
+    month keeps only its message there (the matrix is in the run's artifacts and the
+    report); called in a process (``run``), its data is the result either way."""
+    from prefect.runtime import deployment
+
+    return Failed(message=state.message) if deployment.id and state.is_failed() else state
 
 
 def _stopped(period: str) -> State[dict[str, Any]]:

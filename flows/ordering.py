@@ -34,7 +34,7 @@ from config.models import BrowserSettings, RobotConfig
 from flows.logins import login_slot
 from robots import stopping
 from robots.cabinets import find_cabinet
-from robots.cycle.book import Item, ItemState, opened_book
+from robots.cycle.book import Item, ItemState, OrderBook, opened_book
 from robots.cycle.plan import plan_period
 from robots.cycle.work import CabinetWork, describe, to_order, work_cabinet
 from robots.domain import Period
@@ -62,23 +62,50 @@ def order_in_cabinet(
     config_path: str | None, cabinet_name: str, period: str, today: dt.date, first_round: bool
 ) -> dict[str, Any]:
     """Order (or download) ``cabinet_name``'s due documents in one browser session."""
+    return work_session(config_path, cabinet_name, period, today, first_round)
+
+
+def retried_session(settings: RobotConfig) -> Task[..., dict[str, Any]]:
+    """``order_in_cabinet`` with the configured retries of a cabinet that cannot be reached."""
+    delays = [settings.cycle.retry_delay.total_seconds() * 2**n for n in range(10)]
+    return order_in_cabinet.with_options(
+        retries=settings.cycle.retries,
+        retry_delay_seconds=delays[: settings.cycle.retries] or 0,
+        retry_condition_fn=_transient,
+    )
+
+
+def work_session(
+    config_path: str | None, cabinet_name: str, period: str, today: dt.date, first_round: bool
+) -> dict[str, Any]:
+    """One browser session for ``cabinet_name``'s due documents: what it did.
+
+    What is due is read inside the login's slot: a session that waited for the slot (a
+    rerun of a crashed one, or two runs of the month) orders only what the holder left.
+    """
     settings = load_config(Path(config_path) if config_path else None)
     cabinet = find_cabinet(settings, cabinet_name)
     with opened_book(settings.state.ledger_url) as book:
-        # Read again: a retried task goes on from what the last attempt left due.
-        items = book.items(period, {cabinet_name})
-        due = to_order(items, today, dt.datetime.now(dt.UTC), first_round)
-        if not due:
-            return asdict(CabinetWork(cabinet_name))
+        if not _due(book, cabinet_name, period, today, first_round):
+            return asdict(CabinetWork(cabinet_name))  # no login for nothing
         try:
             with login_slot(cabinet, settings.cycle.slot_wait):
-                work = work_cabinet(settings, cabinet, due, book)
+                due = _due(book, cabinet_name, period, today, first_round)
+                work = work_cabinet(settings, cabinet, due, book) if due else None
         except Stopped:  # while waiting for the login: nothing was done
             return asdict(CabinetWork(cabinet_name))
-    return asdict(work)  # its failures were logged as they happened, by the robot
+    return asdict(work or CabinetWork(cabinet_name))  # its failures were logged by the robot
 
 
-def _record_session_failure(
+def _due(
+    book: OrderBook, cabinet: str, period: str, today: dt.date, first_round: bool
+) -> list[Item]:
+    # Read afresh each time: a retried task goes on from what the last attempt left due.
+    items = book.items(period, {cabinet})
+    return to_order(items, today, dt.datetime.now(dt.UTC), first_round)
+
+
+def record_session_failure(
     settings: RobotConfig,
     cabinet: str,
     period: str,
@@ -181,12 +208,7 @@ def order_documents(
     working = [find_cabinet(settings, name) for name in dict.fromkeys(i.cabinet for i in due)]
     if not working:
         return {"sessions": []}
-    delays = [settings.cycle.retry_delay.total_seconds() * 2**n for n in range(10)]
-    session = order_in_cabinet.with_options(
-        retries=settings.cycle.retries,
-        retry_delay_seconds=delays[: settings.cycle.retries] or 0,
-        retry_condition_fn=_transient,
-    )
+    session = retried_session(settings)
     # The pool is sized from the configuration, so it is made here rather than on the flow.
     runner: ThreadPoolTaskRunner[Any] = ThreadPoolTaskRunner(
         max_workers=settings.cycle.max_browsers
@@ -207,7 +229,7 @@ def order_documents(
             error = state.result(raise_on_failure=False)
             get_run_logger().error("%s: %s", name, error)
             if isinstance(error, BaseException):
-                _record_session_failure(settings, name, period, day, first_round, error)
+                record_session_failure(settings, name, period, day, first_round, error)
             sessions.append({"cabinet": name, "error": str(error)})
     with opened_book(settings.state.ledger_url) as book:
         worked_on = book.items(period, set(futures))

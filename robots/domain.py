@@ -193,6 +193,9 @@ class Order(BaseModel):
     numbers: tuple[PhoneNumber, ...] = ()  # empty: the whole account
     via: Via = Via.EMAIL
     email: str | None = None  # where the cabinet said it sends the document, when it says
+    # Other accounts the same order covers: a form that orders for a whole company (Kcell's
+    # «Акт сверки» has no account field), so theirs are ordered too and not again.
+    also_for: tuple[AccountId, ...] = ()
     placed_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
 

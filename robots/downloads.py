@@ -103,7 +103,7 @@ def deliver_downloads(
     ]
     private_folder(config.state.dir)
     inbox = TariferInbox.of(config.tarifer)
-    with exclusive(config.state.dir / "collect.lock", wait=True):
+    with exclusive(config.state.dir / "collect.lock", config.state.ledger_url, wait=True):
         inbox.prepare()
         ledger = Ledger(config.state.ledger_url)
         try:

@@ -44,8 +44,15 @@ def private_folder(path: Path) -> Path:
 
 def private_file(path: Path) -> Path:
     """``path`` created empty if missing, and made 0600 either way (the ledger's SQLite
-    file before SQLite opens it: its journal files copy the database file's mode)."""
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))
+    file before SQLite opens it: its journal files copy the database file's mode).
+
+    A file that exists is never opened here: closing any descriptor of a file drops every
+    POSIX lock the process holds on it, so opening the ledger beside a connection of the
+    same process that holds SQLite's locks would let another process write under them
+    and corrupt the database (SQLite's "How To Corrupt", 2.2).
+    """
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
     path.chmod(PRIVATE_FILE)
     return path
 

@@ -124,7 +124,7 @@ def purge(config: RobotConfig, *, dry_run: bool = False) -> PurgeReport:
     evidence = sweep("evidence", state / "evidence", privacy.keep_evidence, _evidence(state))
     spool_folder, review_folder = state / "spool" / COMMITTED, state / "review"
     try:
-        with _collector_lock(state, dry_run):
+        with _collector_lock(config, dry_run):
             spool = sweep("spool", spool_folder, privacy.keep_spool, _files(spool_folder))
             review = sweep(
                 "review", review_folder, privacy.keep_review, _decided_review_files(config)
@@ -160,11 +160,12 @@ def _log(sweep: Sweep) -> None:
     )  # fmt: skip
 
 
-def _collector_lock(state: Path, dry_run: bool) -> AbstractContextManager[None]:
+def _collector_lock(config: RobotConfig, dry_run: bool) -> AbstractContextManager[None]:
     """The collector's lock, not waited for; a dry run removes nothing and needs none."""
+    state = config.state.dir
     if dry_run or not state.is_dir():
         return nullcontext()
-    return exclusive(state / "collect.lock")
+    return exclusive(state / "collect.lock", config.state.ledger_url)
 
 
 def _sweep(

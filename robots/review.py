@@ -249,7 +249,7 @@ class ReviewQueue:
         config = self._config
         private_folder(config.state.dir)
         inbox = TariferInbox.of(config.tarifer)
-        with exclusive(config.state.dir / "collect.lock", wait=True):
+        with exclusive(config.state.dir / "collect.lock", config.state.ledger_url, wait=True):
             inbox.prepare()
             ledger = Ledger(config.state.ledger_url)
             try:
@@ -280,7 +280,7 @@ class ReviewQueue:
     def reject(self, item_id: int, reason: str) -> Decision:
         """Record that the file is nothing for Tarifer; its copy stays for the record."""
         config = self._config
-        with exclusive(config.state.dir / "collect.lock", wait=True):
+        with exclusive(config.state.dir / "collect.lock", config.state.ledger_url, wait=True):
             ledger = Ledger(config.state.ledger_url)
             try:
                 item = _waiting(ledger, item_id)

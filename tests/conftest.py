@@ -186,7 +186,8 @@ def browser(launch_browser: Callable[..., Browser]) -> Iterator[Browser]:
 @pytest.fixture(scope="module")
 def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Prefect's test server with a home of its own, for one module (mark the module
-    ``xdist_group("prefect")`` and ``usefixtures("prefect_server")``)."""
+    ``xdist_group("prefect-<module>")``, a group of its own so modules spread over the
+    workers, and ``usefixtures("prefect_server")``)."""
     from prefect.testing.utilities import prefect_test_harness
 
     os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect"))

@@ -244,8 +244,10 @@ class CabinetRobot(ABC):
         *,
         numbers: tuple[str, ...] = (),
         email: str | None = None,
+        also_for: tuple[str, ...] = (),
     ) -> Order:
-        """The order as placed: what was asked, in what format, for which numbers, to where."""
+        """The order as placed: what was asked, in what format, for which numbers, to
+        where, and for which other accounts the same order was placed."""
         return Order(
             cabinet=self.cabinet.name,
             operator=self.operator,
@@ -256,6 +258,7 @@ class CabinetRobot(ABC):
             numbers=numbers,
             via=Via.EMAIL,
             email=email or None,
+            also_for=tuple(a for a in also_for if a != request.account),
         )
 
     def downloaded(self, file: Fetched) -> DownloadedFile:

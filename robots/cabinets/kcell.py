@@ -246,9 +246,13 @@ class KcellRobot(CabinetRobot):
             )
         email = self.order_email()
         start, end = _month_so_far(request.period)
+        company: set[str] = set()
 
         def place() -> str:
-            docs = self._in_company_of(request.account).go_to_documents()
+            numbers = self._in_company_of(request.account)
+            # These forms have no account field: the company's every account is ordered.
+            company.update(row.account for row in numbers.numbers())
+            docs = numbers.go_to_documents()
             if request.kind is DocumentKind.RECONCILIATION_ACT:
                 return docs.open(ReconciliationForm).order(start, end, email)
             if request.kind is DocumentKind.PAYMENTS_REPORT:
@@ -257,7 +261,7 @@ class KcellRobot(CabinetRobot):
 
         status = self._attempt(place, request.account)
         log.info("%s: %s", self.about(request), status)
-        return self.placed(request, None, email=email)
+        return self.placed(request, None, email=email, also_for=tuple(sorted(company)))
 
 
 def _month_so_far(period: Period) -> tuple[dt.date, dt.date]:

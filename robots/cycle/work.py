@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from config.models import CabinetSettings, RobotConfig
 from page_objects.healing import clear_heals, heals_on
-from robots import stopping
+from robots import domain, stopping
 from robots.browser import evidence_dir
 from robots.cabinets import CabinetRobot, OrderRequest, open_robot
 from robots.cycle.book import Item, ItemState, OrderBook
@@ -70,6 +70,13 @@ def gone_missing(items: list[Item], now: dt.datetime) -> list[Item]:
     ]
 
 
+def mark_missing(book: OrderBook, period: str, cabinets: set[str] | None) -> None:
+    """What was ordered twice and did not come by the last deadline is missing."""
+    for late in gone_missing(book.items(period, cabinets), dt.datetime.now(dt.UTC)):
+        log.warning("%s %s %s: missing", late.cabinet, late.account, late.kind)
+        book.missing(late.key)
+
+
 @dataclass
 class CabinetWork:
     """What one cabinet session did."""
@@ -96,6 +103,7 @@ def work_cabinet(
     cabinet itself when an error ended the session.
     """
     work = CabinetWork(cabinet.name)
+    covered: set[tuple[str, str, str, str]] = set()  # ordered along with another's order
     with (
         session_health(book.ledger, Source.CYCLE, cabinet.name, describe) as health,
         open_robot(config, cabinet) as robot,
@@ -105,14 +113,16 @@ def work_cabinet(
                 log.info("%s: stopping; what is not done yet stays due", cabinet.name)
                 break
             what = f"{item.kind} {item.period} of {item.account}"
-            if book.state(item.key) is ItemState.DELIVERED:
-                continue  # came with another one's download (a company's register)
+            if book.state(item.key) is ItemState.DELIVERED or item.key in covered:
+                continue  # came with another one's download or order (a company's form)
             clear_heals(robot.session.page)
             try:
-                if _download(config, robot, item, book):
+                placed = _download(config, robot, item, book)
+                if placed is None:
                     work.downloaded.append(what)
                 else:
                     work.ordered.append(what)
+                    covered |= _ordered_along(book, items, item, placed.also_for)
                 health.done(item.kind)
             except ONE_DOCUMENT as exc:
                 evidence = None
@@ -139,8 +149,23 @@ def _note_heals(config: RobotConfig, robot: CabinetRobot, item: Item, book: Orde
     book.healed(item.key, notes)
 
 
-def _download(config: RobotConfig, robot: CabinetRobot, item: Item, book: OrderBook) -> bool:
-    """Download ``item`` where the cabinet offers a file (True), else order it by e-mail."""
+def _ordered_along(
+    book: OrderBook, items: list[Item], item: Item, accounts: tuple[str, ...]
+) -> set[tuple[str, str, str, str]]:
+    """The session's other items of ``accounts`` that ``item``'s order placed too: in the
+    book as ordered (their mail is awaited like the item's), and not to be ordered again."""
+    along = {i.key for i in items if i.account in accounts
+             and (i.kind, i.period) == (item.kind, item.period)}  # fmt: skip
+    for key in along:
+        book.ordered(key, f"ordered with {item.account}'s: the cabinet's form covers the company")
+    return along
+
+
+def _download(
+    config: RobotConfig, robot: CabinetRobot, item: Item, book: OrderBook
+) -> domain.Order | None:
+    """Download ``item`` where the cabinet offers a file (None), else order it by e-mail
+    (the order placed)."""
     kind, period = DocumentKind(item.kind), Period.parse(item.period)
     fmt = DocumentFormat(item.format) if item.format else None
     request = OrderRequest(kind, period, item.account, fmt)
@@ -158,7 +183,7 @@ def _download(config: RobotConfig, robot: CabinetRobot, item: Item, book: OrderB
         ]
         book.delivered(item.key, mine)
         book.note_arrivals(item.period)  # other accounts' files that came along
-        return True
+        return None
     # Unconfirmed until the cabinet says it took the order: a run killed in between
     # leaves it so, and nothing orders it again by itself.
     before = book.placing(item.key)
@@ -170,7 +195,7 @@ def _download(config: RobotConfig, robot: CabinetRobot, item: Item, book: OrderB
         book.restore(item.key, before)  # refused, or failed as the robot saw: as before
         raise
     book.ordered(item.key, f"sent to {placed.email}" if placed.email else None)
-    return False
+    return placed
 
 
 def describe(exc: RobotError) -> str:

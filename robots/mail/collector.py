@@ -180,7 +180,7 @@ class Collector:
     def run(self) -> CollectSummary:
         """Collect once; raise MailError, MailUnavailable or CredentialsError if it cannot."""
         private_folder(self._config.state.dir)
-        with exclusive(self._config.state.dir / "collect.lock"):
+        with exclusive(self._config.state.dir / "collect.lock", self._config.state.ledger_url):
             self._inbox.prepare()
             self._spool.prepare()
             ledger = Ledger(self._config.state.ledger_url)

@@ -14,6 +14,7 @@ from pathlib import Path
 from robots.delivery import TariferInbox
 from robots.errors import CollectionRunning
 from robots.ledger import DocumentRecord, Ledger
+from robots.ledger_lock import across_machines
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +50,9 @@ def recover(ledger: Ledger, inbox: TariferInbox) -> int:
 
 
 @contextmanager
-def exclusive(lock_path: Path, *, wait: bool = False) -> Iterator[None]:
-    """One writer to Tarifer's inbox and the ledger per state directory at a time.
+def exclusive(lock_path: Path, ledger_url: str, *, wait: bool = False) -> Iterator[None]:
+    """One writer to Tarifer's inbox and the ledger per state directory at a time, and
+    per ``ledger_url`` across machines when it is Postgres (``robots.ledger_lock``).
 
     A second collection gives up at once (the running one does its work); a download
     ``wait``s, because its file is in hand and must not be lost.
@@ -66,6 +68,9 @@ def exclusive(lock_path: Path, *, wait: bool = False) -> Iterator[None]:
                 ) from None
             log.info("waiting for the running collection to finish (lock %s)", lock_path)
             fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        with across_machines(ledger_url, wait=wait) as held:
+            if not held:
+                raise CollectionRunning("another collection is running on another machine")
+            yield
     finally:
         os.close(fd)

@@ -16,7 +16,7 @@ from support.driving import Driver
 
 TODAY = dt.date.today().replace(day=15)  # as the sandbox fixture sets it
 PERIOD = str(Period.of(TODAY).previous())
-pytestmark = pytest.mark.xdist_group("prefect")
+pytestmark = pytest.mark.xdist_group("prefect-cli-cycle")  # one harness per module
 
 
 ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d"

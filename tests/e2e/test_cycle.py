@@ -5,6 +5,7 @@ Chromium, the collector over IMAP, the order book, the report and the summary e-
 from __future__ import annotations
 
 import base64
+import collections
 import csv
 import datetime as dt
 import json
@@ -25,13 +26,14 @@ from robots.domain import Operator, Period
 from robots.masking import mask_number
 from sandbox.mailset import month_of_mail
 from sandbox.stack import Sandbox
-from sandbox.world import accounts_of
+from sandbox.world import accounts_of, generated_accounts
 from support.driving import Driver
 
 TODAY = dt.date.today().replace(day=15)  # as the sandbox fixture sets it
 PERIOD = str(Period.of(TODAY).previous())
 # The cycle tests share one Prefect server: one xdist worker runs them all.
-pytestmark = [pytest.mark.xdist_group("prefect"), pytest.mark.usefixtures("prefect_server")]
+# One Prefect harness for the module: its tests stay on one xdist worker.
+pytestmark = [pytest.mark.xdist_group("prefect-cycle"), pytest.mark.usefixtures("prefect_server")]
 
 
 def prefect_api(path: str, query: dict[str, Any]) -> list[dict[str, Any]]:
@@ -465,3 +467,25 @@ def test_with_healing_on_the_run_delivers_through_a_renamed_button_and_reports_t
     pages = [a["data"] for a in prefect_api("artifacts/filter", query)]
     (healed, *_) = [page for page in pages if page.startswith(f"# Controls healed in {PERIOD}")]
     assert note in healed and embedded_pictures(healed), healed[:500]
+
+
+@pytest.mark.parametrize(
+    "sandbox_options", [{"accounts": {Operator.KCELL: generated_accounts(Operator.KCELL, 3)}}],
+    indirect=True,
+)  # fmt: skip
+def test_a_form_that_orders_for_the_whole_company_is_sent_once_per_company(
+    sandbox: Sandbox, driver: Driver
+) -> None:
+    """Kcell's «Акт сверки» has no account field: one order covers every account of the
+    company chosen, so two accounts of one company are one order, not two."""
+    code, payload = run_cycle(driver, "kcell-sandbox")
+
+    assert code == 0 and payload["complete"] is True, payload["matrix"]
+    acts = [o for o in sandbox.cabinet("kcell").orders() if o["kind"] == "reconciliation_act"]
+    per_account = collections.Counter(o["account"] for o in acts)
+    assert len(per_account) == 3 and set(per_account.values()) == {1}, acts
+    along = [
+        r for r in payload["matrix"]
+        if r["kind"] == "reconciliation_act" and r["status"] == "delivered"
+    ]  # fmt: skip
+    assert len(along) == 3, payload["matrix"]

@@ -33,7 +33,6 @@ PERIOD = str(Period.of(TODAY).previous())
 CABINET = "sip-sandbox"
 STOP_S = 60  # from the signal to the exit, on a busy 2-core machine (a few seconds idle)
 RUN_S = 400  # a whole run of one cabinet, with a temporary Prefect server to start
-pytestmark = pytest.mark.xdist_group("prefect")
 
 # Takes the cabinet's login slot as a session does, says so, and holds it until killed.
 HOLDER = """

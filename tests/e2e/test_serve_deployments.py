@@ -76,3 +76,48 @@ def test_serve_registers_the_scheduled_deployments(tmp_path: Path, prefect: Pref
     assert schedules["purge-files"]["cron"] == "30 3 * * *"  # [schedule] purge's default
     parameters = {d["name"]: d["parameters"] for d in found}
     assert parameters["monthly-cycle"] == {"config_path": str(config.resolve())}
+
+
+def test_deploy_registers_the_deployments_and_the_session_on_a_work_pool(
+    tmp_path: Path, prefect: PrefectServer
+) -> None:
+    config = tmp_path / "cabinet-robot.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    env = {**os.environ, **prefect.env(), "PREFECT_HOME": str(prefect.home)}
+    command = [sys.executable, "-m", "cli.main", "deploy", "--pool", "robots", "-c", str(config)]
+    for _ in range(2):  # a second deploy updates the same deployments, pool and automation
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+    assert "deployed cabinet-session/cabinet-session on work pool robots" in done.stdout
+
+    found = {d["name"]: d for d in deployments(prefect)}
+    assert sorted(found) == [
+        "cabinet-session", "canary-check", "collect-mail", "monthly-cycle", "purge-files",
+    ]  # fmt: skip
+    assert {d["work_pool_name"] for d in found.values()} == {"robots"}
+    assert found["monthly-cycle"]["parameters"] == {
+        "config_path": str(config.resolve()),
+        "pooled": True,
+    }
+    assert found["monthly-cycle"]["schedules"][0]["schedule"]["cron"] == "15 7 6 * *"
+    assert found["cabinet-session"]["schedules"] == []  # started by the cycle only
+    assert found["cabinet-session"]["entrypoint"] == "flows.session.cabinet_session"
+    heartbeat = found["cabinet-session"]["job_variables"]["env"]
+    assert heartbeat["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"] == "30"
+    pool = httpx.get(f"{prefect.api_url}/work_pools/robots", timeout=30).json()
+    assert pool["type"] == "process"
+    automations = httpx.post(f"{prefect.api_url}/automations/filter", json={}, timeout=30)
+    crash = [a for a in automations.json() if a["name"].startswith("cabinet-robot: crash")]
+    assert len(crash) == 1 and crash[0]["actions"][0]["state"] == "CRASHED", crash
+
+
+def test_deploy_without_a_prefect_server_says_how_to_name_one(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.main", "deploy", "--pool", "robots"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "cabinet-robot deploy needs a Prefect server" in done.stderr
+    assert "export PREFECT_API_URL=" in done.stderr

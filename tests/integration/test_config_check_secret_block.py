@@ -13,7 +13,7 @@ from support.configs import MAIL_AND_INBOX
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.xdist_group("prefect"),
+    pytest.mark.xdist_group("prefect-secret-block"),  # one harness per module
     pytest.mark.usefixtures("prefect_server"),
 ]
 

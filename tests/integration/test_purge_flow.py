@@ -12,7 +12,7 @@ from support.configs import MAIL_AND_INBOX
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.xdist_group("prefect"),
+    pytest.mark.xdist_group("prefect-purge"),  # one harness per module
     pytest.mark.usefixtures("prefect_server"),
 ]
 

@@ -170,13 +170,13 @@ def test_the_report_for_accounting(tmp_path: Path) -> None:
 
 
 def test_an_order_the_run_ended_in_is_unconfirmed_and_never_ordered_again_by_itself(
-    tmp_path: Path,
+    database_url: str,
 ) -> None:
     expected = Expected(
         OCTOBER, "mts-main", Operator.MTS, "277012345678", DocumentKind.INVOICE, None, None,
         dt.date(2026, 11, 1), dt.timedelta(hours=24),
     )  # fmt: skip
-    with opened_book(f"sqlite:///{tmp_path / 'ledger.sqlite3'}") as book:
+    with opened_book(database_url) as book:  # on SQLite and on Postgres
         book.expect([expected])
         key = expected.key
         before = book.placing(key)  # the robot is filling in the order form

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from config.loader import load_config
 from config.models import TariferSettings
@@ -113,3 +116,41 @@ def test_a_manifest_an_older_version_made_readable_by_all_is_made_private(tmp_pa
 
     assert stat.S_IMODE(inbox.manifest.stat().st_mode) == 0o600
     assert stat.S_IMODE(inbox.root.stat().st_mode) == 0o700
+
+
+# Another process asks for the byte range of SQLite's SHARED locks (unix VFS): it gets it
+# only when no connection holds one.
+PROBE = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+try:
+    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 510, 0x40000002)
+except OSError:
+    print("held")
+else:
+    print("free")
+"""
+
+
+def _shared_lock_seen_from_another_process(database: Path) -> bool:
+    probe = subprocess.run(
+        [sys.executable, "-c", PROBE, str(database)], capture_output=True, text=True, check=True
+    )
+    return probe.stdout.strip() == "held"
+
+
+def test_opening_the_ledger_again_keeps_the_locks_an_open_connection_holds(
+    tmp_path: Path,
+) -> None:
+    """Closing any descriptor of a file drops the process's POSIX locks on it: a second
+    ``Ledger`` must not open the file beside a live connection, or another process could
+    checkpoint and remove the WAL under it (the ledger was seen corrupted that way)."""
+    url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
+    first = Ledger(url)
+    with first.engine.connect() as connection:
+        connection.execute(text("SELECT count(*) FROM documents")).scalar()
+        assert _shared_lock_seen_from_another_process(tmp_path / "ledger.sqlite3")
+        second = Ledger(url)  # as another thread of the robot opens it
+        assert _shared_lock_seen_from_another_process(tmp_path / "ledger.sqlite3")
+        second.close()
+    first.close()

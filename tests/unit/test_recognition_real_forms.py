@@ -23,7 +23,7 @@ from robots.recognition.common import (
 )
 from robots.recognition.sheets import recognise_xls, recognise_xlsx
 from robots.recognition.xml import recognise_xml
-from tests.support.documents import pdf_of
+from support.documents import pdf_of
 
 OCTOBER = Period(year=2026, month=10)
 

@@ -14,7 +14,7 @@ import pytest
 from robots.domain import DocumentKind, Operator, Period
 from robots.recognition import recognise
 from robots.recognition.common import Recognition, UnknownIssuer
-from tests.support.documents import pdf_of as support_pdf_of
+from support.documents import pdf_of as support_pdf_of
 
 OCTOBER = Period(year=2026, month=10)
 

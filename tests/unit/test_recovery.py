@@ -61,11 +61,12 @@ def test_lines_written_before_a_kill_are_adopted_once(tmp_path: Path) -> None:
 
 
 def test_two_runs_cannot_overlap(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'ledger.sqlite3'}"
     with (
-        exclusive(tmp_path / "collect.lock"),
+        exclusive(tmp_path / "collect.lock", database_url),
         pytest.raises(TransientError, match="another collection is running"),
-        exclusive(tmp_path / "collect.lock"),
+        exclusive(tmp_path / "collect.lock", database_url),
     ):
         pass
-    with exclusive(tmp_path / "collect.lock"):  # free again afterwards
+    with exclusive(tmp_path / "collect.lock", database_url):  # free again afterwards
         pass

@@ -196,7 +196,8 @@ def test_a_dry_run_says_the_same_and_removes_nothing(
 def test_while_a_collection_runs_its_spool_and_review_files_are_left_alone(
     config: RobotConfig, world: dict[str, Path]
 ) -> None:
-    with exclusive(config.state.dir / "collect.lock"), clock.frozen_now(NOW):
+    lock = exclusive(config.state.dir / "collect.lock", config.state.ledger_url)
+    with lock, clock.frozen_now(NOW):
         report = purge(config)
 
     assert {"committed batch", "rejected review"} <= present(world)
