@@ -641,8 +641,12 @@ def _batches(uids: Sequence[int], sizes: dict[int, int]) -> Iterator[list[int]]:
         yield batch
 
 
-def collect_command(config: Path) -> list[str]:
-    return [sys.executable, "-m", "cli.main", "collect", "--config", str(config), "--json"]
+def collect_command(config: Path, profile: Path | None = None) -> list[str]:
+    """The collection; under cProfile into ``profile`` when given (run it with
+    ``CABINET_ROBOT_MAIL__WORKERS=1``: a profile sees only its own process)."""
+    profiled = ["-m", "cProfile", "-o", str(profile)] if profile else []
+    return [sys.executable, *profiled, "-m", "cli.main", "collect", "--config", str(config),
+            "--json"]  # fmt: skip
 
 
 def check_summary(summary: dict[str, int], expected: int) -> None:
@@ -708,7 +712,9 @@ def run(args: argparse.Namespace, workdir: Path) -> Figures:
         began = time.perf_counter()
         deliver(box, paths)
         deliver_s = time.perf_counter() - began
-        floor, collected, rerun, summary = measure(box, config, workdir / "logs", args.messages)
+        floor, collected, rerun, summary = measure(
+            box, config, workdir / "logs", args.messages, args.profile
+        )
     finally:
         server.stop()
     return Figures(
@@ -726,7 +732,7 @@ def run(args: argparse.Namespace, workdir: Path) -> Figures:
 
 
 def measure(
-    box: Mailbox, config: Path, logs: Path, expected: int
+    box: Mailbox, config: Path, logs: Path, expected: int, profile: Path | None = None
 ) -> tuple[Measured, Measured, Measured, dict[str, int]]:
     """Measure the floor, one collection and an incremental rerun, in that order.
 
@@ -746,7 +752,7 @@ def measure(
     if _last_json(floor)["messages"] != expected:
         raise BenchError(f"the floor fetched {floor.stdout.strip()}, not {expected} messages")
     _say("measuring one collection")
-    collected = run_measured(collect_command(config), env, logs, "collect")
+    collected = run_measured(collect_command(config, profile), env, logs, "collect")
     summary = _last_json(collected)
     check_summary(summary, expected)
     if summary.get("quarantined"):
@@ -839,6 +845,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--cache", type=Path, default=CACHE_DIR / f"v{GENERATOR_VERSION}", help=argparse.SUPPRESS
     )
     parser.add_argument("--floor", metavar="HOST:PORT:USER", help=argparse.SUPPRESS)
+    parser.add_argument("--profile", type=Path, help=argparse.SUPPRESS)  # cProfile output
     args = parser.parse_args(argv)
     if args.messages < 1:
         parser.error("--messages must be at least 1")

@@ -55,18 +55,23 @@ def spread(accounts: int) -> dict[Operator, int]:
     return {op: accounts // 4 + (i < accounts % 4) for i, op in enumerate(operators)}
 
 
-def one_cycle(workdir: Path, accounts: int, latency_ms: int, browsers: int) -> dict[str, float]:
-    """A fresh sandbox, one whole cycle with ``browsers`` at most; documents and seconds."""
-    from flows.cycle import monthly_cycle
-
+def _sandbox(workdir: Path, accounts: int, latency_ms: int) -> Sandbox:
+    """N generated accounts over the four cabinets, every response ``latency_ms`` late."""
     per_operator = {op: generated_accounts(op, n) for op, n in spread(accounts).items()}
-    with Sandbox(
+    return Sandbox(
         workdir,
         today=TODAY,
         timings=Timings.uniform(0.5),
         faults=f"latency_ms={latency_ms}",
         accounts=per_operator,
-    ) as sandbox:
+    )
+
+
+def one_cycle(workdir: Path, accounts: int, latency_ms: int, browsers: int) -> dict[str, float]:
+    """A fresh sandbox, one whole cycle with ``browsers`` at most; documents and seconds."""
+    from flows.cycle import monthly_cycle
+
+    with _sandbox(workdir, accounts, latency_ms) as sandbox:
         os.environ.update(sandbox.env)
         os.environ["CABINET_ROBOT_CYCLE__MAX_BROWSERS"] = str(browsers)
         started = time.monotonic()
@@ -93,15 +98,8 @@ def pooled_cycle(
     from robots.cycle.book import ItemState, opened_book
     from sandbox.pool import PoolStack
 
-    per_operator = {op: generated_accounts(op, n) for op, n in spread(accounts).items()}
     period = str(Period.of(TODAY).previous())
-    with Sandbox(
-        workdir,
-        today=TODAY,
-        timings=Timings.uniform(0.5),
-        faults=f"latency_ms={latency_ms}",
-        accounts=per_operator,
-    ) as sandbox:
+    with _sandbox(workdir, accounts, latency_ms) as sandbox:
         env = {
             **sandbox.env,
             "CABINET_ROBOT_CONFIG": str(sandbox.config_path),

@@ -54,6 +54,9 @@ def deploy(pool: PoolOption, config: ConfigOption = None) -> None:
     """Register the monthly cycle, the collection, the canary, the purge and the cabinet
     session on a work pool, for `prefect worker start --pool NAME` on each machine."""
     _need_server("deploy")
+    import httpx
+    from prefect.settings import get_current_settings
+
     from config.loader import config_path, load_config
     from flows.deploy import deploy_to_pool
 
@@ -63,6 +66,14 @@ def deploy(pool: PoolOption, config: ConfigOption = None) -> None:
         names = deploy_to_pool(settings, path, pool)
     except ConfigurationError as exc:
         fail(exc)
+    except httpx.TransportError as exc:
+        url = get_current_settings().api.url
+        typer.echo(f"cabinet-robot: cannot reach the Prefect server at {url} ({exc}): "
+                   "start it, or point PREFECT_API_URL at it", err=True)  # fmt: skip
+        raise typer.Exit(1) from None
+    except httpx.HTTPStatusError as exc:
+        typer.echo(f"cabinet-robot: the Prefect server refused the deployments: {exc}", err=True)
+        raise typer.Exit(1) from None
     for name in names:
         typer.echo(f"deployed {name} on work pool {pool}")
     typer.echo(f"start a worker on each machine: prefect worker start --pool {pool}")

@@ -95,7 +95,7 @@ def monthly_cycle(
     today: dt.date | None = None,
     cabinets: list[str] | None = None,
     pooled: bool = False,
-    follow_up: bool = False,
+    month_began: dt.datetime | None = None,
 ) -> State[dict[str, Any]]:
     """The month's documents from every cabinet, reconciled.
 
@@ -109,7 +109,8 @@ def monthly_cycle(
         cabinets: only these cabinets (names); default every cabinet the robot logs into.
         pooled: on a work pool (``flows.pooled``): sessions as runs of the cabinet-session
             deployment, and the month's next step scheduled instead of waited for.
-        follow_up: a step the month scheduled itself (pooled only).
+        month_began: in the steps a pooled month schedules itself, when its first step
+            began (left out otherwise).
     """
     logger = get_run_logger()
     settings = load_config(Path(config_path) if config_path else None)
@@ -117,7 +118,7 @@ def monthly_cycle(
     month = cycle_month(period, day)
     _collect(config_path)  # what arrived already is not ordered again
     if pooled:
-        step = step_month(settings, config_path, month, day, cabinets, follow_up)
+        step = step_month(settings, config_path, month, day, cabinets, month_began)
         return step or _deployed(finish(settings, month, day, cabinets))
     first_round = True
     while True:

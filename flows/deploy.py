@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 HEARTBEAT_S = 30
 ZOMBIE_AFTER_S = 3 * HEARTBEAT_S
 ZOMBIE_AUTOMATION = "cabinet-robot: crash runs whose worker was lost"
+# On the pool's deployments, so on their runs: the automation judges only these (other
+# flows on the same server keep Prefect's own, longer, heartbeat and are left alone).
+POOL_TAG = "cabinet-robot"
+_TAGGED = f"prefect.tag.{POOL_TAG}"
 _POOL_ENV = {
     "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_S),
     "PREFECT_LOGGING_EXTRA_LOGGERS": "robots",  # the robot's own lines in the run's log
@@ -87,6 +91,7 @@ def pool_deployments(settings: RobotConfig, config_path: Path) -> list[RunnerDep
             parameters={**common, "pooled": True} if flow is monthly_cycle else common,
             entrypoint_type=EntrypointType.MODULE_PATH,
             job_variables={"env": _POOL_ENV},
+            tags=[POOL_TAG],
             _sync=True,
             description=description,
         )
@@ -131,8 +136,8 @@ def _ensure_zombie_automation(client: SyncPrefectClient) -> None:
     from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
     from prefect.events.schemas.events import ResourceSpecification
 
-    if client.read_automations_by_name(ZOMBIE_AUTOMATION):
-        return
+    for earlier in client.read_automations_by_name(ZOMBIE_AUTOMATION):
+        client.delete_automation(earlier.id)  # a deploy of this version replaces it
     ended = ["Completed", "Failed", "Cancelled", "Crashed"]
     client.create_automation(
         AutomationCore(
@@ -142,6 +147,9 @@ def _ensure_zombie_automation(client: SyncPrefectClient) -> None:
                 after={"prefect.flow-run.heartbeat"},
                 expect={"prefect.flow-run.heartbeat", *(f"prefect.flow-run.{s}" for s in ended)},
                 match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+                match_related=ResourceSpecification(
+                    {"prefect.resource.role": "tag", "prefect.resource.id": _TAGGED}
+                ),
                 for_each={"prefect.resource.id"},
                 posture=Posture.Proactive,
                 threshold=1,

@@ -51,43 +51,50 @@ def step_month(
     period: str,
     today: dt.date,
     cabinets: list[str] | None,
-    follow_up: bool,
+    month_began: dt.datetime | None,
 ) -> State[dict[str, Any]] | None:
     """One step of the month; None when nothing is awaited any more (the caller reports).
 
-    A month's first step (not ``follow_up``) orders again what failed or went missing
-    before, as a rerun of ``monthly_cycle`` does; the steps it schedules do not.
+    ``month_began``: when the month's first step began, for the steps it schedules;
+    None for the first step itself, which orders again what failed or went missing
+    before (as a rerun of ``monthly_cycle`` does) and forgets sessions that crashed
+    before it (a person who starts the month again gives them another try).
     """
     logger = get_run_logger()
     chosen = set(cabinets) if cabinets else None
     now = dt.datetime.now(dt.UTC)
+    first_round, began = month_began is None, month_began or now
     with opened_book(settings.state.ledger_url) as book:
         picked = [find_cabinet(settings, name) for name in cabinets] if cabinets else None
         book.expect(plan_period(settings, Period.parse(period), today, picked))
         book.note_arrivals(period)
         mark_missing(book, period, chosen)
         items = book.items(period, chosen)
-    due = Counter(i.cabinet for i in to_order(items, today, now, not follow_up))
+    due = Counter(i.cabinet for i in to_order(items, today, now, first_round))
     with get_client(sync_client=True) as client:
-        under_way = _sessions(client, period, _UNDER_WAY)
-        crashed = Counter(_sessions(client, period, [StateType.CRASHED]))
+        under_way = [_cabinet(r) for r in _sessions(client, period, _UNDER_WAY)]
+        crashed = Counter(
+            _cabinet(r)
+            for r in _sessions(client, period, [StateType.CRASHED])
+            if r.start_time and r.start_time >= began
+        )
         for cabinet in sorted(set(due) - set(under_way)):
             if crashed[cabinet] > CRASH_RESTARTS:
-                _give_up(settings, period, today, cabinet, crashed[cabinet], not follow_up)
+                _give_up(settings, period, today, cabinet, crashed[cabinet], first_round)
                 continue
-            run = _start_session(settings, config_path, cabinet, period, today, not follow_up)
+            run = _start_session(config_path, cabinet, period, today, first_round)
             logger.info("%s: %d document(s) due, session %s started", cabinet, due[cabinet], run)
             under_way.append(cabinet)
         wake = _next_wake(settings, period, chosen, busy=bool(under_way))
         if wake is None:
             return None
-        at = _schedule_next(client, config_path, period, today, cabinets, wake)
+        at = _schedule_next(client, config_path, period, today, cabinets, wake, began)
     working = f"sessions under way: {', '.join(sorted(set(under_way)))}; " if under_way else ""
     return Completed(message=f"{working}the month's next step at {at:%Y-%m-%d %H:%M} UTC")
 
 
-def _sessions(client: SyncPrefectClient, period: str, states: list[StateType]) -> list[str]:
-    """The cabinets of ``period``'s session runs in ``states``, once per run."""
+def _sessions(client: SyncPrefectClient, period: str, states: list[StateType]) -> list[FlowRun]:
+    """``period``'s session runs in ``states``."""
     runs = client.read_flow_runs(
         flow_filter=FlowFilter(name=FlowFilterName(any_=[SESSION_FLOW])),
         flow_run_filter=FlowRunFilter(
@@ -95,11 +102,14 @@ def _sessions(client: SyncPrefectClient, period: str, states: list[StateType]) -
         ),
         **_EVERY_RUN,
     )
-    return [r.parameters["cabinet_name"] for r in runs if r.parameters.get("period") == period]
+    return [r for r in runs if r.parameters.get("period") == period]
+
+
+def _cabinet(run: FlowRun) -> str:
+    return str(run.parameters["cabinet_name"])
 
 
 def _start_session(
-    settings: RobotConfig,
     config_path: str | None,
     cabinet: str,
     period: str,
@@ -156,6 +166,7 @@ def _schedule_next(
     today: dt.date,
     cabinets: list[str] | None,
     wake: float,
+    month_began: dt.datetime,
 ) -> dt.datetime:
     """The month's next step, unless one is scheduled already (two runs of the month)."""
     at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=wake)
@@ -176,7 +187,7 @@ def _schedule_next(
             "today": today.isoformat(),
             "cabinets": cabinets,
             "pooled": True,
-            "follow_up": True,
+            "month_began": month_began.isoformat(),
         },
         scheduled_time=at,
         timeout=0,

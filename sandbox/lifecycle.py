@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 from abc import ABC, abstractmethod
 from types import TracebackType
 from typing import Self
@@ -26,3 +29,16 @@ class Service(ABC):
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def stop_group(process: subprocess.Popen[bytes] | None, timeout_s: float = 20) -> None:
+    """SIGTERM to the process group ``process`` leads (started with a session of its
+    own), SIGKILL if it outlives ``timeout_s``; nothing for None."""
+    if process is None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -10,7 +10,6 @@ Example::
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from typing import Self
 
 import httpx
 
-from sandbox.lifecycle import Service
+from sandbox.lifecycle import Service, stop_group
 from sandbox.mailserver import free_ports
 
 STARTUP_S = 90  # about 13 s on an idle 2-core machine; far more under a test run
@@ -87,11 +86,4 @@ class PrefectServer(Service):
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is None:
-            return
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process)

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Self
 
-from sandbox.lifecycle import Service
+from sandbox.lifecycle import Service, stop_group
 
 
 class PrefectWorker(Service):
@@ -64,14 +64,7 @@ class PrefectWorker(Service):
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is None:
-            return
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process)
 
 
 def _descendants(root: int) -> list[int]:

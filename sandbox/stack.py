@@ -138,6 +138,10 @@ class RunningCabinet:
         """Change this cabinet's faults (see ``sandbox.cabinets.faults``)."""
         self.cabinet.faults.set(spec)
 
+    def held_files(self) -> int:
+        """File answers kept waiting now by the ``hold_files`` fault."""
+        return self.cabinet.faults.held
+
     def set_markup(self, spec: MarkupSpec | str) -> None:
         """Change how this cabinet's pages are marked up, e.g. ``"restyle,seed=5"`` or
         ``"rename=Далее=>Продолжить"``; ``""`` serves them as made (see

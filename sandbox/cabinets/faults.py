@@ -6,6 +6,9 @@ A fault spec is one string, the same on the command line, in Python and in
 
     error_rate=0.1,latency_ms=300,session_ttl_s=60,maintenance=sip,seed=7
 
+``hold_files=true`` keeps every file answer (``Content-Disposition: attachment``) waiting
+until the faults are set again: a test can stop a session while it is inside a download.
+
 ``maintenance`` names cabinets (``sip``, ``sip+mts``, or ``all``). The random 500s
 come from a generator seeded by ``seed`` (0 by default) and reset whenever the spec
 is set, so the same spec and the same sequence of requests fail the same way.
@@ -16,6 +19,8 @@ from __future__ import annotations
 import random
 import threading
 from dataclasses import dataclass, fields
+
+import anyio
 
 __all__ = ["FaultInjector", "FaultSpec"]
 
@@ -29,6 +34,7 @@ class FaultSpec:
     session_ttl_s: float | None = None  # sessions older than this are gone
     maintenance: frozenset[str] = frozenset()  # cabinets showing their maintenance page
     seed: int = 0
+    hold_files: bool = False  # file answers wait until the faults change
 
     @classmethod
     def parse(cls, text: str) -> FaultSpec:
@@ -65,6 +71,8 @@ class FaultSpec:
             parts.append(f"maintenance={'+'.join(sorted(self.maintenance))}")
         if self.seed:
             parts.append(f"seed={self.seed}")
+        if self.hold_files:
+            parts.append("hold_files=true")
         return ",".join(parts)
 
 
@@ -87,6 +95,10 @@ def _value(key: str, raw: str) -> object:
             return ttl
         if key == "seed":
             return int(raw)
+        if key == "hold_files":
+            if raw not in ("true", "false"):
+                raise ValueError
+            return raw == "true"
     except ValueError:
         raise ValueError(f"bad value for fault {key}: {raw!r}") from None
     names = frozenset(name.strip() for name in raw.split("+") if name.strip())
@@ -108,6 +120,7 @@ class FaultInjector:
         self._lock = threading.Lock()
         self._spec = FaultSpec()
         self._rng = random.Random(0)
+        self.held = 0  # file answers waiting now (hold_files)
         self.set(spec)
 
     def set(self, spec: FaultSpec | str) -> FaultSpec:
@@ -145,3 +158,15 @@ class FaultInjector:
         with self._lock:
             rate = self._spec.error_rate
             return rate > 0 and self._rng.random() < rate
+
+    async def hold_file(self) -> None:
+        """Keep a file answer waiting while ``hold_files`` is set (polled: the faults are
+        changed from another thread, and a test needs no promptness finer than this)."""
+        with self._lock:
+            self.held += 1
+        try:
+            while self.spec.hold_files:
+                await anyio.sleep(0.05)
+        finally:
+            with self._lock:
+                self.held -= 1

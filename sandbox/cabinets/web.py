@@ -203,7 +203,12 @@ def install_faults(app: FastAPI, faults: FaultInjector, error_page: ErrorPage) -
             return error_page(request, "maintenance")
         if faults.draw_error():
             return error_page(request, "server_error")
-        return await call_next(request)
+        response = await call_next(request)
+        if faults.spec.hold_files and "attachment" in response.headers.get(
+            "content-disposition", ""
+        ):
+            await faults.hold_file()
+        return response
 
 
 _UNCACHEABLE = frozenset({b"content-length", b"etag", b"last-modified", b"cache-control"})

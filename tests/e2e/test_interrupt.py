@@ -154,8 +154,12 @@ def last_line(err: Path) -> str:
 
 
 @pytest.mark.parametrize(
-    ("signum", "code", "said"),
-    [(signal.SIGINT, 130, "Ctrl-C (SIGINT)"), (signal.SIGTERM, 143, "SIGTERM")],
+    ("robot", "signum", "code", "said"),
+    [
+        ("temporary server", signal.SIGINT, 130, "Ctrl-C (SIGINT)"),
+        ("prefect server", signal.SIGTERM, 143, "SIGTERM"),  # as a service manager stops it
+    ],
+    indirect=["robot"],
 )
 def test_a_stopped_run_exits_at_once_and_its_rerun_goes_on_without_ordering_twice(
     robot: Robot, sandbox: Sandbox, signum: signal.Signals, code: int, said: str

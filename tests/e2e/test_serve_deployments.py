@@ -109,9 +109,14 @@ def test_deploy_registers_the_deployments_and_the_session_on_a_work_pool(
     automations = httpx.post(f"{prefect.api_url}/automations/filter", json={}, timeout=30)
     crash = [a for a in automations.json() if a["name"].startswith("cabinet-robot: crash")]
     assert len(crash) == 1 and crash[0]["actions"][0]["state"] == "CRASHED", crash
+    # Only the robot's runs (tagged by their deployments) are judged by it.
+    assert {d["tags"][0] for d in found.values()} == {"cabinet-robot"}
+    assert crash[0]["trigger"]["match_related"] == {
+        "prefect.resource.role": "tag", "prefect.resource.id": "prefect.tag.cabinet-robot",
+    }  # fmt: skip
 
 
-def test_deploy_without_a_prefect_server_says_how_to_name_one(tmp_path: Path) -> None:
+def test_deploy_without_a_prefect_server_or_with_one_away_says_what_to_do(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env["PREFECT_HOME"] = str(tmp_path / "prefect")
     done = subprocess.run(
@@ -121,3 +126,14 @@ def test_deploy_without_a_prefect_server_says_how_to_name_one(tmp_path: Path) ->
     assert done.returncode == 2
     assert "cabinet-robot deploy needs a Prefect server" in done.stderr
     assert "export PREFECT_API_URL=" in done.stderr
+
+    config = tmp_path / "cabinet-robot.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    env["PREFECT_API_URL"] = "http://127.0.0.1:9/api"  # nothing listens there
+    done = subprocess.run(
+        [sys.executable, "-m", "cli.main", "deploy", "--pool", "robots", "-c", str(config)],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("cabinet-robot: cannot reach the Prefect server at "), done.stderr
+    assert "Traceback" not in done.stderr

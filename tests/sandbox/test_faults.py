@@ -31,6 +31,8 @@ def test_spec_parses_and_prints_back() -> None:
     assert FaultSpec.parse(str(spec)) == spec
     assert FaultSpec.parse("") == FaultSpec.parse("none") == FaultSpec()
     assert FaultSpec.parse("maintenance=sip+mts").maintenance == {"sip", "mts"}
+    held = FaultSpec.parse("hold_files=true")
+    assert held.hold_files is True and FaultSpec.parse(str(held)) == held
 
 
 @pytest.mark.parametrize(
@@ -40,6 +42,7 @@ def test_spec_parses_and_prints_back() -> None:
         ("latency_ms=-1", "bad value for fault latency_ms"),
         ("session_ttl_s=0", "bad value for fault session_ttl_s"),
         ("seed=x", "bad value for fault seed"),
+        ("hold_files=1", "bad value for fault hold_files"),
         ("speed=3", "unknown fault 'speed'"),
         ("seed=1,seed=2", "given twice"),
         ("maintenance", "must be key=value"),
