@@ -294,8 +294,8 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    # The journal mode (WAL) is the file's, set once when the ledger is made (robots.schema).
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-    cursor.execute("PRAGMA journal_mode=WAL")  # readers (status) never block the collector
     cursor.execute("PRAGMA synchronous=FULL")  # a commit survives a crash of the machine
     cursor.close()
 

@@ -97,6 +97,10 @@ def _migrating(engine: Engine) -> Iterator[Connection]:
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         with engine.connect() as connection:
+            # WAL, so readers (status) never block the collector. The mode is the file's and
+            # stays; it is set here, under the lock, because switching it while another
+            # connection opens the new file fails at once with "database is locked".
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
             yield connection
     finally:
         os.close(descriptor)  # releases the lock; the empty file stays, harmless
