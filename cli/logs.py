@@ -21,7 +21,7 @@ from robots.permissions import private_folder
 # The robot's own packages: ``--verbose`` concerns only these.
 ROBOT_LOGGERS = ("robots", "flows", "config", "page_objects", "cli", "cabinet_robot")
 # Libraries that say too much at INFO for an operator's log.
-_QUIET = ("imapclient", "httpx", "httpcore", "pypdf", "asyncio")
+_QUIET = ("imapclient", "httpx", "httpcore", "pypdf", "asyncio", "alembic")
 LOG_FILE = "cabinet-robot.log"
 LOG_MAX_BYTES = 5 * 1024 * 1024  # about a month of a busy robot's lines
 LOG_BACKUPS = 5  # cabinet-robot.log.1 ... .5, then the oldest goes

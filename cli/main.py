@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from typing import Annotated
@@ -157,7 +158,13 @@ def config_check(
 
 
 def main() -> None:
-    app()
+    """The ``cabinet-robot`` command."""
+    try:
+        app()
+    finally:
+        # Whatever the command left is freed by the exit itself: collecting a large heap
+        # once more at shutdown costs 0.2-0.3 s of every command.
+        gc.freeze()
 
 
 if __name__ == "__main__":

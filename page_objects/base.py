@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -262,7 +263,7 @@ class Screen:
         for name in detours:
             either = either.or_(title_on(self.page, name))
         either.first.wait_for(timeout=_screen_timeouts.get(self.page))
-        _raise_detour(self.page, detours)
+        raise_detour(self.page, detours)
         return locator
 
     @classmethod
@@ -310,7 +311,7 @@ class Screen:
         self, confirmed: Sequence[str], refused: Sequence[str]
     ) -> tuple[str | None, str | None]:
         detours = self.detours_from_here()
-        _raise_detour(self.page, detours)
+        raise_detour(self.page, detours)
         try:
             found = self.page.wait_for_function(
                 _SAID_JS,
@@ -323,11 +324,11 @@ class Screen:
                 timeout=_screen_timeouts.get(self.page),
             ).json_value()
         except PlaywrightTimeout:
-            _raise_detour(self.page, detours)
+            raise_detour(self.page, detours)
             raise OrderUnconfirmed(
                 f"the cabinet showed neither a confirmation nor a refusal: {page_text(self.page)}"
             ) from None
-        _raise_detour(self.page, detours)
+        raise_detour(self.page, detours)
         kind, text = found
         return (text, None) if kind == "yes" else (None, text)
 
@@ -413,10 +414,19 @@ class _DownloadDropped(Exception):
     """The answer to a click was a file, but the browser started no download of it."""
 
 
-def _raise_detour(page: Page, detours: Mapping[str, Detour]) -> None:
-    for name, meaning in detours.items():
-        if title_on(page, name).count():
-            raise meaning(page)
+def raise_detour(page: Page, detours: Mapping[str, Detour], scope: Scope | None = None) -> None:
+    """Raise the meaning of the detour shown on ``page`` (in ``scope``, a frame of it, if
+    given), if any: one query when none shows (every step asks this, and each title
+    found by its text costs a pass over the page)."""
+    titles = {name: title_on(scope or page, name) for name in detours}
+    if not titles:
+        return
+    shown = functools.reduce(Locator.or_, titles.values())
+    if not shown.count():
+        return
+    for name, title in titles.items():
+        if title.count():
+            raise detours[name](page)
 
 
 def _squeeze(text: str) -> str:
@@ -524,6 +534,8 @@ def arrive_at(page: Page, *expected: type[S]) -> S:
         either = either.or_(other)
     either.first.wait_for(timeout=_screen_timeouts.get(page))
     present = [screen for screen in expected if screen.heading_on(page).count()]
+    if len(present) == 1:
+        return _arrived_at(page, present[0])
     # A title may also show as a kicker or a breadcrumb on another screen («ВИРТУАЛЬНЫЙ
     # МЕНЕДЖЕР» above «Вход в Виртуальный менеджер»): a screen whose title is the page's
     # heading wins, else the first expected.
@@ -532,7 +544,7 @@ def arrive_at(page: Page, *expected: type[S]) -> S:
             return _arrived_at(page, screen)
     if present:
         return _arrived_at(page, present[0])
-    _raise_detour(page, detours)
+    raise_detour(page, detours)
     heading = page.get_by_role("heading")
     shown = heading.first.inner_text() if heading.count() else page.title()
     titles = " or ".join(as_configured(s.heading, title_shown(page, s.heading)) for s in expected)

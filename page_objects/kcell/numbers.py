@@ -125,6 +125,7 @@ class DetailsForm(Menu):
         *PERIOD_ENDS,
         *OUTPUTS.values(),
         "Запросить детализацию",
+        NumbersPage.heading,
     )
 
     def controls(self) -> Controls:
@@ -138,3 +139,8 @@ class DetailsForm(Menu):
         self.fill_dates(start, end)
         self.button(OUTPUTS[fmt]).click()
         return self.fetch("Запросить детализацию", "call details")
+
+    def back_to_numbers(self) -> NumbersPage:
+        """«Управление номерами» of the top menu: the list again, in the company chosen."""
+        answer_to(self.page, self.menu_link(NumbersPage.heading))
+        return NumbersPage.arrive(self.page)

@@ -23,6 +23,7 @@ from page_objects.base import (
     detours,
     field_on,
     label_shown,
+    raise_detour,
     screen_timeout,
     text_on,
     title_on,
@@ -82,10 +83,8 @@ class MtsScreen(Screen):
         for title in detours:
             either = either.or_(title_on(work, title))
         either.first.wait_for(timeout=screen_timeout(self.page))
-        for title, meaning in detours.items():
-            if title_on(work, title).count():
-                raise meaning(self.page)
-        if not locator.count() and login.count():
+        raise_detour(self.page, detours, work)
+        if login.count() and not locator.count():
             raise SessionExpired("the MTS cabinet session ended")
         return locator
 

@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
-from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
-
 from config.models import LoginMethod
 from page_objects.a1 import (
     DetailsPage,
@@ -273,6 +271,8 @@ class A1Robot(CabinetRobot):
 
 def _numbers_xlsx(numbers: list[str], directory: Path) -> Path:
     """The upload A1 accepts: 12-digit numbers in one column, nothing else."""
+    from openpyxl import Workbook  # type: ignore[import-untyped]  # 0.1 s, rarely needed
+
     book = Workbook()
     sheet = book.active
     for number in numbers:
@@ -284,6 +284,8 @@ def _numbers_xlsx(numbers: list[str], directory: Path) -> Path:
 
 def _subscribers_in(data: bytes, account: str) -> list[Subscriber]:
     """The rows of «Выгрузка в Excel», read by their header names."""
+    from openpyxl import load_workbook
+
     sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
     rows = [[("" if v is None else str(v)).strip() for v in row] for row in sheet.values]
     if not rows or any(column not in rows[0] for column in _SUBSCRIBER_COLUMNS):

@@ -225,14 +225,18 @@ class KcellRobot(CabinetRobot):
             wanted = list(request.numbers) or [
                 row.number for row in numbers_page.numbers() if row.account == request.account
             ]
+            company = numbers_page.company()
             files = []
             for number in wanted:
-                form = NumbersPage.arrive(numbers_page.page).open_number(number).open_details()
+                form = numbers_page.open_number(number).open_details()
                 file = form.download(start, end, fmt)
                 files.append(
                     DownloadedFile(file.data, file.name, f"{self.cabinet.name} {file.url}")
                 )
-                numbers_page = self._in_company_of(request.account)
+                if len(files) < len(wanted):  # back by the menu: one page, not the start
+                    numbers_page = form.back_to_numbers()
+                    if numbers_page.company() != company:  # a cabinet that forgot the choice
+                        numbers_page = self._in_company_of(request.account)
             return files
 
         return self._attempt(run, request.account)
