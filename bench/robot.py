@@ -16,8 +16,9 @@ script logs in every time. Usage::
 
     .venv/bin/python bench/robot.py [--pairs 5] [--cabinet sip mts kcell a1]
 
-The last line is one JSON object: per cabinet the median seconds of each and their
-``ratio`` (robot / script). The goal: every ratio <= 1.2 on this machine.
+The last line is one JSON object: per cabinet the median seconds of each, their
+``ratio`` (robot / script) and every run's seconds (``runs``). The goal: every ratio
+<= 1.2 on this machine.
 """
 
 from __future__ import annotations
@@ -172,6 +173,7 @@ def main() -> None:
                     "robot_s": round(robot, 2),
                     "script_s": round(script, 2),
                     "ratio": round(robot / script, 2),
+                    "runs": {w: [round(t, 2) for t in times[w]] for w in times},
                 }
                 print(
                     f"{name:6} robot {robot:6.2f} s  script {script:6.2f} s  "

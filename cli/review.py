@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -28,7 +28,9 @@ from cli.common import (
 from cli.period import period_option
 from config.models import RobotConfig
 from robots.errors import RobotError
-from robots.ledger import ReviewItem, ReviewState
+
+if TYPE_CHECKING:
+    from robots.ledger import ReviewItem
 
 review_app = CommandApp(help="The operators' files the collector could not place, for a person.")
 
@@ -70,6 +72,7 @@ def list_items(
     verbose: VerboseOption = False,
 ) -> None:
     """List the files waiting for a person (number, received, sender, file)."""
+    from robots.ledger import ReviewState
     from robots.review import ReviewQueue
 
     settings = _settings(config, verbose)

@@ -859,12 +859,11 @@ def table_on(page: Page, headers: Sequence[str]) -> Locator:
             table = table.filter(has=frame.locator("th, td", has_text=words(header)))
         if chosen is None:
             chosen = table.first
-        tables = table.all()
-        for one in tables:
-            if one.locator("tr").count() > 1:
-                return one
-        if tables:
-            return tables[0]
+        with_rows = table.filter(has=frame.locator("tr").nth(1))
+        if with_rows.count():
+            return with_rows.first
+        if table.count():
+            return table.first
     assert chosen is not None
     return chosen
 

@@ -216,20 +216,22 @@ class A1Robot(CabinetRobot):
         raise self.not_offered(request.kind)
 
     def _invoice(self, request: OrderRequest) -> Order:
-        setting = self.delivery(request.account)
-        sent_as = _SENT_AS.get(setting.invoice_format or "")
-        if request.format is not None and request.format is not sent_as:
-            raise OrderRefused(
-                f"the A1 cabinet e-mails the invoices of {request.account} as "
-                f"{setting.invoice_format} (its delivery setting), not {request.format}"
-            )
+        def send() -> tuple[str, DocumentFormat | None, str]:
+            # The delivery setting is read on the main page the invoices are opened from.
+            main = self._on(request.account)
+            email, invoice_format = main.delivery()
+            sent_as = _SENT_AS.get(invoice_format or "")
+            if request.format is not None and request.format is not sent_as:
+                raise OrderRefused(
+                    f"the A1 cabinet e-mails the invoices of {request.account} as "
+                    f"{invoice_format} (its delivery setting), not {request.format}"
+                )
+            main.go("Счета")
+            return email, sent_as, InvoicesPage.arrive(self.session.page).send(request.period)
 
-        def send() -> str:
-            self._go(request.account, "Счета")
-            return InvoicesPage.arrive(self.session.page).send(request.period)
-
-        log.info("%s: %s", self.about(request), self._attempt(send, request.account))
-        return self.placed(request, sent_as, email=setting.emails[0])
+        email, sent_as, status = self._attempt(send, request.account)
+        log.info("%s: %s", self.about(request), status)
+        return self.placed(request, sent_as, email=email)
 
     def _call_details(self, request: OrderRequest) -> Order:
         if request.format not in (None, DocumentFormat.XLSX):

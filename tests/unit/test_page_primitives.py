@@ -193,6 +193,21 @@ def test_a_table_by_its_header_texts_on_every_page(page: Page) -> None:
     ]
 
 
+def test_headers_drawn_as_a_table_of_their_own_yield_to_the_table_with_rows(
+    page: Page,
+) -> None:
+    page.set_content(
+        "<table><tr><td><b>Номер</b></td><td><b>Тариф</b></td></tr></table>"
+        "<table><tr><td>Номер</td><td>Тариф</td></tr><tr><td>7701</td><td>Бизнес</td></tr>"
+        "</table>"
+    )
+    assert [c for c, _ in all_rows(page, ["Номер", "Тариф"])] == [
+        {"Номер": "7701", "Тариф": "Бизнес"}
+    ]
+    page.set_content("<table><tr><th>Номер</th><th>Тариф</th></tr></table>")
+    assert all_rows(page, ["Номер", "Тариф"]) == []  # no rows yet: the table all the same
+
+
 def test_a_table_inside_a_frame_is_found(page: Page) -> None:
     page.set_content(
         '<h1>Виртуальный менеджер</h1><iframe srcdoc="<table><tr><th>Абонентский номер</th>'
