@@ -28,6 +28,7 @@ from sandbox.prefect_server import PrefectServer
 from sandbox.prefect_worker import PrefectWorker
 
 POOL = "cabinet-robots"
+WORKER_POLL_S = 2  # how often the sandbox's workers look for runs
 _PAGE = 200  # the API's largest page
 _NOT_ENDED = ("SCHEDULED", "PENDING", "RUNNING")
 
@@ -58,9 +59,12 @@ class PoolStack(Service):
         self.server.start()
         try:
             self.deployed = self._run("-m", "cli.main", "deploy", "--pool", POOL)
+            # The workers look for runs every 2 s, not Prefect's 10: each step of a month
+            # here starts the next within seconds, and would otherwise wait for a poll.
+            env = {**self.env, "PREFECT_WORKER_QUERY_SECONDS": str(WORKER_POLL_S)}
             for n in range(1, self._count + 1):
                 log = self.directory / f"worker-{n}.log"
-                self.workers.append(PrefectWorker(POOL, self.env, log, self._limit).start())
+                self.workers.append(PrefectWorker(POOL, env, log, self._limit).start())
         except BaseException:
             self.stop()
             raise
