@@ -39,35 +39,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from page_objects.base import month_text  # noqa: E402
 from robots.domain import Period  # noqa: E402
 from sandbox.stack import Sandbox  # noqa: E402
 
 PYTHON = sys.executable
 ROBOT = str(Path(PYTHON).parent / "cabinet-robot")
 SCRIPTS = ROOT / "bench" / "scripts"
-MONTHS = ("Январь", "Февраль", "Март", "Апрель", "Май", "Июнь", "Июль", "Август", "Сентябрь",
-          "Октябрь", "Ноябрь", "Декабрь")  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Case:
     """One operation: the robot's command, the script's, and what both must leave."""
 
-    cabinet: str  # the sandbox's name of the cabinet
     robot: list[str]  # cabinet-robot's arguments
     script: list[str]  # the script and its arguments
     check: Callable[[str, Path], None]  # ("robot" | "script", the run's folder) -> raises
-
-
-def _month_text(period: Period) -> str:
-    return f"{MONTHS[period.month - 1]} {period.year}"
 
 
 def cases(sandbox: Sandbox, period: Period) -> dict[str, Case]:
     """The four operations on ``sandbox`` for ``period``."""
     sip, mts, kcell, a1 = (sandbox.cabinet(name) for name in ("sip", "mts", "kcell", "a1"))
     first, last = period.first_day, period.last_day
-    month = _month_text(period)
+    month = month_text(period)  # as the cabinets write it
 
     def order(cabinet: str, kind: str, account: str, *more: str) -> list[str]:
         return [
@@ -101,20 +95,17 @@ def cases(sandbox: Sandbox, period: Period) -> dict[str, Case]:
     # fmt: off
     return {
         "sip": Case(
-            "sip",
             order("sip", "invoice", sip.login, "--via", "download", "--format", "pdf"),
             [str(SCRIPTS / "sip_invoice_link.py"), sip.url, sip.login, sip.login, month, "{out}"],
             files(1),
         ),
         "mts": Case(
-            "mts",
             order("mts", "invoice", "277012345678", "--format", "pdf"),
             [str(SCRIPTS / "mts_invoice_order.py"), mts.url, mts.login, "277012345678", month,
              sandbox.mailbox.address],
             ordered(mts.orders),
         ),
         "kcell": Case(
-            "kcell",
             order("kcell", "call_details", "1040123456", "--format", "pdf"),
             [str(SCRIPTS / "kcell_call_details.py"), kcell.url, kcell.login,
              first.strftime("%d-%m-%Y"), last.strftime("%d-%m-%Y"), "{out}",
@@ -122,7 +113,6 @@ def cases(sandbox: Sandbox, period: Period) -> dict[str, Case]:
             files(2),
         ),
         "a1": Case(
-            "a1",
             order("a1", "invoice", "1234567890124"),
             [str(SCRIPTS / "a1_invoice_order.py"), a1.url, a1.login,
              "1234567890124", month],
@@ -151,7 +141,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--cabinet", nargs="+", default=["sip", "mts", "kcell", "a1"])
     args = parser.parse_args()
-    figures: dict[str, dict[str, float]] = {}
+    figures: dict[str, dict[str, object]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-robot-") as work:
         workdir = Path(work)
         with Sandbox(workdir / "sandbox") as sandbox:
