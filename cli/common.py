@@ -54,7 +54,7 @@ VerboseOption = Annotated[
 
 def fail(exc: RobotError) -> NoReturn:
     """One line on stderr and a non-zero exit: 2 for configuration, 1 for the rest."""
-    evidence = f" (trace and screenshot in {exc.evidence})" if exc.evidence else ""
+    evidence = f" (trace, page and screenshot in {exc.evidence})" if exc.evidence else ""
     typer.echo(f"cabinet-robot: {exc}{evidence}", err=True)
     raise typer.Exit(2 if isinstance(exc, ConfigurationError) else 1)
 

@@ -210,6 +210,11 @@ class BrowserSettings(_Section):
     headless: bool = True
     timeout_s: float = Field(default=30, gt=0)  # one page action or navigation
     document_timeout_s: float = Field(default=300, gt=0)  # a document generated on order
+    # DOM snapshots of every step and the network log in the trace, for the trace viewer
+    # to show each page and request as they were. Off: they cost 3-10 ms a step, 0.3-0.5 s
+    # an order; a failure's evidence has its last page anyway (screenshot and HTML), and
+    # the trace every step's call and error. The canary and a survey always have them.
+    step_snapshots: bool = False
 
     @property
     def chromium(self) -> Path | None:

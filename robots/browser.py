@@ -1,13 +1,15 @@
 """A Chromium session for one cabinet: a saved login, a trace, evidence on failure.
 
-The browser context is traced from the start (DOM snapshots, no screencast). Typing a
-secret happens in an ``unrecorded()`` block: the trace chunk is dropped before and a
-new one starts after, so passwords and SMS codes never reach a trace. When the work
-inside ``open_browser`` fails, the current trace chunk, scrubbed (``robots.evidence``),
-and a screenshot are written to ``<state>/evidence/<cabinet>/<time>/`` and the error says
-where. Whatever Playwright writes unscrubbed (the live trace, a chunk before it is
-scrubbed, a fresh session's cookies) stays in the session's private raw folder, removed
-when the session ends, however it ends.
+The browser context is traced from the start (every call; DOM snapshots of each step
+only with ``[browser] step_snapshots`` or for a recorded scenario; no screencast).
+Typing a secret happens in an ``unrecorded()`` block: the trace chunk is dropped before
+and a new one starts after, so passwords and SMS codes never reach a trace. When the
+work inside ``open_browser`` fails, the current trace chunk and the page's HTML,
+scrubbed (``robots.evidence``), and a screenshot are written to
+``<state>/evidence/<cabinet>/<time>/`` and the error says where. Whatever Playwright
+writes unscrubbed (the live trace, a chunk before it is scrubbed, a fresh session's
+cookies) stays in the session's private raw folder, removed when the session ends,
+however it ends.
 
 The cabinet's cookies are kept between runs in ``<state>/sessions/<cabinet>.json``
 (Playwright's storage_state, mode 0600), so a monthly run does not log in more often
@@ -28,7 +30,7 @@ from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -36,6 +38,7 @@ from config.models import BrowserSettings, CabinetSettings, RobotConfig
 from page_objects.base import configured_for, set_overrides
 from page_objects.healing import HealingPolicy, enable_healing
 from page_objects.vocabulary import vocabulary
+from robots.driver import playwright as started_playwright
 from robots.errors import CabinetUnavailable, RobotError, UnexpectedScreen
 from robots.evidence import private_dirs, raw_folder, scrub_trace, write_private
 
@@ -124,20 +127,26 @@ class BrowserSession:
         self._state_file.unlink(missing_ok=True)
 
     def keep_evidence(self, directory: Path) -> Path:
-        """Write the trace so far, scrubbed, and a screenshot of the page into ``directory``
-        (files 0600, folders 0700). The unscrubbed chunk only ever exists in the raw folder
-        and is removed even when this is interrupted."""
+        """Write the trace so far and the page's HTML, scrubbed, and a screenshot of the
+        page into ``directory`` (files 0600, folders 0700). The unscrubbed chunk only ever
+        exists in the raw folder and is removed even when this is interrupted."""
         private_dirs(directory)
+        pages: dict[Path, str] = {}
         try:
             write_private(directory / "screenshot.png", self.page.screenshot(full_page=True))
+            pages[directory / "page.html"] = self.page.content()
+            for number, frame in enumerate(self.page.frames[1:], 1):  # a legacy frameset's
+                pages[directory / f"page-frame{number}.html"] = frame.content()
         except PlaywrightError as exc:
-            log.warning("no screenshot for the evidence: %s", exc)
+            log.warning("no screenshot or page for the evidence: %s", exc)
         raw = Path(tempfile.mkstemp(prefix="trace-", suffix=".zip", dir=self._raw)[1])
         try:
             self.context.tracing.stop_chunk(path=raw)
             self.context.tracing.start_chunk()
             cookies = [cookie["value"] for cookie in self.context.cookies()]
-            scrub_trace(raw, directory / "trace.zip", self._secrets, cookies, self._masked_numbers)
+            scrub_trace(
+                raw, directory / "trace.zip", self._secrets, cookies, self._masked_numbers, pages
+            )
         finally:
             raw.unlink(missing_ok=True)
         return directory
@@ -163,10 +172,19 @@ class SessionOptions:
     record_har: Path | None = None  # HAR with embedded content, written when the context closes
     # Screencast frames in the trace. None by default: typing is left out of the trace,
     # but the frames after it show every page as it looked, and pixels cannot be scrubbed
-    # (a token, a code in a message). The DOM snapshots, which are scrubbed, show each step
-    # in the trace viewer, and the evidence has its screenshot.png of the last page.
+    # (a token, a code in a message). DOM snapshots, which are scrubbed, show each step
+    # in the trace viewer (``snapshots``), and the evidence has its screenshot.png and
+    # page.html of the last page.
     screenshots: bool = False
     keep_chunks_in: Path | None = None  # keep the trace chunks unrecorded() would drop
+    # DOM snapshots of every step, and the network log, in the trace; None: as
+    # [browser] step_snapshots says.
+    snapshots: bool | None = None
+
+
+# The canary's and a survey's session: logged out, and the trace shows every step's page
+# and request (what a person reads when a screen changed; the time they cost is no matter).
+CHECKING = SessionOptions(fresh=True, snapshots=True)
 
 
 @contextmanager
@@ -175,7 +193,7 @@ def launch_chromium(settings: BrowserSettings, traces_dir: Path | None = None) -
 
     ``traces_dir``: where Playwright writes running traces (default: a folder in TMPDIR).
     """
-    with sync_playwright() as playwright:
+    with started_playwright() as playwright:
         chromium = settings.chromium
         try:
             browser = playwright.chromium.launch(
@@ -221,7 +239,10 @@ def open_browser(
             record_har_content="embed" if options.record_har else None,
         )
         context.set_default_timeout(config.browser.timeout_s * 1000)
-        context.tracing.start(screenshots=options.screenshots, snapshots=True)
+        snapshots = options.snapshots
+        if snapshots is None:
+            snapshots = config.browser.step_snapshots
+        context.tracing.start(screenshots=options.screenshots, snapshots=snapshots)
         page = context.new_page()
         set_overrides(page, cabinet.labels, cabinet.titles)  # the cabinet's own words
         if config.healing.enabled:

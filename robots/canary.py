@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from config.models import CabinetSettings, RobotConfig
-from robots.browser import SessionOptions
+from robots.browser import CHECKING
 from robots.cabinets import find_cabinet, open_robot
 from robots.cabinets.walk import ScreenCheck, Status
 from robots.errors import RobotError
@@ -100,7 +100,7 @@ def run_canary(
     for cabinet in cabinets:
         own = directory / cabinet.name
         try:
-            with guard(cabinet), open_robot(config, cabinet, SessionOptions(fresh=True)) as robot:
+            with guard(cabinet), open_robot(config, cabinet, CHECKING) as robot:
                 found = robot.walk(own)
                 if any(check.status in (Status.CHANGED, Status.HEALED) for check in found):
                     robot.session.keep_evidence(own)  # trace.zip: the whole walk

@@ -19,7 +19,7 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -92,11 +92,14 @@ def scrub_trace(
     secrets: Iterable[str],
     cookies: Iterable[str],
     masked_numbers: Iterable[str] | None = None,
+    pages: Mapping[Path, str] | None = None,
 ) -> Path:
     """Write the Playwright trace ``raw`` to ``target`` (0600) with every secret, cookie
     value and token replaced by the recorder's placeholders, and, given
     ``masked_numbers`` (``[privacy] mask_numbers``), subscribers' numbers (those and any
     written with a country code) and the names the pages list masked as people see them.
+    ``pages``: the HTML of the session's last page, each written (0600) to its path
+    scrubbed alike.
 
     The trace's network log is a HAR's entries (one per line): the recorder's HAR scrubbing
     learns the cookies and tokens of every request and answer there; the tokens of the
@@ -116,9 +119,9 @@ def scrub_trace(
             texts[name] = data.decode("utf-8")
     networks = {name: _network_lines(text) for name, text in texts.items() if _is_network(name)}
     har = {"log": {"entries": [e for lines in networks.values() for e in _entries(lines)]}}
-    for name, text in texts.items():
-        if name not in networks:
-            _learn_page(scrubber, text)
+    pages = pages or {}
+    for text in [*(t for name, t in texts.items() if name not in networks), *pages.values()]:
+        _learn_page(scrubber, text)
     scrub_har(har, scrubber)  # learns first, then scrubs the entries in place
     for name, lines in networks.items():
         texts[name] = "".join(scrubber.text(json.dumps(line, ensure_ascii=False)) + "\n"
@@ -130,6 +133,8 @@ def scrub_trace(
             if member is not None and name not in networks:
                 member = scrubber.text(member)
             out.writestr(name, data if member is None else member.encode("utf-8"))
+    for path, html in pages.items():
+        write_private(path, scrubber.text(html).encode("utf-8"))
     return write_private(target, scrubbed.getvalue())
 
 

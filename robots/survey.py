@@ -51,7 +51,7 @@ from page_objects.finding import (
     title_finding,
 )
 from page_objects.healing import heals_on
-from robots.browser import BrowserSession, SessionOptions
+from robots.browser import CHECKING, BrowserSession
 from robots.cabinets import find_cabinet, open_robot
 from robots.cabinets.walk import ScreenCheck, Status, Visit, slug
 from robots.errors import RobotError, ScreenNotShown
@@ -186,7 +186,7 @@ def run_survey(config: RobotConfig, cabinet_name: str, out: Path | None = None) 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     directory = out or config.state.dir / "survey" / stamp / cabinet.name
     private_dirs(directory)
-    with open_robot(config, cabinet, SessionOptions(fresh=True)) as robot:
+    with open_robot(config, cabinet, CHECKING) as robot:
         accounts = {account.id for account in cabinet.accounts}
         numbers = [number for account in cabinet.accounts for number in account.numbers]
         secrets = {robot.password(), *configured_secrets(config)}

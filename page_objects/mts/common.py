@@ -9,6 +9,7 @@ field, from every screen and frame.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
@@ -78,14 +79,14 @@ class MtsScreen(Screen):
         """Wait for ``locator`` in ``work``; raise what a detour there means instead: an
         error page, or the login page (the session ended) by its password field."""
         work, detours = self.work, self.detours_from_here()
-        login = field_on(work, PASSWORD)
-        either = locator.or_(login)
-        for title in detours:
-            either = either.or_(title_on(work, title))
-        either.first.wait_for(timeout=screen_timeout(self.page))
-        raise_detour(self.page, detours, work)
-        if login.count() and not locator.count():
-            raise SessionExpired("the MTS cabinet session ended")
+        detour = functools.reduce(
+            Locator.or_, [title_on(work, title) for title in detours], field_on(work, PASSWORD)
+        )
+        locator.or_(detour).first.wait_for(timeout=screen_timeout(self.page))
+        if detour.count():  # one query on the way the step went as expected
+            raise_detour(self.page, detours, work)
+            if not locator.count():  # the login page: its password field
+                raise SessionExpired("the MTS cabinet session ended")
         return locator
 
 

@@ -128,8 +128,9 @@ def _run(config: RobotConfig, cabinet: CabinetSettings, operation: Operation, ra
     """The operation in a fresh, recorded session; its HAR is complete once this returns
     (Playwright writes it when the context closes)."""
     options = SessionOptions(
-        fresh=True, record_har=raw / "raw.har", screenshots=False, keep_chunks_in=raw
-    )
+        fresh=True, record_har=raw / "raw.har", screenshots=False, keep_chunks_in=raw,
+        snapshots=True,  # the recording shows each step's page in the trace viewer
+    )  # fmt: skip
     with open_robot(config, cabinet, options) as robot:
         downloads: list[Download] = []
 

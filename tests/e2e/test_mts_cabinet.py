@@ -6,6 +6,11 @@ filled in, the e-mail (or its download link) collected.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -53,6 +58,23 @@ def test_invoice_is_ordered_for_the_dragged_account_and_collected(
         "invoice",
         "pdf",
     )
+
+
+def test_the_installed_command_orders_as_the_command_run_in_process(sandbox: Sandbox) -> None:
+    # `cabinet-robot` itself (``cli.launch``): Playwright's driver starts while the
+    # command's modules load, and the order's browser works in it.
+    command = Path(sys.executable).parent / "cabinet-robot"
+    env = {**os.environ, **sandbox.env, "CABINET_ROBOT_CONFIG": str(sandbox.config_path)}
+    done = subprocess.run(
+        [str(command), "order", "--json", "--cabinet", CABINET, "--kind", "invoice",
+         "--period", str(LAST_MONTH), "--account", ACCOUNT],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    (result,) = json.loads(done.stdout)["results"]
+    assert (result["status"], result["email"]) == ("ordered", sandbox.mailbox.address)
+    (recorded,) = sandbox.cabinet("mts").orders()
+    assert (recorded["kind"], recorded["account"]) == ("invoice", ACCOUNT)
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "xml", "html"])

@@ -145,13 +145,16 @@ def test_wrong_password_fails_with_evidence_and_no_password_in_it(
     assert [(s["screen"], s["status"]) for s in run["screens"]] == [("cabinet", "unavailable")]
     assert run["screens"][0]["detail"].startswith("login refused: ")
     assert wrong not in json.dumps(run)
-    evidence = Path(result.stderr.split("trace and screenshot in ")[1].split(")")[0])
+    evidence = Path(result.stderr.split("trace, page and screenshot in ")[1].split(")")[0])
     assert (evidence / "screenshot.png").stat().st_size > 0
+    # The page as the login left it: the cabinet's refusal, and no password in it.
+    page = (evidence / "page.html").read_text(encoding="utf-8")
+    assert "Неверный лицевой счет или пароль" in page
     with zipfile.ZipFile(evidence / "trace.zip") as trace:
-        for name in trace.namelist():
-            data = trace.read(name)
-            assert wrong.encode() not in data, name
-            assert sandbox.env["CABINET_ROBOT_SIP_PASSWORD"].encode() not in data, name
+        members = {name: trace.read(name) for name in trace.namelist()}
+    for name, data in {**members, "page.html": page.encode()}.items():
+        assert wrong.encode() not in data, name
+        assert sandbox.env["CABINET_ROBOT_SIP_PASSWORD"].encode() not in data, name
 
 
 def test_a_saved_session_is_reused_and_a_stale_one_replaced(

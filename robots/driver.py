@@ -1,0 +1,51 @@
+"""Playwright's driver, started ahead of the browser when a command is known to need one.
+
+Starting the driver (a Node.js process) is about 0.3 s in which this interpreter only
+waits, and a browser command spends about 0.5 s importing what it needs before it
+launches Chromium. ``cabinet-robot``'s entry point (``cli.launch``) starts the driver on
+the main thread while a thread imports the command, and the first ``playwright()`` on
+that thread takes it. This module imports nothing but Playwright: it runs first.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from playwright.sync_api import Playwright, sync_playwright
+
+_started: tuple[Playwright, int] | None = None  # the driver, the thread that started it
+
+
+def start_early() -> None:
+    """Start the driver now for the first ``playwright()`` of this thread; stopped at
+    exit if nothing took it (the command failed before its browser, or needed none)."""
+    global _started
+    if _started is None:
+        _started = (sync_playwright().start(), threading.get_ident())
+        atexit.register(_stop_unused)
+
+
+@contextmanager
+def playwright() -> Iterator[Playwright]:
+    """A running driver, stopped on leaving: the early one if this thread started it
+    (a sync Playwright belongs to its thread), else a new one."""
+    global _started
+    if _started is not None and _started[1] == threading.get_ident():
+        early, _started = _started[0], None
+        try:
+            yield early
+        finally:
+            early.stop()
+        return
+    with sync_playwright() as started:
+        yield started
+
+
+def _stop_unused() -> None:
+    global _started
+    if _started is not None:
+        early, _started = _started[0], None
+        early.stop()
