@@ -1,17 +1,18 @@
 """The ``cabinet-robot`` entry point: a command that drives a browser starts Playwright's
-driver while its own modules load (``robots.driver``); the rest start as they are."""
+driver while its own modules load (``robots.driver``, ``robots.preload``); the rest
+start as they are."""
 
 from __future__ import annotations
 
 import contextlib
 import sys
-import threading
 
-# The commands that always launch Chromium (by their first word), and what they import
-# before they do: the configuration's models, the cabinets' robots and page objects,
-# the ledger (SQLAlchemy).
+# The commands that always launch Chromium (by their first word); what they import
+# before they do (the configuration's models, the cabinets' robots and page objects,
+# the ledger's SQLAlchemy), and what a downloaded file needs after (the PDF reader).
 _BROWSER_COMMANDS = frozenset({"order", "subscribers", "survey", "check", "scenario"})
-_THEIR_MODULES = ("cli.main", "config.loader", "robots.cabinets", "robots.ledger")
+_BEFORE_THE_BROWSER = ("cli.main", "config.loader", "robots.cabinets", "robots.ledger")
+_AFTER = ("robots.recognition.pdf",)
 
 
 def main() -> None:
@@ -30,22 +31,10 @@ def main() -> None:
 def _start_driver_while_importing() -> None:
     # Playwright first, whole, on this thread: two threads importing the same package
     # at once could each hold a module the other needs.
+    from robots import preload
     from robots.driver import start_early
 
-    loading = threading.Thread(target=_import_quietly, name="imports", daemon=True)
-    loading.start()
+    preload.start(_BEFORE_THE_BROWSER, _AFTER)
     with contextlib.suppress(Exception):  # the browser's own start says why, in the command
         start_early()
-    loading.join()
-
-
-def _import_quietly() -> None:
-    """Import ahead what the command needs; an import that fails here fails again, with
-    its own message, where the command imports it."""
-    import importlib
-
-    for module in _THEIR_MODULES:
-        try:
-            importlib.import_module(module)
-        except BaseException:  # reported where the command imports it
-            return
+    preload.wait_first()

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar, TypeVar
 
@@ -19,6 +20,7 @@ from page_objects.kcell import (
     FirstLoginRequired,
     LoginPage,
     NumberProfile,
+    NumberRow,
     NumbersPage,
     NumbersReportForm,
     PaymentsReportForm,
@@ -143,41 +145,43 @@ class KcellRobot(CabinetRobot):
         form.search_by_account()
         return form.controls()
 
-    def _companies(self, numbers: NumbersPage) -> list[str]:
-        return list(self.cabinet.companies) or [numbers.company()]
-
-    def _in_company_of(self, account: str) -> NumbersPage:
-        """The numbers page of the configured company that holds ``account``."""
+    def _each_company(self) -> Iterator[_Company]:
+        """Each configured company's numbers (else the login's one company), switched to
+        in turn; the company shown first is read where it is."""
         numbers = self._numbers()
-        for company in self._companies(numbers):
-            numbers.switch_company(company)
-            numbers = NumbersPage.arrive(numbers.page)
-            if any(row.account == account for row in numbers.numbers()):
-                return numbers
+        shown = numbers.company()
+        for company in list(self.cabinet.companies) or [shown]:
+            if company != shown:
+                numbers.switch_company(company)
+                numbers = NumbersPage.arrive(numbers.page)
+                shown = company
+            yield _Company(numbers, company, numbers.numbers())
+
+    def _in_company_of(self, account: str) -> _Company:
+        """The company that holds ``account``, its numbers page shown."""
+        seen = []
+        for company in self._each_company():
+            if any(row.account == account for row in company.rows):
+                return company
+            seen.append(company.name)
         raise OrderRefused(
-            f"personal account {account} is in none of the Kcell companies "
-            f"{', '.join(self._companies(numbers))}"
+            f"personal account {account} is in none of the Kcell companies {', '.join(seen)}"
         )
 
     # -- reading ----------------------------------------------------------------------------
 
     def subscribers(self) -> list[Subscriber]:
         def read() -> list[Subscriber]:
-            numbers = self._numbers()
-            found: list[Subscriber] = []
-            for company in self._companies(numbers):
-                numbers.switch_company(company)
-                numbers = NumbersPage.arrive(numbers.page)
-                found += [
-                    Subscriber(
-                        operator=self.operator,
-                        account=row.account,
-                        number=row.number,
-                        tariff=row.tariff or None,
-                    )
-                    for row in numbers.numbers()
-                ]
-            return found
+            return [
+                Subscriber(
+                    operator=self.operator,
+                    account=row.account,
+                    number=row.number,
+                    tariff=row.tariff or None,
+                )
+                for company in self._each_company()
+                for row in company.rows
+            ]
 
         return self._attempt(read)
 
@@ -211,7 +215,7 @@ class KcellRobot(CabinetRobot):
 
     def _document(self, account: str, fetch: Callable[[DocumentsPage], Fetched]) -> DownloadedFile:
         def run() -> DownloadedFile:
-            return self.downloaded(fetch(self._in_company_of(account).go_to_documents()))
+            return self.downloaded(fetch(self._in_company_of(account).page.go_to_documents()))
 
         return self._attempt(run, account)
 
@@ -221,11 +225,11 @@ class KcellRobot(CabinetRobot):
         start, end = _month_so_far(request.period)
 
         def run() -> list[DownloadedFile]:
-            numbers_page = self._in_company_of(request.account)
+            company = self._in_company_of(request.account)
+            numbers_page = company.page
             wanted = list(request.numbers) or [
-                row.number for row in numbers_page.numbers() if row.account == request.account
+                row.number for row in company.rows if row.account == request.account
             ]
-            company = numbers_page.company()
             files = []
             for number in wanted:
                 form = numbers_page.open_number(number).open_details()
@@ -235,8 +239,8 @@ class KcellRobot(CabinetRobot):
                 )
                 if len(files) < len(wanted):  # back by the menu: one page, not the start
                     numbers_page = form.back_to_numbers()
-                    if numbers_page.company() != company:  # a cabinet that forgot the choice
-                        numbers_page = self._in_company_of(request.account)
+                    if numbers_page.company() != company.name:  # it forgot the choice
+                        numbers_page = self._in_company_of(request.account).page
             return files
 
         return self._attempt(run, request.account)
@@ -250,13 +254,13 @@ class KcellRobot(CabinetRobot):
             )
         email = self.order_email()
         start, end = _month_so_far(request.period)
-        company: set[str] = set()
+        ordered_for: set[str] = set()
 
         def place() -> str:
-            numbers = self._in_company_of(request.account)
+            company = self._in_company_of(request.account)
             # These forms have no account field: the company's every account is ordered.
-            company.update(row.account for row in numbers.numbers())
-            docs = numbers.go_to_documents()
+            ordered_for.update(row.account for row in company.rows)
+            docs = company.page.go_to_documents()
             if request.kind is DocumentKind.RECONCILIATION_ACT:
                 return docs.open(ReconciliationForm).order(start, end, email)
             if request.kind is DocumentKind.PAYMENTS_REPORT:
@@ -265,7 +269,16 @@ class KcellRobot(CabinetRobot):
 
         status = self._attempt(place, request.account)
         log.info("%s: %s", self.about(request), status)
-        return self.placed(request, None, email=email, also_for=tuple(sorted(company)))
+        return self.placed(request, None, email=email, also_for=tuple(sorted(ordered_for)))
+
+
+@dataclass(frozen=True)
+class _Company:
+    """One company of the login: its numbers page, shown; its name; its numbers as read."""
+
+    page: NumbersPage
+    name: str
+    rows: list[NumberRow]
 
 
 def _month_so_far(period: Period) -> tuple[dt.date, dt.date]:

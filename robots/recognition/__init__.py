@@ -11,6 +11,7 @@ import importlib
 from collections.abc import Callable
 from pathlib import Path
 
+from robots import preload
 from robots.domain import DocumentFormat
 from robots.recognition.common import (
     CorruptDocument,
@@ -55,6 +56,7 @@ def recognise(data: bytes | Path) -> Recognition:
     fmt = sniff_format(data)
     if fmt not in _READERS:
         raise NotAnOperatorDocument(f"a {fmt} file: archives are opened, not recognised")
+    preload.wait_all()  # a reader being imported ahead is not imported twice at once
     if isinstance(data, Path):
         if fmt is DocumentFormat.XML:
             from robots.recognition.xml import recognise_xml

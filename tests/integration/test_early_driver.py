@@ -1,5 +1,6 @@
-"""Playwright's driver started ahead of the browser (``robots.driver``), and the entry
-point that starts it while a browser command's modules load (``cli.launch``).
+"""Playwright's driver started ahead of the browser (``robots.driver``), the modules
+imported ahead (``robots.preload``), and the entry point that starts both for a browser
+command (``cli.launch``).
 
 Each case runs in a process of its own: a sync Playwright belongs to its thread, and the
 test process may hold one already (the browser fixtures).
@@ -67,3 +68,29 @@ def test_a_browser_command_that_fails_before_its_browser_says_why_and_exits(
     assert done.returncode == 2, done.stderr[-3000:]
     assert str(missing) in done.stderr
     assert "Traceback" not in done.stderr
+
+
+PRELOAD_WITH_A_BROKEN_MODULE = textwrap.dedent(
+    """
+    import sys
+    from robots import preload
+
+    preload.start(["no_such_module_of_the_robot", "json"], ["robots.recognition.pdf"])
+    preload.wait_first()  # returns although the first import failed
+    preload.wait_all()
+    assert "pypdf" in sys.modules, "the later modules were not imported"
+    try:
+        import no_such_module_of_the_robot  # noqa: F401
+    except ModuleNotFoundError as exc:
+        print("its own error:", exc.name)
+    """
+)
+
+
+def test_a_module_that_fails_to_preload_fails_where_the_command_imports_it() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", PRELOAD_WITH_A_BROKEN_MODULE],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == "its own error: no_such_module_of_the_robot"
