@@ -8,8 +8,9 @@ BIN := $(VENV)/bin
 APT_PACKAGES := chromium dovecot-imapd dovecot-lmtpd fonts-dejavu-core postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed
+PACKAGES := cli config flows page_objects robots
 
-.PHONY: setup system-packages demo test unit test-semantic lint typecheck bench scenarios clean
+.PHONY: setup bytecode system-packages demo test unit test-semantic lint typecheck bench scenarios clean
 
 setup: system-packages $(STAMP)
 
@@ -26,7 +27,13 @@ $(STAMP): pyproject.toml
 	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	$(MAKE) --no-print-directory bytecode
 	@touch $@
+
+# The project's own bytecode, as installing a wheel writes it (an editable install does
+# not, and with PYTHONDONTWRITEBYTECODE set nothing else does): 0.25 s of every start.
+bytecode:
+	@$(BIN)/python -m compileall -q $(PACKAGES) >/dev/null
 
 demo: setup
 	$(BIN)/python -m sandbox.demo
@@ -53,7 +60,7 @@ test-semantic: setup
 
 # make bench BENCH_CASE=pdf-invoices: a month of 1,000 PDF invoices of about 200 KB
 BENCH_CASE ?= mixed
-bench: setup
+bench: setup bytecode
 	$(BIN)/python bench/collect.py --case $(BENCH_CASE) --messages 1000
 
 # Record tests/scenarios again from a fresh sandbox (after an intended page object change).
