@@ -7,12 +7,11 @@ from __future__ import annotations
 import contextlib
 import sys
 
-# The commands that always launch Chromium (by their first word); what they import
-# before they do (the configuration's models, the cabinets' robots and page objects,
-# the ledger's SQLAlchemy), and what a downloaded file needs after (the PDF reader).
+# The commands that always launch Chromium (by their first word), and what they import
+# before they do: the configuration's models, the cabinets' robots and page objects,
+# the ledger's SQLAlchemy.
 _BROWSER_COMMANDS = frozenset({"order", "subscribers", "survey", "check", "scenario"})
 _BEFORE_THE_BROWSER = ("cli.main", "config.loader", "robots.cabinets", "robots.ledger")
-_AFTER = ("robots.recognition.pdf",)
 
 
 def main() -> None:
@@ -34,7 +33,7 @@ def _start_driver_while_importing() -> None:
     from robots import preload
     from robots.driver import start_early
 
-    preload.start(_BEFORE_THE_BROWSER, _AFTER)
+    preload.begin(_BEFORE_THE_BROWSER)
     with contextlib.suppress(Exception):  # the browser's own start says why, in the command
         start_early()
-    preload.wait_first()
+    preload.wait_all()

@@ -20,6 +20,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 from config.models import CabinetSettings, RobotConfig
 from page_objects.base import Fetched
 from page_objects.healing import barred, disable_healing
+from robots import preload
 from robots.browser import BrowserSession, heal_on, translated_errors
 from robots.cabinets.walk import ScreenCheck, Stop, Timeouts, Visit, walk_stops
 from robots.domain import (
@@ -46,6 +47,7 @@ from robots.errors import (
 from robots.secrets import cabinet_password
 
 log = logging.getLogger(__name__)
+_PDF_READER = ("robots.recognition.pdf",)
 T = TypeVar("T")
 
 ATTEMPTS = 3  # tries of an operation meeting the cabinet's error pages (5xx)
@@ -156,6 +158,7 @@ class CabinetRobot(ABC):
 
     def download(self, request: OrderRequest) -> list[DownloadedFile]:
         """Fetch a document the cabinet offers as a file (per-number details: one per number)."""
+        preload.begin(_PDF_READER)  # while the cabinet works: the commonest file's reader
         with self._healing_for(request.kind):
             return self._download(request)
 
