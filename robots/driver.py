@@ -32,20 +32,27 @@ def start_early() -> None:
 def playwright() -> Iterator[Playwright]:
     """A running driver, stopped on leaving: the early one if this thread started it
     (a sync Playwright belongs to its thread), else a new one."""
-    global _started
-    if _started is not None and _started[1] == threading.get_ident():
-        early, _started = _started[0], None
-        try:
-            yield early
-        finally:
-            early.stop()
+    early = _take_early()
+    if early is None:
+        with sync_playwright() as started:
+            yield started
         return
-    with sync_playwright() as started:
-        yield started
+    try:
+        yield early
+    finally:
+        early.stop()
+
+
+def _take_early() -> Playwright | None:
+    """The early driver, handed out once, and only on the thread that started it."""
+    global _started
+    if _started is None or _started[1] != threading.get_ident():
+        return None
+    early, _started = _started[0], None
+    return early
 
 
 def _stop_unused() -> None:
-    global _started
-    if _started is not None:
-        early, _started = _started[0], None
+    early = _take_early()  # at exit, on the main thread that started it
+    if early is not None:
         early.stop()
